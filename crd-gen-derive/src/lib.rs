@@ -1,0 +1,119 @@
+//! `#[derive(CustomResource)]` and `#[derive(CrdSchema)]`: register the `#[crd(...)]` helper
+//! attribute and check every marker at compile time with crd-gen's own parser, so a typo fails
+//! `cargo build` with the same words `cargo crd-gen` would print.
+//!
+//! The derives generate only associated constants; the CRD itself is written by `cargo crd-gen`
+//! or build.rs from the source, so the three front ends share one engine.
+
+use crd_gen::markers::check::{ValueShape, check_applies};
+use crd_gen::markers::{AttrSite, Attrs, MarkerError};
+use proc_macro::TokenStream;
+use quote::quote;
+use syn::{Data, DeriveInput, parse_macro_input};
+
+#[proc_macro_derive(CustomResource, attributes(crd))]
+pub fn derive_custom_resource(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input, true).into()
+}
+
+#[proc_macro_derive(CrdSchema, attributes(crd))]
+pub fn derive_crd_schema(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input, false).into()
+}
+
+fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
+    let mut errors: Vec<MarkerError> = Vec::new();
+    let site = if resource { AttrSite::ResourceStruct } else { AttrSite::Type };
+    let attrs = Attrs::read(&input.attrs, site, &mut errors);
+    if resource {
+        if !matches!(input.data, Data::Struct(_)) {
+            errors.push(MarkerError::new(input.ident.span(), "`CustomResource` goes on the spec struct").help("derive it on a struct; enums can be fields of the spec"));
+        }
+        for required in ["group", "version"] {
+            if attrs.get(required).is_none() {
+                errors.push(
+                    MarkerError::new(input.ident.span(), format!("resource `{}` has no `{required}`", input.ident))
+                        .help(format!("add `#[crd({required} = \"...\")]` to the struct")),
+                );
+            }
+        }
+        if attrs.get("kind").is_none() && !input.ident.to_string().ends_with("Spec") {
+            errors.push(MarkerError::new(input.ident.span(), format!("cannot tell the kind of `{}`", input.ident)).help("name the struct `<Kind>Spec` or add `#[crd(kind = \"MyKind\")]`"));
+        }
+    }
+    match &input.data {
+        Data::Struct(s) => check_fields(&s.fields, &mut errors),
+        Data::Enum(e) => {
+            for v in &e.variants {
+                let _ = Attrs::read(&v.attrs, AttrSite::Variant, &mut errors);
+                check_fields(&v.fields, &mut errors);
+            }
+        }
+        Data::Union(u) => errors.push(MarkerError::new(u.union_token.span, "unions have no JSON form").help("use a struct or enum")),
+    }
+    if !errors.is_empty() {
+        let compile_errors = errors.iter().map(|e| e.to_syn().to_compile_error());
+        return quote!(#(#compile_errors)*);
+    }
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    if resource {
+        let group = attrs.str("group").unwrap_or_default();
+        let version = attrs.str("version").unwrap_or_default();
+        let kind = attrs.str("kind").map(str::to_string).unwrap_or_else(|| ident.to_string().trim_end_matches("Spec").to_string());
+        let api_version = format!("{group}/{version}");
+        quote! {
+            impl #impl_generics #ident #ty_generics #where_clause {
+                /// The API group of this resource.
+                pub const CRD_GROUP: &'static str = #group;
+                /// The version this spec struct describes.
+                pub const CRD_VERSION: &'static str = #version;
+                /// The kind.
+                pub const CRD_KIND: &'static str = #kind;
+                /// `group/version`, as in an object's `apiVersion`.
+                pub const CRD_API_VERSION: &'static str = #api_version;
+            }
+        }
+    } else {
+        quote!()
+    }
+}
+
+fn check_fields(fields: &syn::Fields, errors: &mut Vec<MarkerError>) {
+    for f in fields {
+        let attrs = Attrs::read(&f.attrs, AttrSite::Field, errors);
+        let shape = ValueShape::of_rust_type(&f.ty);
+        let text = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
+        for m in &attrs.markers {
+            // A type-changing marker makes the face of the Rust type irrelevant.
+            if ["schema_type", "int_or_string", "schemaless"].iter().any(|n| attrs.get(n).is_some()) {
+                break;
+            }
+            if let Some(e) = check_applies(m, shape, &text) {
+                errors.push(e);
+            }
+            if m.name() == "items" && shape == ValueShape::Array {
+                let inner = element_type(&f.ty).map(ValueShape::of_rust_type).unwrap_or(ValueShape::Unknown);
+                for im in m.inner() {
+                    if let Some(e) = check_applies(im, inner, &format!("the items of `{text}`")) {
+                        errors.push(e);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `Vec<T>` / `Option<Vec<T>>` -> T, on the face of the type.
+fn element_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let first = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })?;
+    if last.ident == "Option" { element_type(first) } else { Some(first) }
+}

@@ -1,0 +1,184 @@
+//! Assemble: lowered resource versions grouped into CRDs (one per group + kind), with names,
+//! scope, versions in controller-gen's order and exactly one storage version.
+
+use crate::collect::ResourceDecl;
+use crate::crd::{CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place};
+use crate::names::pluralize;
+use crate::schema::Schema;
+use indexmap::IndexMap;
+
+/// One resource version after lowering.
+#[derive(Clone, Debug)]
+pub struct LoweredVersion {
+    pub decl: ResourceDecl,
+    pub file: FileId,
+    pub spec: Schema,
+    pub status: Option<Schema>,
+}
+
+/// A CRD with the source locations its parts came from (for the validator's messages).
+#[derive(Clone, Debug)]
+pub struct AssembledCrd {
+    pub crd: CustomResourceDefinition,
+    /// Per version (same order as `crd.spec.versions`): where it was declared.
+    pub version_decls: Vec<(ResourceDecl, FileId)>,
+}
+
+const API_VERSION_DESC: &str = "APIVersion defines the versioned schema of this representation of an object.\nServers should convert recognized schemas to the latest internal value, and\nmay reject unrecognized values.\nMore info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources";
+const KIND_DESC: &str = "Kind is a string value representing the REST resource this object represents.\nServers may infer this from the endpoint the client submits requests to.\nCannot be updated.\nIn CamelCase.\nMore info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
+
+pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<AssembledCrd> {
+    let mut groups: IndexMap<(String, String), Vec<LoweredVersion>> = IndexMap::new();
+    for v in versions {
+        groups.entry((v.decl.group.clone(), v.decl.kind.clone())).or_default().push(v);
+    }
+    let mut out = Vec::new();
+    for ((group, kind), mut versions) in groups {
+        versions.sort_by(|a, b| a.decl.version.cmp(&b.decl.version));
+        if let Some(crd) = assemble_one(&group, &kind, &versions, diags) {
+            out.push(crd);
+        }
+    }
+    out.sort_by_key(|c| c.crd.file_name());
+    out
+}
+
+fn names_of(decl: &ResourceDecl) -> Names {
+    let kind = decl.kind.clone();
+    let singular = decl.str("singular").map(str::to_string).unwrap_or_else(|| kind.to_lowercase());
+    Names {
+        categories: decl.attrs.all("category").filter_map(|m| m.as_str().map(str::to_string)).collect(),
+        list_kind: decl.str("list_kind").map(str::to_string).unwrap_or_else(|| format!("{kind}List")),
+        plural: decl.str("plural").map(str::to_string).unwrap_or_else(|| pluralize(&kind.to_lowercase())),
+        short_names: decl.attrs.all("short_name").filter_map(|m| m.as_str().map(str::to_string)).collect(),
+        singular,
+        kind,
+    }
+}
+
+fn place(decl: &ResourceDecl) -> Place {
+    Place::Source(decl.loc)
+}
+
+fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mut Diagnostics) -> Option<AssembledCrd> {
+    let first = &versions[0];
+    let names = names_of(&first.decl);
+    let scope = first.decl.str("scope").unwrap_or("Namespaced").to_string();
+    let mut ok = true;
+    for v in &versions[1..] {
+        let other = names_of(&v.decl);
+        if other != names || v.decl.str("scope").unwrap_or("Namespaced") != scope {
+            diags.push(
+                Diagnostic::error(format!("versions `{}` and `{}` of {kind}.{group} disagree on names or scope", first.decl.version, v.decl.version), place(&v.decl))
+                    .with_note(place(&first.decl), format!("version `{}` is declared here", first.decl.version))
+                    .with_help("give every version the same plural, singular, list_kind, short_name, category and scope markers"),
+            );
+            ok = false;
+        }
+    }
+    for pair in versions.windows(2) {
+        if pair[0].decl.version == pair[1].decl.version {
+            diags.push(
+                Diagnostic::error(format!("version `{}` of {kind}.{group} is declared twice", pair[1].decl.version), place(&pair[1].decl))
+                    .with_note(place(&pair[0].decl), "first declared here")
+                    .with_help("each spec struct of a kind needs its own `version`"),
+            );
+            ok = false;
+        }
+    }
+    let storage: Vec<&LoweredVersion> = versions.iter().filter(|v| v.decl.attrs.flag("storage_version")).collect();
+    let storage_name = match (versions.len(), storage.as_slice()) {
+        (1, _) => versions[0].decl.version.clone(),
+        (_, [one]) => one.decl.version.clone(),
+        (_, []) => {
+            let names: Vec<&str> = versions.iter().map(|v| v.decl.version.as_str()).collect();
+            diags.push(
+                Diagnostic::error(format!("{kind}.{group} has {} versions ({}) and none is the storage version", versions.len(), names.join(", ")), place(&first.decl))
+                    .with_help("mark exactly one spec struct `#[crd(storage_version)]`"),
+            );
+            return None;
+        }
+        (_, [a, b, ..]) => {
+            diags.push(
+                Diagnostic::error(format!("{kind}.{group} has more than one storage version (`{}` and `{}`)", a.decl.version, b.decl.version), place(&b.decl))
+                    .with_note(place(&a.decl), format!("`{}` is also marked `storage_version` here", a.decl.version))
+                    .with_help("keep `storage_version` on exactly one version"),
+            );
+            return None;
+        }
+    };
+    if !ok {
+        return None;
+    }
+    let mut annotations = IndexMap::new();
+    let mut labels = IndexMap::new();
+    for v in versions {
+        for (marker, map) in [("annotation", &mut annotations), ("label", &mut labels)] {
+            for m in v.decl.attrs.all(marker) {
+                if let (Some(k), Some(val)) = (m.get_str("key"), m.get_str("value")) {
+                    map.insert(k.to_string(), val.to_string());
+                }
+            }
+        }
+    }
+    let crd_versions = versions.iter().map(|v| version(v, &names, v.decl.version == storage_name)).collect();
+    let crd = CustomResourceDefinition {
+        api_version: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: CrdMetadata { annotations, labels, name: format!("{}.{group}", names.plural) },
+        spec: CrdSpec { group: group.to_string(), names, scope, versions: crd_versions },
+    };
+    Some(AssembledCrd { crd, version_decls: versions.iter().map(|v| (v.decl.clone(), v.file)).collect() })
+}
+
+fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
+    let decl = &v.decl;
+    let mut props = IndexMap::new();
+    props.insert("apiVersion".to_string(), Schema { description: Some(API_VERSION_DESC.into()), ..Schema::string() });
+    props.insert("kind".to_string(), Schema { description: Some(KIND_DESC.into()), ..Schema::string() });
+    props.insert("metadata".to_string(), Schema::object());
+    props.insert("spec".to_string(), v.spec.clone());
+    if let Some(status) = &v.status {
+        props.insert("status".to_string(), status.clone());
+    }
+    let description = decl.str("description").map(str::to_string).unwrap_or_else(|| format!("{} is the Schema for the {} API", decl.kind, names.plural));
+    let root = Schema { description: Some(description), properties: Some(props), ..Schema::object() };
+    let printcolumns = decl
+        .attrs
+        .all("printcolumn")
+        .map(|m| PrinterColumn {
+            description: m.get_str("description").map(str::to_string),
+            format: m.get_str("format").map(str::to_string),
+            json_path: m.get_str("json_path").unwrap_or_default().to_string(),
+            name: m.get_str("name").unwrap_or_default().to_string(),
+            priority: m.get("priority").and_then(|p| p.as_json()).and_then(|p| p.as_u64()),
+            type_: m.get_str("type").unwrap_or_default().to_string(),
+        })
+        .collect();
+    let scale = decl.marker("scale").map(|m| Scale {
+        label_selector_path: m.get_str("label_selector_path").map(str::to_string),
+        spec_replicas_path: m.get_str("spec_replicas_path").unwrap_or_default().to_string(),
+        status_replicas_path: m.get_str("status_replicas_path").unwrap_or_default().to_string(),
+    });
+    let (deprecated, deprecation_warning) = match decl.marker("deprecated") {
+        Some(m) => (true, m.as_str().map(str::to_string)),
+        None => (false, None),
+    };
+    CrdVersion {
+        additional_printer_columns: printcolumns,
+        deprecated,
+        deprecation_warning,
+        name: decl.version.clone(),
+        schema: VersionSchema { open_api_v3_schema: root },
+        selectable_fields: decl.attrs.all("selectable_field").filter_map(|m| m.as_str()).map(|p| SelectableField { json_path: p.to_string() }).collect(),
+        served: decl.marker("served").map(|m| m.as_bool()).unwrap_or(true),
+        storage,
+        subresources: Subresources { scale, status: v.status.as_ref().map(|_| serde_json::Map::new()) },
+    }
+}
+
+/// Location helper for validators: a version's declaration.
+pub fn decl_loc(decl: &ResourceDecl) -> Loc {
+    decl.loc
+}

@@ -1,0 +1,208 @@
+//! `cargo crd-gen`: the command-line front end. It only parses arguments, calls the engine
+//! ([`crd_gen::Generator`]) and maps the outcome to output and exit codes:
+//! 0 success, 1 errors in the sources or stale files (`--check`), 2 usage or I/O errors.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use crd_gen::{FailureKind, Generator, Plan};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cargo-crd-gen", bin_name = "cargo crd-gen", version, about = "CustomResourceDefinition YAML from Rust types (controller-gen for Rust)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the CRD manifests (config/crd/bases/<group>_<plural>.yaml).
+    Manifests(ManifestsArgs),
+    /// Validate the resources without writing anything.
+    Check(CommonArgs),
+    /// Print the markers reference (docs/markers.md).
+    Markers,
+}
+
+#[derive(Args)]
+struct CommonArgs {
+    /// Path to Cargo.toml (default: found from the current directory, as cargo does).
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+    /// Workspace member to generate for (repeatable; default: the package, or every member).
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    packages: Vec<String>,
+    /// Truncate descriptions to N characters (0 drops them), as controller-gen's maxDescLen.
+    #[arg(long, value_name = "N")]
+    max_desc_len: Option<usize>,
+    /// How diagnostics are printed.
+    #[arg(long, value_enum, default_value = "human")]
+    message_format: MessageFormat,
+    /// Colored diagnostics.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+}
+
+#[derive(Args)]
+struct ManifestsArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Output directory (default: config/crd/bases under each package).
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Print the YAML to stdout instead of writing files.
+    #[arg(long, conflicts_with = "check")]
+    stdout: bool,
+    /// Write nothing; exit 1 with a diff when a file on disk differs or is missing.
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    // As a cargo subcommand, cargo runs `cargo-crd-gen crd-gen <args>`.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "crd-gen") {
+        args.remove(1);
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Markers => {
+            print!("{}", crd_gen::markers::reference::markdown());
+            ExitCode::SUCCESS
+        }
+        Command::Check(common) => {
+            let plan = generator(&common, None).plan();
+            report(&plan, &common);
+            match plan.failure {
+                Some(kind) => exit_for(kind),
+                None => {
+                    let n = plan.files.len();
+                    eprintln!("crd-gen: {n} CRD{} valid", if n == 1 { "" } else { "s" });
+                    ExitCode::SUCCESS
+                }
+            }
+        }
+        Command::Manifests(args) => manifests(args),
+    }
+}
+
+fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator {
+    let mut g = Generator::new();
+    if let Some(p) = &common.manifest_path {
+        g = g.manifest_path(p);
+    }
+    for p in &common.packages {
+        g = g.package(p);
+    }
+    if let Some(d) = output_dir {
+        g = g.output_dir(d);
+    }
+    if let Some(n) = common.max_desc_len {
+        g = g.max_desc_len(n);
+    }
+    g
+}
+
+fn manifests(args: ManifestsArgs) -> ExitCode {
+    let g = generator(&args.common, args.output_dir.as_ref());
+    if args.stdout {
+        let plan = g.plan();
+        report(&plan, &args.common);
+        if let Some(kind) = plan.failure {
+            return exit_for(kind);
+        }
+        let mut out = std::io::stdout().lock();
+        for f in &plan.files {
+            if out.write_all(f.contents.as_bytes()).is_err() {
+                return ExitCode::from(2);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    if args.check {
+        return match g.check() {
+            Err((plan, kind)) => {
+                report(&plan, &args.common);
+                exit_for(kind)
+            }
+            Ok((plan, mismatches)) => {
+                report(&plan, &args.common);
+                if mismatches.is_empty() {
+                    eprintln!("crd-gen: {} CRD file(s) up to date", plan.files.len());
+                    return ExitCode::SUCCESS;
+                }
+                let mut out = std::io::stdout().lock();
+                for m in &mismatches {
+                    let _ = out.write_all(m.diff.as_bytes());
+                }
+                for m in &mismatches {
+                    let what = if m.missing { "missing" } else { "out of date" };
+                    eprintln!("crd-gen: {} is {what}", m.path.display());
+                }
+                eprintln!("crd-gen: run `cargo crd-gen manifests` to update");
+                ExitCode::from(1)
+            }
+        };
+    }
+    match g.write() {
+        Err((plan, kind)) => {
+            report(&plan, &args.common);
+            exit_for(kind)
+        }
+        Ok((plan, written)) => {
+            report(&plan, &args.common);
+            if plan.files.is_empty() {
+                eprintln!("crd-gen: no resources found (derive `CustomResource` on a spec struct)");
+            }
+            for p in &written {
+                eprintln!("crd-gen: wrote {}", p.display());
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn report(plan: &Plan, common: &CommonArgs) {
+    let g = &plan.generated;
+    if g.diagnostics.is_empty() {
+        return;
+    }
+    match common.message_format {
+        MessageFormat::Json => print!("{}", g.diagnostics.to_json_lines(&g.sources)),
+        MessageFormat::Human => {
+            let color = match common.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => std::io::stderr().is_terminal(),
+            };
+            eprint!("{}", g.render_diagnostics(color));
+        }
+    }
+}
+
+fn exit_for(kind: FailureKind) -> ExitCode {
+    match kind {
+        FailureKind::Workspace => ExitCode::from(2),
+        FailureKind::Source => ExitCode::from(1),
+    }
+}

@@ -1,0 +1,425 @@
+//! A small YAML emitter for JSON trees, written for one reader: the Kubernetes toolchain, which
+//! reads YAML as YAML 1.1 (sigs.k8s.io/yaml over go-yaml v2). It follows go-yaml v2's output style
+//! (what controller-gen emits): map keys in go-yaml's natural order, sequences not indented under
+//! their key, plain scalars folded after column 80, `|-` blocks for multi-line text. Every string
+//! a YAML 1.1 reader would take for a bool, null, number or timestamp (`Off`, `yes`, `~`, `1e3`,
+//! `2001-01-01`) is double-quoted, so it stays a string in the cluster.
+//!
+//! Why not a YAML crate: serde_yaml is archived, and neither it nor serde-saphyr promises YAML 1.1
+//! safe quoting or go-yaml's layout; the output is the product here, so the engine owns it.
+
+use serde_json::Value;
+use std::cmp::Ordering;
+
+const BEST_WIDTH: usize = 80;
+
+/// One YAML document, starting with `---`.
+pub fn to_yaml(value: &Value) -> String {
+    let mut e = Emitter { out: String::from("---\n") };
+    e.node(value, 0, false);
+    e.out
+}
+
+struct Emitter {
+    out: String,
+}
+
+impl Emitter {
+    /// Emits `value` as a block node whose lines are indented by `indent`. With `inline`, the
+    /// first line continues the current line (after `- `).
+    fn node(&mut self, value: &Value, indent: usize, inline: bool) {
+        match value {
+            Value::Object(map) if !map.is_empty() => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort_by(|a, b| natural_cmp(a, b));
+                for (i, key) in keys.into_iter().enumerate() {
+                    if !(inline && i == 0) {
+                        self.pad(indent);
+                    }
+                    let key_text = scalar_str(key, usize::MAX, 0, false);
+                    self.out.push_str(&key_text);
+                    self.out.push(':');
+                    self.value_after_key(&map[key], indent, indent + key_text.chars().count() + 1);
+                }
+            }
+            Value::Array(items) if !items.is_empty() => {
+                for (i, item) in items.iter().enumerate() {
+                    if !(inline && i == 0) {
+                        self.pad(indent);
+                    }
+                    self.out.push_str("- ");
+                    match item {
+                        Value::Object(m) if !m.is_empty() => self.node(item, indent + 2, true),
+                        Value::Array(a) if !a.is_empty() => self.node(item, indent + 2, true),
+                        _ => {
+                            let text = self.scalar(item, indent + 2, indent + 2);
+                            self.out.push_str(&text);
+                            self.out.push('\n');
+                        }
+                    }
+                }
+            }
+            _ => {
+                let text = self.scalar(value, indent, indent);
+                self.out.push_str(&text);
+                self.out.push('\n');
+            }
+        }
+    }
+
+    /// After `key:`; `column` is where the value would start.
+    fn value_after_key(&mut self, value: &Value, indent: usize, column: usize) {
+        match value {
+            Value::Object(m) if !m.is_empty() => {
+                self.out.push('\n');
+                self.node(value, indent + 2, false);
+            }
+            // go-yaml v2 does not indent a sequence under its key.
+            Value::Array(a) if !a.is_empty() => {
+                self.out.push('\n');
+                self.node(value, indent, false);
+            }
+            _ => {
+                self.out.push(' ');
+                let text = self.scalar(value, column + 1, indent + 2);
+                self.out.push_str(&text);
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn scalar(&self, value: &Value, column: usize, indent: usize) -> String {
+        match value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => number(n),
+            Value::String(s) => scalar_str(s, column, indent, true),
+            Value::Object(_) => "{}".into(),
+            Value::Array(_) => "[]".into(),
+        }
+    }
+
+    fn pad(&mut self, indent: usize) {
+        self.out.extend(std::iter::repeat_n(' ', indent));
+    }
+}
+
+fn number(n: &serde_json::Number) -> String {
+    if n.is_i64() || n.is_u64() {
+        return n.to_string();
+    }
+    let f = n.as_f64().unwrap_or(0.0);
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        // go-yaml prints float64(2) as `2`; the API server reads it as the same number.
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// A string scalar: plain where YAML 1.1 reads it back as the same string, `|-` when it has
+/// line breaks, quoted otherwise. `column` is where it starts; `indent` is for continuation lines.
+fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> String {
+    if s.contains('\n') && literal_allowed(s) {
+        return literal(s, indent);
+    }
+    if !plain_allowed(s) || resolves_to_non_string(s) {
+        if single_quote_allowed(s) && !resolves_to_non_string(s) {
+            return format!("'{}'", s.replace('\'', "''"));
+        }
+        return serde_json::to_string(s).expect("string serializes");
+    }
+    if fold { fold_plain(s, column, indent) } else { s.to_string() }
+}
+
+/// go-yaml folds a plain scalar at a space once the line is past 80 columns.
+fn fold_plain(s: &str, mut column: usize, indent: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    let mut prev_space = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let next_space = chars.get(i + 1) == Some(&' ');
+            if !prev_space && column > BEST_WIDTH && !next_space {
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent));
+                column = indent;
+            } else {
+                out.push(c);
+                column += 1;
+            }
+            prev_space = true;
+        } else {
+            out.push(c);
+            column += 1;
+            prev_space = false;
+        }
+    }
+    out
+}
+
+fn literal(s: &str, indent: usize) -> String {
+    let mut header = String::from("|");
+    if s.starts_with(' ') || s.starts_with('\n') {
+        header.push('2');
+    }
+    let body = if let Some(stripped) = s.strip_suffix('\n') {
+        if stripped.ends_with('\n') {
+            header.push('+');
+        }
+        stripped
+    } else {
+        header.push('-');
+        s
+    };
+    let mut out = header;
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.extend(std::iter::repeat_n(' ', indent));
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+fn is_printable(c: char) -> bool {
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
+}
+
+fn literal_allowed(s: &str) -> bool {
+    s.chars().all(is_printable) && !s.contains(" \n") && !s.ends_with(' ')
+}
+
+fn single_quote_allowed(s: &str) -> bool {
+    !s.is_empty() && !s.contains('\n') && s.chars().all(is_printable)
+}
+
+/// libyaml's rules for a plain scalar in block context.
+fn plain_allowed(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return false };
+    if s.starts_with(' ') || s.ends_with(' ') || !s.chars().all(|c| is_printable(c) && c != '\n') {
+        return false;
+    }
+    if s.starts_with("---") || s.starts_with("...") {
+        return false;
+    }
+    let second = s.chars().nth(1);
+    if "#,[]{}&*!|>'\"%@`".contains(first) {
+        return false;
+    }
+    if matches!(first, '-' | '?' | ':') && second.is_none_or(|c| c == ' ') {
+        return false;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ':' && chars.get(i + 1).is_none_or(|n| *n == ' ') {
+            return false;
+        }
+        if c == '#' && i > 0 && chars[i - 1] == ' ' {
+            return false;
+        }
+    }
+    true
+}
+
+/// Would go-yaml v2 (YAML 1.1) read this plain scalar as something other than a string?
+pub fn resolves_to_non_string(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "", ".nan", ".NaN", ".NAN", ".inf", ".Inf",
+        ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<", "=",
+    ];
+    if WORDS.contains(&s) {
+        return true;
+    }
+    let Some(first) = s.chars().next() else { return true };
+    if !(first.is_ascii_digit() || matches!(first, '+' | '-' | '.')) {
+        return false;
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    is_go_int(&plain) || is_yaml_float(&plain) || is_base60(s) || is_timestamp(s)
+}
+
+/// strconv.ParseInt(s, 0, 64) syntax: sign, then decimal, 0x hex, 0o / leading-0 octal, 0b binary.
+fn is_go_int(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (digits, radix) = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        (h, 16)
+    } else if let Some(b) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+        (b, 2)
+    } else if let Some(o) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+        (o, 8)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (&body[1..], 8)
+    } else {
+        (body, 10)
+    };
+    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
+}
+
+/// go-yaml v2's float syntax: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exp) = match b.find(['e', 'E']) {
+        Some(i) => (&b[..i], Some(&b[i + 1..])),
+        None => (b, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) if int.is_empty() => !frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit()),
+        Some((int, frac)) => int.chars().all(|c| c.is_ascii_digit()) && frac.chars().all(|c| c.is_ascii_digit()),
+        None => !mantissa.is_empty() && mantissa.chars().all(|c| c.is_ascii_digit()),
+    };
+    let exp_ok = exp.is_none_or(|e| {
+        let d = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())
+    });
+    mantissa_ok && exp_ok
+}
+
+/// YAML 1.1 sexagesimal numbers: `190:20:30`, `-1:30.5`.
+fn is_base60(s: &str) -> bool {
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut parts = b.split(':');
+    let head = parts.next().unwrap_or("");
+    if head.is_empty() || !head.starts_with(|c: char| c.is_ascii_digit()) || !head.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        return false;
+    }
+    let rest: Vec<&str> = parts.collect();
+    if rest.is_empty() {
+        return false;
+    }
+    rest.iter().enumerate().all(|(i, p)| {
+        let p = if i == rest.len() - 1 { p.split('.').next().unwrap_or("") } else { p };
+        !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// YAML timestamps start `YYYY-M-D`.
+fn is_timestamp(s: &str) -> bool {
+    let parts: Vec<&str> = s.splitn(3, '-').collect();
+    if parts.len() < 3 || parts[0].len() != 4 || !parts[0].chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let day: String = parts[2].chars().take_while(|c| c.is_ascii_digit()).collect();
+    (1..=2).contains(&parts[1].len()) && parts[1].chars().all(|c| c.is_ascii_digit()) && (1..=2).contains(&day.len())
+}
+
+/// go-yaml v2's key order: letters compare as runes, a non-letter sorts before a letter, and
+/// runs of digits compare as numbers (`a2` < `a10`).
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    let mut i = 0;
+    while i < ar.len() && i < br.len() {
+        if ar[i] == br[i] {
+            i += 1;
+            continue;
+        }
+        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        if al && bl {
+            return ar[i].cmp(&br[i]);
+        }
+        if al || bl {
+            return if bl { Ordering::Less } else { Ordering::Greater };
+        }
+        let mut an: i64 = 0;
+        let mut bn: i64 = 0;
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && ar[j - 1].is_ascii_digit() {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && ar[ai].is_ascii_digit() {
+            an = an.saturating_mul(10).saturating_add(ar[ai] as i64 - '0' as i64);
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && br[bi].is_ascii_digit() {
+            bn = bn.saturating_mul(10).saturating_add(br[bi] as i64 - '0' as i64);
+            bi += 1;
+        }
+        if an != bn {
+            return an.cmp(&bn);
+        }
+        if ai != bi {
+            return ai.cmp(&bi);
+        }
+        return ar[i].cmp(&br[i]);
+    }
+    ar.len().cmp(&br.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn layout_matches_go_yaml() {
+        let v = json!({
+            "spec": {"versions": [{"name": "v1", "served": true, "subresources": {"status": {}}}], "group": "a.b"},
+            "kind": "CRD",
+            "empty": [],
+        });
+        assert_eq!(
+            to_yaml(&v),
+            "---\nempty: []\nkind: CRD\nspec:\n  group: a.b\n  versions:\n  - name: v1\n    served: true\n    subresources:\n      status: {}\n"
+        );
+    }
+
+    #[test]
+    fn yaml11_words_and_numbers_are_quoted() {
+        for s in ["Off", "on", "yes", "N", "~", "null", "", "1", "-1.5", "0x1F", "017", "1e3", "1:20", "2001-12-14", ".inf", "<<", "1_000"] {
+            let out = to_yaml(&json!({ "k": s }));
+            assert!(out.contains(&format!("k: {}", serde_json::to_string(s).unwrap())), "{s:?} -> {out}");
+        }
+        for s in ["Allow", "v1", "1.2.3", "a: b c"] {
+            let out = to_yaml(&json!({ "k": s }));
+            assert!(!out.contains('"'), "{s:?} -> {out}");
+        }
+    }
+
+    #[test]
+    fn indicators_and_special_text_are_quoted() {
+        assert_eq!(to_yaml(&json!({"k": "- a"})), "---\nk: '- a'\n");
+        assert_eq!(to_yaml(&json!({"k": "a: b"})), "---\nk: 'a: b'\n");
+        assert_eq!(to_yaml(&json!({"k": "*"})), "---\nk: '*'\n");
+        assert_eq!(to_yaml(&json!({"k": "tab\there"})), "---\nk: \"tab\\there\"\n");
+        assert_eq!(to_yaml(&json!({"k": "^[a-z]$"})), "---\nk: ^[a-z]$\n");
+    }
+
+    #[test]
+    fn multiline_is_a_literal_block() {
+        assert_eq!(to_yaml(&json!({"d": {"description": "a\n\nb"}})), "---\nd:\n  description: |-\n    a\n\n    b\n");
+    }
+
+    #[test]
+    fn long_plain_text_folds_after_80_columns() {
+        let a78 = "a".repeat(78);
+        assert_eq!(to_yaml(&json!({ "k": format!("{a78} b c") })), format!("---\nk: {a78}\n  b c\n"));
+        let a77 = "a".repeat(77);
+        assert_eq!(to_yaml(&json!({ "k": format!("{a77} b c") })), format!("---\nk: {a77} b\n  c\n"));
+    }
+
+    #[test]
+    fn keys_sort_like_go_yaml() {
+        let mut keys = vec!["b", "a10", "a2", "_x", "Z", "x-kubernetes-list-type", "xa"];
+        keys.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(keys, ["Z", "_x", "a2", "a10", "b", "x-kubernetes-list-type", "xa"]);
+    }
+
+    #[test]
+    fn nested_sequences_and_scalars_in_sequences() {
+        let v = json!({"enum": ["A", "Off", 3], "m": [[1, 2], {"a": 1, "b": [true]}]});
+        assert_eq!(to_yaml(&v), "---\nenum:\n- A\n- \"Off\"\n- 3\nm:\n- - 1\n  - 2\n- a: 1\n  b:\n  - true\n");
+    }
+}

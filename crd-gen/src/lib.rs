@@ -1,0 +1,41 @@
+//! crd-gen: controller-gen for Rust. Reads Rust source (never compiles it) and writes the
+//! CustomResourceDefinition YAML for the resources it declares.
+//!
+//! The engine is a row of stages, each a module with a typed input and output:
+//!
+//! | stage | module | in -> out |
+//! |---|---|---|
+//! | discover | [`source::discover`] | Cargo.toml -> crates and their dependencies |
+//! | load | [`source::load`] | crate -> parsed modules (syn) |
+//! | collect | [`collect`] | modules -> resource declarations + markers |
+//! | resolve | [`source::resolve`] | path in a module -> the item it names |
+//! | lower | [`lower`] | Rust types + serde attributes + markers -> [`schema::Schema`] |
+//! | assemble | [`assemble`] | lowered versions -> [`crd::CustomResourceDefinition`]s |
+//! | validate | [`validate`] | CRDs -> diagnostics (the API server's rules) |
+//! | emit | [`emit`] | CRD -> YAML text |
+//! | output | `output` | files -> disk, or a diff against disk |
+//!
+//! Markers are parsed in [`markers`] (vocabulary in [`markers::vocab`]); the derive crate uses that
+//! module with default features off, so compile-time checks and generation share one parser.
+
+pub mod assemble;
+pub mod collect;
+pub mod crd;
+pub mod diag;
+pub mod emit;
+pub mod lower;
+pub mod markers;
+pub mod names;
+pub mod pipeline;
+pub mod schema;
+pub mod source;
+pub mod validate;
+
+#[cfg(feature = "cargo")]
+mod generator;
+#[cfg(feature = "cargo")]
+pub mod output;
+
+#[cfg(feature = "cargo")]
+pub use generator::{FailureKind, Generator, Plan};
+pub use pipeline::{CrdFile, Generated, Options, run};

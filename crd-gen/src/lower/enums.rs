@@ -1,0 +1,294 @@
+//! Enums, one function per serde representation. Kubernetes needs structural schemas (one type per
+//! node), so each representation maps to an object or string schema in which exactly one variant
+//! can be given; where a structural schema cannot say "this field is required for that variant",
+//! a CEL rule (x-kubernetes-validations) says it.
+
+use super::structs::{lower_field, object_of_fields, serde_container};
+use super::{Env, Lowerer, apply};
+use crate::markers::{AttrSite, Attrs};
+use crate::schema::{Schema, ValidationRule};
+use indexmap::IndexMap;
+use serde_derive_internals::{ast, attr};
+use serde_json::Value;
+use syn::spanned::Spanned;
+
+pub fn lower_enum(lw: &mut Lowerer, item: &syn::ItemEnum, env: &Env) -> Schema {
+    let mut errors = Vec::new();
+    let attrs = Attrs::read(&item.attrs, AttrSite::Type, &mut errors);
+    for v in &item.variants {
+        let _ = Attrs::read(&v.attrs, AttrSite::Variant, &mut errors);
+    }
+    lw.marker_errors(env.scope, errors);
+    let input: syn::DeriveInput = item.clone().into();
+    let Some(container) = serde_container(lw, &input, env.scope) else { return Schema::default() };
+    let ast::Data::Enum(all_variants) = &container.data else { return Schema::default() };
+    let variants: Vec<&ast::Variant> = all_variants
+        .iter()
+        .filter(|v| !v.attrs.skip_serializing() && !Attrs::read(&v.original.attrs, AttrSite::Variant, &mut Vec::new()).flag("skip"))
+        .collect();
+    let name = item.ident.to_string();
+    let mut schema = if let Some(proxy) = container.attrs.type_into().or(container.attrs.type_from()).or(container.attrs.type_try_from()) {
+        lw.lower_type(proxy, env).schema
+    } else if attrs.get("schema_type").is_some() || attrs.flag("schemaless") {
+        Schema::default()
+    } else {
+        match container.attrs.tag() {
+            attr::TagType::External => external(lw, &name, &variants, env, item),
+            attr::TagType::Internal { tag } => internal(lw, &name, tag, &variants, env, item),
+            attr::TagType::Adjacent { tag, content } => adjacent(lw, &name, tag, content, &variants, env, item),
+            attr::TagType::None => untagged(lw, &name, &variants, env, item),
+        }
+    };
+    if let Some(doc) = &attrs.docs.text {
+        schema.description = Some(doc.clone());
+    }
+    apply::apply(lw, env.scope, &mut schema, &attrs.markers, &name);
+    schema.origin = Some(lw.loc(env.scope, item.ident.span()));
+    schema
+}
+
+fn variant_name(v: &ast::Variant) -> String {
+    v.attrs.name().serialize_name().value.clone()
+}
+
+fn is_unit(v: &ast::Variant) -> bool {
+    matches!(v.style, ast::Style::Unit)
+}
+
+/// A string enum of the unit variants' names; `#[serde(other)]` accepts any string.
+fn unit_strings(variants: &[&ast::Variant]) -> Schema {
+    let mut s = Schema::string();
+    if !variants.iter().any(|v| v.attrs.other()) {
+        s.enum_ = Some(variants.iter().map(|v| Value::String(variant_name(v))).collect());
+    }
+    s
+}
+
+/// The JSON of a variant's content: a newtype's inner type or a struct variant's fields.
+fn content(lw: &mut Lowerer, enum_name: &str, v: &ast::Variant, env: &Env) -> Option<Schema> {
+    match v.style {
+        ast::Style::Unit => None,
+        ast::Style::Newtype => Some(lower_field(lw, &v.fields[0], env).schema),
+        ast::Style::Struct => Some(object_of_fields(lw, &v.fields, false, env)),
+        ast::Style::Tuple => {
+            lw.error(
+                env.scope,
+                v.original.span(),
+                format!("tuple variant `{enum_name}::{}` serializes as a mixed-type array, which a structural schema cannot describe", v.ident),
+                "give the variant named fields, or wrap the values in a struct",
+            );
+            None
+        }
+    }
+}
+
+/// `"Variant"` for unit variants; `{"Variant": content}` for the others.
+fn external(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
+    if variants.iter().all(|v| is_unit(v)) {
+        return unit_strings(variants);
+    }
+    if let Some(unit) = variants.iter().find(|v| is_unit(v)) {
+        let data = variants.iter().find(|v| !is_unit(v)).expect("a data variant");
+        lw.error(
+            env.scope,
+            item.ident.span(),
+            format!(
+                "enum `{name}` mixes a unit variant (`{}`, written as a string) with a data variant (`{}`, written as an object); a structural schema allows one type",
+                unit.ident, data.ident
+            ),
+            format!("write the unit variant as an empty struct variant (`{} {{}}`), or tag the enum: `#[serde(tag = \"type\")]`", unit.ident),
+        );
+        return Schema::default();
+    }
+    let mut props = IndexMap::new();
+    for v in variants {
+        if let Some(c) = content(lw, name, v, env) {
+            props.insert(variant_name(v), c);
+        }
+    }
+    // Every property is a variant: exactly one of them is set.
+    Schema { properties: Some(props), min_properties: Some(1), max_properties: Some(1), ..Schema::object() }
+}
+
+/// `{"tag": "Variant", ..fields}`: fields of all variants side by side, the tag says which.
+fn internal(lw: &mut Lowerer, name: &str, tag: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
+    let mut per_variant = Vec::new();
+    for v in variants {
+        let c = match v.style {
+            ast::Style::Unit => Some(Schema::object()),
+            _ => content(lw, name, v, env),
+        };
+        let Some(c) = c else { continue };
+        if !c.is_type("object") {
+            lw.error(
+                env.scope,
+                v.original.span(),
+                format!("internally tagged variant `{name}::{}` must hold a struct or map (serde puts the tag `{tag}` beside its fields)", v.ident),
+                "use a struct variant, a newtype of a struct, or `#[serde(tag = .., content = ..)]`",
+            );
+            continue;
+        }
+        per_variant.push((variant_name(v), c));
+    }
+    let mut schema = merge_objects(lw, name, &per_variant, env, item);
+    let tag_schema = Schema { enum_: Some(per_variant.iter().map(|(n, _)| Value::String(n.clone())).collect()), ..Schema::string() };
+    let props = schema.properties.get_or_insert_with(IndexMap::new);
+    props.shift_insert(0, tag.to_string(), tag_schema);
+    schema.required.insert(0, tag.to_string());
+    schema.validations.extend(required_per_variant(tag, &per_variant));
+    schema
+}
+
+/// `{"tag": "Variant", "content": ..}`.
+fn adjacent(lw: &mut Lowerer, name: &str, tag: &str, content_key: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
+    let mut contents = Vec::new();
+    for v in variants {
+        if let Some(c) = content(lw, name, v, env) {
+            contents.push((variant_name(v), c));
+        }
+    }
+    let mut props = IndexMap::new();
+    props.insert(tag.to_string(), Schema { enum_: Some(variants.iter().map(|v| Value::String(variant_name(v))).collect()), ..Schema::string() });
+    let mut schema = Schema::object();
+    if !contents.is_empty() {
+        let merged = merge_all(lw, name, &contents, env, item);
+        props.insert(content_key.to_string(), merged);
+        // Variants with content need it; unit variants have none.
+        let with: Vec<String> = contents.iter().map(|(n, _)| format!("'{n}'")).collect();
+        let without: Vec<String> = variants.iter().filter(|v| is_unit(v)).map(|v| format!("'{}'", variant_name(v))).collect();
+        schema.validations.push(ValidationRule {
+            rule: format!("self.{tag} in [{}] ? has(self.{content_key}) : !has(self.{content_key})", with.join(", ")),
+            message: Some(format!("`{content_key}` is required for {tag} {} and not allowed for {}", with.join(", "), if without.is_empty() { "none".into() } else { without.join(", ") })),
+            ..ValidationRule::default()
+        });
+        if without.is_empty() {
+            schema.validations.pop();
+        }
+    }
+    schema.properties = Some(props);
+    schema.required = vec![tag.to_string()];
+    if contents.len() == variants.len() {
+        schema.required.push(content_key.to_string());
+    }
+    schema
+}
+
+/// serde tries each variant in turn: the schema accepts what any variant accepts, when the
+/// variants share one JSON type.
+fn untagged(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
+    let mut all = Vec::new();
+    for v in variants {
+        if is_unit(v) {
+            lw.error(env.scope, v.original.span(), format!("untagged unit variant `{name}::{}` serializes as null", v.ident), "give the variant content, or remove `#[serde(untagged)]`");
+            continue;
+        }
+        if let Some(c) = content(lw, name, v, env) {
+            all.push((variant_name(v), c));
+        }
+    }
+    if all.is_empty() {
+        return Schema::default();
+    }
+    merge_all(lw, name, &all, env, item)
+}
+
+/// One schema accepting what each of `schemas` accepts, or an error naming two that clash.
+fn merge_all(lw: &mut Lowerer, name: &str, schemas: &[(String, Schema)], env: &Env, item: &syn::ItemEnum) -> Schema {
+    let first = &schemas[0];
+    if let Some(clash) = schemas.iter().find(|(_, s)| s.type_ != first.1.type_ || s.int_or_string != first.1.int_or_string) {
+        lw.error(
+            env.scope,
+            item.ident.span(),
+            format!(
+                "variants `{}` ({}) and `{}` ({}) of `{name}` have different JSON types; a structural schema allows one type per value",
+                first.0,
+                type_name(&first.1),
+                clash.0,
+                type_name(&clash.1)
+            ),
+            "make the variants hold the same kind of value (e.g. all structs), or use a tagged enum",
+        );
+        return Schema::default();
+    }
+    if first.1.is_type("object") {
+        return merge_objects(lw, name, schemas, env, item);
+    }
+    let mut merged = first.1.clone();
+    merged.description = None;
+    if schemas.iter().any(|(_, s)| s.enum_.is_none()) {
+        merged.enum_ = None;
+    } else {
+        let mut values: Vec<Value> = Vec::new();
+        for (_, s) in schemas {
+            for v in s.enum_.iter().flatten() {
+                if !values.contains(v) {
+                    values.push(v.clone());
+                }
+            }
+        }
+        merged.enum_ = Some(values);
+    }
+    merged
+}
+
+fn type_name(s: &Schema) -> String {
+    if s.int_or_string {
+        return "int-or-string".into();
+    }
+    s.type_.clone().unwrap_or_else(|| "any".into())
+}
+
+/// Object variants side by side: a property in several variants must mean the same in each;
+/// a property is required only if every variant requires it.
+fn merge_objects(lw: &mut Lowerer, name: &str, variants: &[(String, Schema)], env: &Env, item: &syn::ItemEnum) -> Schema {
+    let mut props: IndexMap<String, Schema> = IndexMap::new();
+    let mut owner: IndexMap<String, String> = IndexMap::new();
+    let mut preserve = false;
+    for (vname, s) in variants {
+        preserve |= s.preserve_unknown_fields || s.additional_properties.is_some();
+        for (k, p) in s.properties.iter().flatten() {
+            match props.get(k) {
+                Some(existing) if !same_shape(existing, p) => {
+                    lw.error(
+                        env.scope,
+                        item.ident.span(),
+                        format!("field `{k}` of variant `{vname}` and of variant `{}` of `{name}` have different schemas; serde reads them into one object", owner[k]),
+                        "give the fields different names (`#[serde(rename)]`) or the same type",
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    props.insert(k.clone(), p.clone());
+                    owner.insert(k.clone(), vname.clone());
+                }
+            }
+        }
+    }
+    let required: Vec<String> = props.keys().filter(|k| variants.iter().all(|(_, s)| s.required.contains(k))).cloned().collect();
+    Schema { properties: Some(props), required, preserve_unknown_fields: preserve, ..Schema::object() }
+}
+
+fn same_shape(a: &Schema, b: &Schema) -> bool {
+    let strip = |s: &Schema| Schema { description: None, ..s.clone() };
+    strip(a).same_json(&strip(b))
+}
+
+/// For each variant, the fields it requires beyond those every variant requires.
+fn required_per_variant(tag: &str, variants: &[(String, Schema)]) -> Vec<ValidationRule> {
+    let common: Vec<&String> = variants.first().map(|(_, s)| s.required.iter().filter(|r| variants.iter().all(|(_, o)| o.required.contains(r))).collect()).unwrap_or_default();
+    let mut rules = Vec::new();
+    for (vname, s) in variants {
+        let own: Vec<&String> = s.required.iter().filter(|r| !common.contains(r)).collect();
+        if own.is_empty() {
+            continue;
+        }
+        let has: Vec<String> = own.iter().map(|r| format!("has(self.{r})")).collect();
+        let names: Vec<&str> = own.iter().map(|r| r.as_str()).collect();
+        rules.push(ValidationRule {
+            rule: format!("self.{tag} != '{vname}' || ({})", has.join(" && ")),
+            message: Some(format!("{} required when {tag} is {vname}", names.join(", "))),
+            ..ValidationRule::default()
+        });
+    }
+    rules
+}

@@ -1,0 +1,321 @@
+//! Lower: Rust types to OpenAPI schemas, with serde's meaning of every attribute (read by
+//! `serde_derive_internals`, the parser serde_derive itself uses) and the `#[crd]` markers.
+//!
+//! - `mod.rs`: the walk over `syn::Type`, generics, recursion detection;
+//! - `known.rs`: std and well-known crate types;
+//! - `structs.rs`: structs (fields, flatten, transparent, required);
+//! - `enums.rs`: enums, one function per serde representation;
+//! - `apply.rs`: schema markers applied to a generated schema (and checked against it).
+
+pub mod apply;
+pub mod enums;
+pub mod known;
+pub mod structs;
+
+use crate::diag::{Diagnostic, Loc, Place};
+use crate::markers::MarkerError;
+use crate::schema::Schema;
+use crate::source::resolve::{Resolved, Resolver};
+use crate::source::{ItemRef, Scope};
+use known::Known;
+use quote::ToTokens;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Where a type is written: its module, and what its generic parameters stand for.
+#[derive(Clone, Debug)]
+pub struct Env {
+    pub scope: Scope,
+    pub params: Rc<HashMap<String, Bound>>,
+}
+
+/// A generic parameter's argument, with the environment it was written in.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    pub ty: syn::Type,
+    pub env: Env,
+}
+
+impl Env {
+    pub fn new(scope: Scope) -> Env {
+        Env { scope, params: Rc::new(HashMap::new()) }
+    }
+}
+
+/// A lowered type: its schema, and whether it was an `Option` (which makes a field optional).
+#[derive(Clone, Debug)]
+pub struct Lowered {
+    pub schema: Schema,
+    pub optional: bool,
+}
+
+impl Lowered {
+    fn of(schema: Schema) -> Lowered {
+        Lowered { schema, optional: false }
+    }
+}
+
+pub struct Lowerer<'a> {
+    pub res: Resolver<'a>,
+    /// Items being lowered, to catch recursive types.
+    stack: Vec<ItemRef>,
+    /// Schemas of non-generic items already lowered (most types are used many times).
+    cache: HashMap<ItemRef, Lowered>,
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(res: Resolver<'a>) -> Self {
+        Lowerer { res, stack: Vec::new(), cache: HashMap::new() }
+    }
+
+    pub fn loc(&self, scope: Scope, span: proc_macro2::Span) -> Loc {
+        Loc::from_span(self.res.program.file_of(scope), span)
+    }
+
+    pub fn error(&mut self, scope: Scope, span: proc_macro2::Span, message: impl Into<String>, help: impl Into<String>) {
+        let loc = self.loc(scope, span);
+        self.res.diags.push(Diagnostic::error(message, Place::Source(loc)).with_help(help));
+    }
+
+    pub fn marker_errors(&mut self, scope: Scope, errors: Vec<MarkerError>) {
+        for e in errors {
+            let loc = self.loc(scope, e.span);
+            let mut d = Diagnostic::error(e.message, Place::Source(loc));
+            if let Some(h) = e.help {
+                d = d.with_help(h);
+            }
+            self.res.diags.push(d);
+        }
+    }
+
+    /// The schema of `ty` as written in `env`.
+    pub fn lower_type(&mut self, ty: &syn::Type, env: &Env) -> Lowered {
+        match ty {
+            syn::Type::Path(p) => self.lower_path(p, env),
+            syn::Type::Reference(r) => self.lower_type(&r.elem, env),
+            syn::Type::Paren(p) => self.lower_type(&p.elem, env),
+            syn::Type::Group(g) => self.lower_type(&g.elem, env),
+            syn::Type::Slice(s) => Lowered::of(Schema::array(self.lower_type(&s.elem, env).schema)),
+            syn::Type::Array(a) => {
+                let mut s = Schema::array(self.lower_type(&a.elem, env).schema);
+                if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }) = &a.len
+                    && let Ok(n) = n.base10_parse::<u64>()
+                {
+                    s.min_items = Some(n);
+                    s.max_items = Some(n);
+                }
+                Lowered::of(s)
+            }
+            syn::Type::Tuple(t) if t.elems.is_empty() => {
+                self.unsupported(env.scope, ty, "`()` serializes as null, which a Kubernetes schema cannot require", "remove the field, or use `bool`/`Option<...>`")
+            }
+            syn::Type::Tuple(_) => self.unsupported(
+                env.scope,
+                ty,
+                "tuples serialize as mixed-type arrays, which a structural schema cannot describe",
+                "use a struct with named fields",
+            ),
+            _ => self.unsupported(env.scope, ty, "this kind of type has no JSON form crd-gen can describe", "use a struct, enum, String, number, Vec or map"),
+        }
+    }
+
+    fn unsupported(&mut self, scope: Scope, ty: &syn::Type, msg: &str, help: &str) -> Lowered {
+        use syn::spanned::Spanned;
+        let text = ty.to_token_stream().to_string();
+        self.error(scope, ty.span(), format!("unsupported type `{text}`: {msg}"), help);
+        Lowered::of(Schema::default())
+    }
+
+    fn lower_path(&mut self, p: &syn::TypePath, env: &Env) -> Lowered {
+        use syn::spanned::Spanned;
+        if p.qself.is_some() {
+            return self.unsupported(env.scope, &syn::Type::Path(p.clone()), "associated types cannot be read from source", "name the concrete type");
+        }
+        let path = &p.path;
+        let last = path.segments.last().expect("a path has a segment");
+        let name = last.ident.to_string();
+        // A generic parameter stands for the type given where the generic type is used.
+        if path.segments.len() == 1
+            && path.leading_colon.is_none()
+            && let Some(bound) = env.params.get(&name).cloned()
+        {
+            return self.lower_type(&bound.ty, &bound.env);
+        }
+        let args = type_args(last);
+        // Primitives cannot be shadowed by a `use`, and `i32` is not a path to resolve.
+        if path.segments.len() == 1
+            && let Some(k) = known::primitive(&name)
+        {
+            return self.lower_known(k, &args, env, p);
+        }
+        let resolved = self.res.resolve_path(env.scope, path);
+        match resolved {
+            Ok(Resolved::External { krate, path: segs }) => {
+                let last = segs.last().cloned().unwrap_or_else(|| name.clone());
+                match known::crate_type(&krate, &last) {
+                    Some(k) => self.lower_known(k, &args, env, p),
+                    None => {
+                        let text = path.to_token_stream().to_string().replace(' ', "");
+                        self.error(
+                            env.scope,
+                            path.span(),
+                            format!("cannot read type `{text}`: crate `{krate}` has no source crd-gen can see"),
+                            format!("`{krate}` must be a dependency in Cargo.toml (crd-gen reads dependencies' source), or mark the field `#[crd(schema_type = \"..\")]` / `#[crd(schemaless, preserve_unknown_fields)]`"),
+                        );
+                        Lowered::of(Schema::default())
+                    }
+                }
+            }
+            Ok(Resolved::Item(item)) => {
+                let krate_name = self.res.program.krate(item.scope.krate).source.name.clone();
+                let item_name = item_ident(self.res.program.item(item));
+                if let Some(k) = known::crate_type(&krate_name, &item_name) {
+                    return self.lower_known(k, &args, env, p);
+                }
+                self.lower_item(item, &args, env, path.span())
+            }
+            Ok(Resolved::Module(_)) => {
+                self.error(env.scope, path.span(), format!("`{name}` is a module, not a type"), "name a struct, enum or type alias");
+                Lowered::of(Schema::default())
+            }
+            Err(msg) => {
+                let text = path.to_token_stream().to_string().replace(' ', "");
+                self.error(
+                    env.scope,
+                    path.span(),
+                    format!("cannot find type `{text}`: {msg}"),
+                    "crd-gen reads types from source; a type generated by a macro cannot be seen: write it out, or mark the field `#[crd(schema_type = \"..\")]` or `#[crd(schemaless, preserve_unknown_fields)]`",
+                );
+                Lowered::of(Schema::default())
+            }
+        }
+    }
+
+    fn lower_known(&mut self, k: Known, args: &[&syn::Type], env: &Env, p: &syn::TypePath) -> Lowered {
+        use syn::spanned::Spanned;
+        let arg = |i: usize| args.get(i).copied();
+        let text = || p.to_token_stream().to_string().replace(' ', "");
+        match k {
+            Known::Fixed(s) => Lowered::of(s),
+            Known::Seq | Known::Set | Known::Transparent | Known::Option => {
+                let Some(inner) = arg(0) else {
+                    self.error(env.scope, p.span(), format!("`{}` needs a type argument", text()), "write the element type, e.g. `Vec<String>`");
+                    return Lowered::of(Schema::default());
+                };
+                let inner = self.lower_type(inner, env);
+                match k {
+                    Known::Seq => Lowered::of(Schema::array(inner.schema)),
+                    Known::Set => Lowered::of(Schema { unique_items: false, ..Schema::array(inner.schema) }),
+                    Known::Option => Lowered { schema: inner.schema, optional: true },
+                    _ => inner,
+                }
+            }
+            Known::Map => {
+                let (Some(key), Some(value)) = (arg(0), args.last().copied()) else {
+                    self.error(env.scope, p.span(), format!("`{}` needs key and value types", text()), "e.g. `BTreeMap<String, String>`");
+                    return Lowered::of(Schema::default());
+                };
+                let key_schema = self.lower_type(key, env).schema;
+                if !(key_schema.is_type("string") && key_schema.format.is_none() && key_schema.enum_.is_none()) && !key_schema.is_type("string") {
+                    self.error(
+                        env.scope,
+                        key.span(),
+                        format!("map keys must serialize as strings, but `{}` does not", key.to_token_stream().to_string().replace(' ', "")),
+                        "JSON object keys are strings: use `String` (or a unit-variant enum) as the key type, or a Vec of structs with a key field and `list_type = \"map\"`",
+                    );
+                }
+                let value = self.lower_type(value, env).schema;
+                Lowered::of(Schema::map(value))
+            }
+            Known::Unsupported(help) => {
+                self.error(env.scope, p.span(), format!("unsupported type `{}`", text()), help);
+                Lowered::of(Schema::default())
+            }
+        }
+    }
+
+    /// A struct, enum or alias of a loaded crate, with `args` for its generic parameters.
+    fn lower_item(&mut self, item: ItemRef, args: &[&syn::Type], env: &Env, use_span: proc_macro2::Span) -> Lowered {
+        let generic = !args.is_empty();
+        if !generic && let Some(done) = self.cache.get(&item) {
+            return done.clone();
+        }
+        if self.stack.contains(&item) {
+            let name = item_ident(self.res.program.item(item));
+            let chain: Vec<String> = self.stack.iter().skip_while(|i| **i != item).map(|i| item_ident(self.res.program.item(*i))).collect();
+            self.error(
+                env.scope,
+                use_span,
+                format!("recursive type `{name}` cannot be described by a Kubernetes schema ({} -> {name})", chain.join(" -> ")),
+                "structural schemas cannot refer to themselves: cut the cycle with a field of type `serde_json::Value` marked `#[crd(preserve_unknown_fields)]`, or limit the nesting depth with separate types",
+            );
+            return Lowered::of(Schema::default());
+        }
+        let syn_item = self.res.program.item(item).clone();
+        let params = generic_params(&syn_item);
+        let mut bound = HashMap::new();
+        for (i, param) in params.iter().enumerate() {
+            if let Some(arg) = args.get(i) {
+                bound.insert(param.clone(), Bound { ty: (*arg).clone(), env: env.clone() });
+            }
+        }
+        if params.len() != args.len() && !params.is_empty() {
+            let name = item_ident(&syn_item);
+            self.error(env.scope, use_span, format!("`{name}` takes {} type argument(s), {} given", params.len(), args.len()), "crd-gen needs the concrete types a generic struct is used with");
+            return Lowered::of(Schema::default());
+        }
+        let item_env = Env { scope: item.scope, params: Rc::new(bound) };
+        self.stack.push(item);
+        let lowered = match &syn_item {
+            syn::Item::Struct(s) => Lowered::of(structs::lower_struct(self, s, &item_env, false)),
+            syn::Item::Enum(e) => Lowered::of(enums::lower_enum(self, e, &item_env)),
+            syn::Item::Type(t) => self.lower_type(&t.ty, &item_env),
+            other => {
+                use syn::spanned::Spanned;
+                self.error(env.scope, use_span, "this names something that is not a struct, enum or type alias", "use a data type");
+                let _ = other.span();
+                Lowered::of(Schema::default())
+            }
+        };
+        self.stack.pop();
+        if !generic {
+            self.cache.insert(item, lowered.clone());
+        }
+        lowered
+    }
+}
+
+/// The type arguments of a path segment (`Vec<T>` -> [T]); lifetimes and consts are skipped.
+pub fn type_args(seg: &syn::PathSegment) -> Vec<&syn::Type> {
+    match &seg.arguments {
+        syn::PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn generic_params(item: &syn::Item) -> Vec<String> {
+    let generics = match item {
+        syn::Item::Struct(s) => &s.generics,
+        syn::Item::Enum(e) => &e.generics,
+        syn::Item::Type(t) => &t.generics,
+        _ => return Vec::new(),
+    };
+    generics.type_params().map(|p| p.ident.to_string()).collect()
+}
+
+pub fn item_ident(item: &syn::Item) -> String {
+    use syn::ext::IdentExt;
+    match item {
+        syn::Item::Struct(s) => s.ident.unraw().to_string(),
+        syn::Item::Enum(e) => e.ident.unraw().to_string(),
+        syn::Item::Type(t) => t.ident.unraw().to_string(),
+        _ => String::new(),
+    }
+}

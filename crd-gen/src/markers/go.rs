@@ -1,0 +1,305 @@
+//! Go comment markers (`/// +kubebuilder:validation:Maximum=10`) translated into the same
+//! [`Marker`]s `#[crd(...)]` gives, so Go types port by changing only the syntax. Which Go marker
+//! means which crd marker is part of the vocabulary (`MarkerDef::go`); the argument names of the
+//! compound Go markers are mapped here.
+
+use super::parse::{AttrSite, Marker, MarkerError, Value};
+use super::vocab::{self, MarkerDef, ValueKind};
+use proc_macro2::Span;
+
+/// Go markers that carry no schema meaning for crd-gen (code generation directives).
+const IGNORED: &[&str] = &[
+    "kubebuilder:object:root",
+    "kubebuilder:object:generate",
+    "kubebuilder:skipversion",
+    "genclient",
+    "groupName",
+    "versionName",
+];
+
+/// Go argument name -> crd inner key, for the Go markers whose arguments are named.
+const ARGS: &[(&str, &[(&str, &str)])] = &[
+    ("kubebuilder:printcolumn", &[("name", "name"), ("type", "type"), ("JSONPath", "json_path"), ("description", "description"), ("format", "format"), ("priority", "priority")]),
+    ("kubebuilder:subresource:scale", &[("specpath", "spec_replicas_path"), ("statuspath", "status_replicas_path"), ("selectorpath", "label_selector_path")]),
+    ("kubebuilder:validation:XValidation", &[("rule", "rule"), ("message", "message"), ("messageExpression", "message_expression"), ("reason", "reason"), ("fieldPath", "field_path"), ("optionalOldSelf", "optional_old_self")]),
+];
+
+/// `+kubebuilder:resource:` arguments, each its own crd marker.
+const RESOURCE_ARGS: &[(&str, &str)] = &[
+    ("path", "plural"),
+    ("scope", "scope"),
+    ("shortName", "short_name"),
+    ("categories", "category"),
+    ("singular", "singular"),
+];
+
+pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<MarkerError>) -> Vec<Marker> {
+    let mut out = Vec::new();
+    for (line, span) in lines {
+        if let Err(e) = translate_line(line.trim(), *span, &mut out) {
+            errors.push(e);
+        }
+    }
+    // Same site rules as `#[crd]`: a Go field marker on a struct is as wrong as the Rust one.
+    let mut checked = Vec::new();
+    for m in out {
+        let mut site_errors = Vec::new();
+        let one = [m];
+        super::parse::check_site_pub(&one, site, &mut site_errors);
+        let [m] = one;
+        if site_errors.is_empty() {
+            checked.push(m);
+        } else {
+            errors.extend(site_errors);
+        }
+    }
+    checked
+}
+
+fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), MarkerError> {
+    let (name, arg) = split_name(line);
+    if IGNORED.contains(&name) || !is_marker_name(name) {
+        return Ok(());
+    }
+    let err = |msg: String| MarkerError::new(span, msg);
+    if name == "kubebuilder:subresource:status" {
+        return Err(err("`+kubebuilder:subresource:status` needs the status type".into())
+            .help("write `#[crd(status = \"MyStatus\")]` on the spec struct instead"));
+    }
+    if name == "kubebuilder:resource" {
+        for (key, value) in split_args(arg.unwrap_or("")) {
+            let Some((_, crd)) = RESOURCE_ARGS.iter().find(|(g, _)| *g == key) else {
+                return Err(err(format!("unknown argument `{key}` of `+kubebuilder:resource`")));
+            };
+            let def = vocab::lookup(crd).expect("resource arg maps to a marker");
+            for v in value.split(';').filter(|v| !v.is_empty()) {
+                out.push(marker(def, value_from_text(def, v).map_err(err)?, span));
+            }
+        }
+        return Ok(());
+    }
+    if let Some(rest) = name.strip_prefix("kubebuilder:validation:items:") {
+        let inner = translate_simple(&format!("kubebuilder:validation:{rest}"), arg, span)?;
+        let items = vocab::lookup("items").expect("items marker");
+        out.push(marker(items, Value::Group(vec![inner]), span));
+        return Ok(());
+    }
+    if name.starts_with("kubebuilder:metadata:") {
+        let def = vocab::MARKERS.iter().find(|d| d.go.contains(&name)).ok_or_else(|| unknown(name, span))?;
+        let text = unquote(arg.unwrap_or(""));
+        let (k, v) = text.split_once('=').ok_or_else(|| err(format!("`+{name}` takes \"key=value\"")))?;
+        let inner = vec![
+            marker(&vocab::KEY_VALUE[0], Value::Str(k.to_string()), span),
+            marker(&vocab::KEY_VALUE[1], Value::Str(v.to_string()), span),
+        ];
+        out.push(marker(def, Value::Group(inner), span));
+        return Ok(());
+    }
+    out.push(translate_simple(name, arg, span)?);
+    Ok(())
+}
+
+fn translate_simple(name: &str, arg: Option<&str>, span: Span) -> Result<Marker, MarkerError> {
+    let def = vocab::MARKERS.iter().find(|d| d.go.contains(&name)).ok_or_else(|| unknown(name, span))?;
+    let err = |msg: String| MarkerError::new(span, format!("in `+{name}`: {msg}"));
+    let value = match (def.value, arg) {
+        (ValueKind::Group(inner), Some(arg)) => {
+            let map = ARGS.iter().find(|(g, _)| *g == name).map(|(_, m)| *m).unwrap_or(&[]);
+            let mut markers = Vec::new();
+            for (key, text) in split_args(arg) {
+                let crd = map.iter().find(|(g, _)| *g == key).map(|(_, c)| *c).ok_or_else(|| err(format!("unknown argument `{key}`")))?;
+                let d = inner.iter().find(|d| d.name == crd).expect("mapped inner key exists");
+                markers.push(marker(d, value_from_text(d, &text).map_err(err)?, span));
+            }
+            for req in inner.iter().filter(|d| d.required) {
+                if !markers.iter().any(|m| m.def.name == req.name) {
+                    return Err(err(format!("missing `{}`", req.name)));
+                }
+            }
+            Value::Group(markers)
+        }
+        (ValueKind::Flag, None) => Value::Bool(true),
+        // `+kubebuilder:unservedversion` means served = false.
+        (ValueKind::Bool, None) if def.name == "served" => Value::Bool(false),
+        (ValueKind::FlagOrStr, None) => Value::Bool(true),
+        (ValueKind::FlagOrStr, Some(a)) => {
+            let warning = split_args(a).into_iter().find(|(k, _)| k == "warning").map(|(_, v)| v);
+            warning.map(Value::Str).unwrap_or(Value::Bool(true))
+        }
+        (ValueKind::Str, Some(a)) if def.name == "selectable_field" => {
+            let path = split_args(a).into_iter().find(|(k, _)| k == "JSONPath").map(|(_, v)| v);
+            Value::Str(path.ok_or_else(|| err("takes `JSONPath=\"...\"`".into()))?)
+        }
+        (_, Some(a)) => value_from_text(def, a).map_err(err)?,
+        (_, None) => return Err(err(format!("needs a value: `+{name}=...`"))),
+    };
+    Ok(marker(def, value, span))
+}
+
+fn unknown(name: &str, span: Span) -> MarkerError {
+    let all = vocab::MARKERS.iter().flat_map(|d| d.go.iter().copied());
+    let e = MarkerError::new(span, format!("unknown Go marker `+{name}`"));
+    match vocab::suggest(name, all) {
+        Some(s) => e.help(format!("did you mean `+{s}`? or write the `#[crd(...)]` marker; see docs/markers.md")),
+        None => e.help("see docs/markers.md for the Go markers crd-gen understands, or use `#[crd(...)]`"),
+    }
+}
+
+fn marker(def: &'static MarkerDef, value: Value, span: Span) -> Marker {
+    Marker { def, value, span, from_go: true }
+}
+
+/// Only lines that look like controller-gen markers are markers; "+1 for this" in prose is not.
+fn is_marker_name(name: &str) -> bool {
+    name.starts_with("kubebuilder:") || vocab::MARKERS.iter().any(|d| d.go.contains(&name))
+}
+
+/// `kubebuilder:validation:Minimum=0` -> (`kubebuilder:validation:Minimum`, `0`);
+/// `kubebuilder:printcolumn:name="x",type=string` -> (`kubebuilder:printcolumn`, `name="x",...`).
+fn split_name(line: &str) -> (&str, Option<&str>) {
+    let eq = line.find('=').unwrap_or(line.len());
+    let head = &line[..eq];
+    // A compound marker's arguments start after the last `:` before the first `=`, if that part
+    // is a lowercase argument name (`name=`, `path=`); `Minimum=` is part of the marker name.
+    if eq < line.len()
+        && let Some(colon) = head.rfind(':')
+    {
+        let last = &head[colon + 1..];
+        let compound = ARGS.iter().any(|(g, _)| *g == &head[..colon])
+            || matches!(&head[..colon], "kubebuilder:resource" | "kubebuilder:deprecatedversion" | "kubebuilder:selectablefield");
+        if compound && !last.is_empty() {
+            return (&head[..colon], Some(&line[colon + 1..]));
+        }
+    }
+    if eq < line.len() { (head, Some(&line[eq + 1..])) } else { (line, None) }
+}
+
+/// `a="x,y",b=2` -> [(a, x,y), (b, 2)]: commas inside quotes or braces do not split.
+fn split_args(args: &str) -> Vec<(String, String)> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
+    let mut prev = '\0';
+    for (i, c) in args.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q && prev != '\\' => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '`') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(&args[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    parts.push(&args[start..]);
+    parts
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (k.trim().to_string(), unquote(v.trim())),
+            None => (p.trim().to_string(), String::new()),
+        })
+        .collect()
+}
+
+fn unquote(s: &str) -> String {
+    if s.len() >= 2 && s.starts_with('`') && s.ends_with('`') {
+        return s[1..s.len() - 1].to_string();
+    }
+    if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
+        return serde_json::from_str::<String>(s).unwrap_or_else(|_| s[1..s.len() - 1].to_string());
+    }
+    s.to_string()
+}
+
+/// A Go marker argument read as JSON where it is JSON (numbers, bools, quoted strings, objects),
+/// as a bare string otherwise; controller-gen's `Enum=A;B` lists split on `;`.
+fn go_literal(text: &str) -> serde_json::Value {
+    let t = text.trim();
+    if t.starts_with('"') || t.starts_with('`') {
+        return serde_json::Value::String(unquote(t));
+    }
+    serde_json::from_str(t).unwrap_or_else(|_| serde_json::Value::String(t.to_string()))
+}
+
+fn value_from_text(def: &MarkerDef, text: &str) -> Result<Value, String> {
+    let t = text.trim();
+    Ok(match def.value {
+        ValueKind::Flag | ValueKind::Bool => match t {
+            "" | "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err(format!("`{t}` is not true or false")),
+        },
+        ValueKind::Str | ValueKind::FlagOrStr => Value::Str(unquote(t)),
+        ValueKind::OneOf(options) => {
+            let s = unquote(t);
+            // Go spells list types and scopes with the same words; accept `Namespaced` case-insensitively.
+            let found = options.iter().find(|o| o.eq_ignore_ascii_case(&s)).ok_or_else(|| format!("`{s}` is not one of {}", options.join(", ")))?;
+            Value::Str(found.to_string())
+        }
+        ValueKind::Count => match go_literal(t) {
+            serde_json::Value::Number(n) if n.is_u64() => Value::Json(n.into()),
+            _ => return Err(format!("`{t}` is not a non-negative integer")),
+        },
+        ValueKind::Number => match go_literal(t) {
+            serde_json::Value::Number(n) => Value::Json(n.into()),
+            _ => return Err(format!("`{t}` is not a number")),
+        },
+        ValueKind::Literal | ValueKind::Json => Value::Json(go_literal(t)),
+        ValueKind::LiteralList => Value::Json(serde_json::Value::Array(t.split(';').map(go_literal).collect())),
+        ValueKind::Group(_) | ValueKind::Items => return Err("needs arguments".into()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn go(lines: &[&str], site: AttrSite) -> (Vec<Marker>, Vec<MarkerError>) {
+        let lines: Vec<(String, Span)> = lines.iter().map(|l| (l.to_string(), Span::call_site())).collect();
+        let mut errors = Vec::new();
+        (translate(&lines, site, &mut errors), errors)
+    }
+
+    #[test]
+    fn simple_markers() {
+        let (m, e) = go(&["kubebuilder:validation:Minimum=0", "kubebuilder:validation:Enum=Allow;Forbid;Replace", "optional", "listType=map", "listMapKey=name", "kubebuilder:default=5", "kubebuilder:validation:items:MaxLength=3"], AttrSite::Field);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(m[0].as_json(), Some(&serde_json::json!(0)));
+        assert_eq!(m[1].as_json(), Some(&serde_json::json!(["Allow", "Forbid", "Replace"])));
+        assert!(m[2].as_bool() && m[2].name() == "optional");
+        assert_eq!(m[3].as_str(), Some("map"));
+        assert_eq!(m[5].as_json(), Some(&serde_json::json!(5)));
+        assert_eq!(m[6].inner()[0].name(), "max_length");
+    }
+
+    #[test]
+    fn compound_markers() {
+        let (m, e) = go(
+            &[
+                r#"kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp""#,
+                "kubebuilder:resource:path=foos,scope=Cluster,shortName=f;fo",
+                r#"kubebuilder:validation:XValidation:rule="self.a, b",message="no""#,
+                "kubebuilder:unservedversion",
+                "kubebuilder:object:root=true",
+            ],
+            AttrSite::ResourceStruct,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let names: Vec<_> = m.iter().map(Marker::name).collect();
+        assert_eq!(names, ["printcolumn", "plural", "scope", "short_name", "short_name", "validation", "served"]);
+        assert_eq!(m[0].get_str("json_path"), Some(".metadata.creationTimestamp"));
+        assert_eq!(m[5].get_str("rule"), Some("self.a, b"));
+        assert!(!m[6].as_bool());
+    }
+
+    #[test]
+    fn unknown_go_marker_is_an_error_with_suggestion() {
+        let (_, e) = go(&["kubebuilder:validation:Minimun=0"], AttrSite::Field);
+        assert_eq!(e.len(), 1);
+        assert!(e[0].help.as_deref().unwrap().contains("kubebuilder:validation:Minimum"), "{e:?}");
+    }
+}

@@ -1,0 +1,99 @@
+//! The engine's stages in order, for a set of crates:
+//! load -> collect -> lower -> assemble -> validate -> emit.
+//! Every front end (CLI, build.rs, derive) ends up here.
+
+use crate::assemble::{self, LoweredVersion};
+use crate::collect;
+use crate::crd::CustomResourceDefinition;
+use crate::diag::{Diagnostics, SourceMap};
+use crate::emit;
+use crate::lower::{Env, Lowerer, structs};
+use crate::source::resolve::Resolver;
+use crate::source::{CrateSource, Program};
+use crate::validate;
+use std::rc::Rc;
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// controller-gen's maxDescLen: 0 drops descriptions, N truncates them.
+    pub max_desc_len: Option<usize>,
+}
+
+/// One generated file.
+#[derive(Clone, Debug)]
+pub struct CrdFile {
+    /// `<group>_<plural>.yaml`
+    pub name: String,
+    pub contents: String,
+    pub crd: CustomResourceDefinition,
+}
+
+/// What the engine made of one crate.
+#[derive(Debug)]
+pub struct CrateResult {
+    pub source: Rc<CrateSource>,
+    pub files: Vec<CrdFile>,
+}
+
+/// The engine's answer: files per crate, and every diagnostic. When `diagnostics` has errors,
+/// nothing may be written.
+#[derive(Debug, Default)]
+pub struct Generated {
+    pub crates: Vec<CrateResult>,
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+}
+
+impl Generated {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+    pub fn render_diagnostics(&self, color: bool) -> String {
+        self.diagnostics.render(&self.sources, color)
+    }
+    /// All source files read, for build.rs `rerun-if-changed`.
+    pub fn source_files(&self) -> impl Iterator<Item = &std::path::Path> {
+        (0..).map_while(move |i| self.sources.try_get(crate::diag::FileId(i)).map(|f| f.path.as_path()))
+    }
+}
+
+pub fn run(crates: &[Rc<CrateSource>], options: &Options) -> Generated {
+    let mut out = Generated::default();
+    let mut program = Program::default();
+    for source in crates {
+        let id = program.add_crate(source.clone());
+        program.load_all(id, &mut out.sources, &mut out.diagnostics);
+        let decls = collect::collect(&program, id, &mut out.diagnostics);
+        let mut versions = Vec::new();
+        {
+            let res = Resolver { program: &mut program, sources: &mut out.sources, diags: &mut out.diagnostics };
+            let mut lw = Lowerer::new(res);
+            for decl in decls {
+                let env = Env::new(decl.item.scope);
+                let syn::Item::Struct(spec_item) = lw.res.program.item(decl.item).clone() else { continue };
+                let spec = structs::lower_struct(&mut lw, &spec_item, &env, true);
+                let status = decl.status.as_ref().map(|(ty, _)| lw.lower_type(ty, &env).schema);
+                let file = lw.res.program.file_of(decl.item.scope);
+                versions.push(LoweredVersion { decl, file, spec, status });
+            }
+        }
+        let mut crds = assemble::assemble(versions, &mut out.diagnostics);
+        if let Some(max) = options.max_desc_len {
+            for c in &mut crds {
+                for v in &mut c.crd.spec.versions {
+                    v.schema.open_api_v3_schema.truncate_descriptions(max);
+                }
+            }
+        }
+        // Validation of a schema that already failed to lower would only repeat those errors.
+        if !out.diagnostics.has_errors() {
+            validate::validate(&crds, &mut out.diagnostics);
+        }
+        let files = crds
+            .into_iter()
+            .map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd })
+            .collect();
+        out.crates.push(CrateResult { source: source.clone(), files });
+    }
+    out
+}

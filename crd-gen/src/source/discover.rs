@@ -1,0 +1,138 @@
+//! Discover: which packages to generate for and where every crate's source lives, from
+//! `cargo metadata` (so path, git and registry dependencies, renames and features are cargo's).
+
+use super::CrateSource;
+use crate::diag::{Diagnostic, Diagnostics, Place};
+use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// A package whose resources are generated.
+#[derive(Debug, Clone)]
+pub struct TargetPackage {
+    pub name: String,
+    pub manifest_dir: PathBuf,
+    pub source: Rc<CrateSource>,
+}
+
+/// Runs cargo metadata for `manifest_path` (or the Cargo.toml found from the current directory, as
+/// cargo does) and selects the packages: `packages` by name, or the package of that manifest, or
+/// every member of a virtual workspace.
+pub fn discover(manifest_path: Option<&Path>, packages: &[String], diags: &mut Diagnostics) -> Option<Vec<TargetPackage>> {
+    let manifest = match manifest_path {
+        Some(p) => p.to_path_buf(),
+        None => match find_manifest() {
+            Some(p) => p,
+            None => {
+                diags.push(
+                    Diagnostic::error("could not find `Cargo.toml` in the current directory or any parent", Place::Nowhere)
+                        .with_help("run inside a cargo package, or pass `--manifest-path path/to/Cargo.toml`"),
+                );
+                return None;
+            }
+        },
+    };
+    if !manifest.is_file() {
+        diags.push(
+            Diagnostic::error(format!("manifest `{}` does not exist", manifest.display()), Place::File(manifest.clone()))
+                .with_help("pass the path of a package's or workspace's Cargo.toml to `--manifest-path`"),
+        );
+        return None;
+    }
+    let manifest = manifest.canonicalize().unwrap_or(manifest);
+    let metadata = match MetadataCommand::new().manifest_path(&manifest).exec() {
+        Ok(m) => m,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("`cargo metadata` failed for {}", manifest.display()), Place::File(manifest.clone()))
+                    .with_help(first_lines(&e.to_string(), 6))
+                    .with_help("fix the manifest so that `cargo metadata` succeeds"),
+            );
+            return None;
+        }
+    };
+    let selected = select(&metadata, &manifest, packages, diags)?;
+    let mut memo = HashMap::new();
+    let mut out = Vec::new();
+    for pkg in selected {
+        let Some(source) = crate_source(&metadata, &pkg.id, &mut memo) else {
+            diags.push(
+                Diagnostic::error(format!("package `{}` has no library or binary target to read", pkg.name), Place::File(pkg.manifest_path.clone().into()))
+                    .with_help("crd-gen reads the types from src/lib.rs or src/main.rs"),
+            );
+            continue;
+        };
+        let manifest_dir = pkg.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default();
+        out.push(TargetPackage { name: pkg.name.to_string(), manifest_dir, source });
+    }
+    Some(out)
+}
+
+fn first_lines(s: &str, n: usize) -> String {
+    s.lines().filter(|l| !l.trim().is_empty()).take(n).collect::<Vec<_>>().join("\n          ")
+}
+
+fn find_manifest() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors().map(|d| d.join("Cargo.toml")).find(|p| p.is_file())
+}
+
+fn select<'m>(metadata: &'m Metadata, manifest: &Path, names: &[String], diags: &mut Diagnostics) -> Option<Vec<&'m Package>> {
+    let members: Vec<&Package> = metadata.workspace_packages();
+    if !names.is_empty() {
+        let mut out = Vec::new();
+        for name in names {
+            match members.iter().find(|p| p.name.as_str() == name) {
+                Some(p) => out.push(*p),
+                None => {
+                    let known: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+                    diags.push(
+                        Diagnostic::error(format!("package `{name}` is not a member of the workspace"), Place::File(manifest.to_path_buf()))
+                            .with_help(format!("members: {}", known.join(", "))),
+                    );
+                }
+            }
+        }
+        return if diags.has_errors() { None } else { Some(out) };
+    }
+    let same = |p: &&&Package| p.manifest_path.as_std_path().canonicalize().ok().as_deref() == Some(manifest);
+    match members.iter().find(same) {
+        Some(p) => Some(vec![*p]),
+        None => Some(members),
+    }
+}
+
+/// The crate a package provides to its dependents (its lib target), with its own dependencies.
+fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageId, Option<Rc<CrateSource>>>) -> Option<Rc<CrateSource>> {
+    if let Some(done) = memo.get(id) {
+        return done.clone();
+    }
+    memo.insert(id.clone(), None);
+    let pkg = &metadata[id];
+    let target = pkg
+        .targets
+        .iter()
+        .find(|t| t.kind.iter().any(|k| matches!(k, TargetKind::Lib | TargetKind::RLib | TargetKind::ProcMacro | TargetKind::DyLib | TargetKind::CDyLib | TargetKind::StaticLib)))
+        .or_else(|| pkg.targets.iter().find(|t| t.kind.contains(&TargetKind::Bin)))?;
+    let node = metadata.resolve.as_ref().and_then(|r| r.nodes.iter().find(|n| &n.id == id));
+    let mut deps = BTreeMap::new();
+    let mut features = Vec::new();
+    if let Some(node) = node {
+        features = node.features.iter().map(|f| f.to_string()).collect();
+        for dep in &node.deps {
+            if let Some(src) = crate_source(metadata, &dep.pkg, memo) {
+                deps.insert(dep.name.clone(), src);
+            }
+        }
+    }
+    let source = Rc::new(CrateSource {
+        name: target.name.replace('-', "_"),
+        package: pkg.name.to_string(),
+        root_file: target.src_path.clone().into(),
+        deps,
+        features,
+    });
+    memo.insert(id.clone(), Some(source.clone()));
+    Some(source)
+}

@@ -1,0 +1,133 @@
+//! Source: finding the crates (`discover`, via cargo metadata), reading and parsing their module
+//! trees (`load`), and resolving paths to the items they name (`resolve`).
+
+#[cfg(feature = "cargo")]
+pub mod discover;
+pub mod load;
+pub mod resolve;
+
+use crate::diag::FileId;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Index of a crate in a [`Program`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CrateId(pub usize);
+
+/// Index of a module in its [`Crate`]; the crate root is module 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModId(pub usize);
+
+/// A module scope: where names are looked up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Scope {
+    pub krate: CrateId,
+    pub module: ModId,
+}
+
+/// An item (struct, enum, type alias) in a module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemRef {
+    pub scope: Scope,
+    pub index: usize,
+}
+
+/// A crate whose source the engine can read: the package being generated, or a dependency.
+#[derive(Clone, Debug)]
+pub struct CrateSource {
+    /// The name paths use (`k8s_openapi`).
+    pub name: String,
+    /// The package name (`k8s-openapi`).
+    pub package: String,
+    /// lib.rs / main.rs.
+    pub root_file: PathBuf,
+    /// Extern names this crate may use, with their sources.
+    pub deps: BTreeMap<String, Rc<CrateSource>>,
+    /// Enabled cargo features (k8s-openapi's version feature is one).
+    pub features: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Crate {
+    pub source: Rc<CrateSource>,
+    pub modules: Vec<ModuleSlot>,
+}
+
+/// A module: declared by its parent, parsed the first time something looks into it.
+#[derive(Debug)]
+pub struct ModuleSlot {
+    pub name: String,
+    pub parent: Option<ModId>,
+    pub state: ModState,
+}
+
+#[derive(Debug)]
+pub enum ModState {
+    /// `mod x;` seen; its file is one of `files` (the first that exists); its own `mod y;`
+    /// files live in `child_dir`.
+    Pending { files: Vec<PathBuf>, child_dir: PathBuf, declared_at: Option<crate::diag::Loc> },
+    Loaded(Rc<ModuleBody>),
+    /// Could not be read or parsed (already reported).
+    Failed,
+}
+
+#[derive(Debug)]
+pub struct ModuleBody {
+    pub file: FileId,
+    pub items: Vec<syn::Item>,
+    pub children: BTreeMap<String, ModId>,
+    /// Struct, enum and type alias names -> index in `items`.
+    pub types: std::collections::HashMap<String, usize>,
+    /// `use` names -> the path they stand for (a leading `::` is kept as a first segment `::`).
+    pub uses: std::collections::HashMap<String, Vec<String>>,
+    /// `use path::*` targets.
+    pub globs: Vec<Vec<String>>,
+}
+
+impl Crate {
+    /// `a::b::c` path of a module, for messages.
+    pub fn module_path(&self, id: ModId) -> String {
+        let mut parts = Vec::new();
+        let mut cur = Some(id);
+        while let Some(m) = cur {
+            let slot = &self.modules[m.0];
+            if slot.parent.is_some() {
+                parts.push(slot.name.clone());
+            }
+            cur = slot.parent;
+        }
+        parts.push(self.source.name.clone());
+        parts.reverse();
+        parts.join("::")
+    }
+    pub fn loaded(&self, id: ModId) -> Option<&Rc<ModuleBody>> {
+        match &self.modules[id.0].state {
+            ModState::Loaded(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+/// Every crate read so far. Dependency crates are read when a path first leads into them, and
+/// only the modules on the way, so a resource that uses one k8s-openapi type parses a few files.
+#[derive(Debug, Default)]
+pub struct Program {
+    pub crates: Vec<Crate>,
+}
+
+impl Program {
+    pub fn krate(&self, id: CrateId) -> &Crate {
+        &self.crates[id.0]
+    }
+    /// The parsed body of a module that is already loaded.
+    pub fn body(&self, scope: Scope) -> &Rc<ModuleBody> {
+        self.crates[scope.krate.0].loaded(scope.module).expect("module is loaded")
+    }
+    pub fn item(&self, r: ItemRef) -> &syn::Item {
+        &self.body(r.scope).items[r.index]
+    }
+    pub fn file_of(&self, scope: Scope) -> FileId {
+        self.body(scope).file
+    }
+}

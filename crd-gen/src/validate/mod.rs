@@ -1,0 +1,124 @@
+//! Validate: every CRD is checked against the rules the API server applies to
+//! apiextensions.k8s.io/v1 objects before anything is written. Each problem points at the Rust
+//! field or type the offending schema node came from.
+//!
+//! - `names.rs`: group, names, versions, printer columns, subresource paths;
+//! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
+//! - `defaults.rs`: defaults and enum values checked against their own schema.
+
+pub mod defaults;
+pub mod names;
+pub mod structural;
+
+use crate::assemble::AssembledCrd;
+use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
+use crate::schema::Schema;
+
+pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
+    for a in crds {
+        names::check(a, diags);
+        for (i, v) in a.crd.spec.versions.iter().enumerate() {
+            let fallback = a.version_decls[i].0.loc;
+            let root = &v.schema.open_api_v3_schema;
+            let mut ctx = Ctx { diags, fallback, version: &v.name };
+            structural::check_root(root, &mut ctx);
+            walk(root, &mut Path::root(), None, &mut ctx, &mut |s, path, origin, ctx| {
+                structural::check_node(s, path, origin, ctx);
+                defaults::check_node(s, path, origin, ctx);
+            });
+        }
+    }
+}
+
+/// Where the validator is: diagnostics, and where to point when a node has no origin.
+pub struct Ctx<'a> {
+    pub diags: &'a mut Diagnostics,
+    pub fallback: Loc,
+    pub version: &'a str,
+}
+
+impl Ctx<'_> {
+    pub fn error(&mut self, origin: Option<Loc>, path: &Path, message: impl std::fmt::Display, help: impl Into<String>) {
+        let loc = origin.unwrap_or(self.fallback);
+        self.diags.push(
+            Diagnostic::error(format!("{message} (at `{path}` in version {})", self.version), Place::Source(loc)).with_help(help),
+        );
+    }
+    pub fn warning(&mut self, origin: Option<Loc>, path: &Path, message: impl std::fmt::Display, help: impl Into<String>) {
+        let loc = origin.unwrap_or(self.fallback);
+        self.diags.push(
+            Diagnostic::warning(format!("{message} (at `{path}` in version {})", self.version), Place::Source(loc)).with_help(help),
+        );
+    }
+}
+
+/// A JSON path into the object (`.spec.items[*].name`), as messages show it.
+#[derive(Clone, Debug, Default)]
+pub struct Path {
+    parts: Vec<String>,
+    /// Inside allOf/anyOf/oneOf/not.
+    pub in_junctor: bool,
+}
+
+impl Path {
+    pub fn root() -> Path {
+        Path::default()
+    }
+    pub fn depth(&self) -> usize {
+        self.parts.len()
+    }
+    pub fn is_root(&self) -> bool {
+        self.parts.is_empty()
+    }
+    /// `.metadata` directly under the root (or an embedded resource).
+    pub fn last(&self) -> Option<&str> {
+        self.parts.last().map(String::as_str)
+    }
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.parts.is_empty() {
+            return f.write_str(".");
+        }
+        for p in &self.parts {
+            f.write_str(p)?;
+        }
+        Ok(())
+    }
+}
+
+type Visit<'v> = dyn FnMut(&Schema, &Path, Option<Loc>, &mut Ctx) + 'v;
+
+/// Visits every node with its path and the nearest Rust origin.
+pub fn walk(s: &Schema, path: &mut Path, origin: Option<Loc>, ctx: &mut Ctx, visit: &mut Visit) {
+    let origin = s.origin.or(origin);
+    visit(s, path, origin, ctx);
+    let child = |c: &Schema, part: String, junctor: bool, path: &mut Path, ctx: &mut Ctx, visit: &mut Visit| {
+        path.parts.push(part);
+        let was = path.in_junctor;
+        path.in_junctor |= junctor;
+        walk(c, path, origin, ctx, visit);
+        path.in_junctor = was;
+        path.parts.pop();
+    };
+    if let Some(props) = &s.properties {
+        for (k, v) in props {
+            child(v, format!(".{k}"), false, path, ctx, visit);
+        }
+    }
+    if let Some(a) = &s.additional_properties {
+        child(a, "[*]".into(), false, path, ctx, visit);
+    }
+    if let Some(i) = &s.items {
+        child(i, "[*]".into(), false, path, ctx, visit);
+    }
+    for (name, list) in [("allOf", &s.all_of), ("anyOf", &s.any_of), ("oneOf", &s.one_of)] {
+        for (i, c) in list.iter().enumerate() {
+            child(c, format!("({name}[{i}])"), true, path, ctx, visit);
+        }
+    }
+    if let Some(n) = &s.not {
+        child(n, "(not)".into(), true, path, ctx, visit);
+    }
+}

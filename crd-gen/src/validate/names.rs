@@ -1,0 +1,121 @@
+//! Names the API server checks on a CRD: group, plural/singular/kind/listKind, short names,
+//! categories, version names, printer columns, subresource paths, selectable fields.
+
+use crate::assemble::AssembledCrd;
+use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
+use crate::schema::Schema;
+
+fn err(diags: &mut Diagnostics, loc: Loc, message: String, help: &str) {
+    diags.push(Diagnostic::error(message, Place::Source(loc)).with_help(help));
+}
+
+/// RFC 1035 label: lowercase letters, digits, '-', starting with a letter, at most 63.
+pub fn is_dns1035_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && !s.ends_with('-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// RFC 1123 subdomain: dot-separated lowercase labels, at most 253.
+pub fn is_dns1123_subdomain(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && l.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
+    let spec = &a.crd.spec;
+    let (decl, file) = &a.version_decls[0];
+    let at = |name: &str| decl.marker_loc(name, *file);
+    if !is_dns1123_subdomain(&spec.group) || !spec.group.contains('.') {
+        err(diags, at("group"), format!("group `{}` must be a lowercase DNS subdomain with at least one dot", spec.group), "use a domain you own, e.g. `webapp.example.com`");
+    }
+    let n = &spec.names;
+    if !is_dns1035_label(&n.plural) {
+        err(diags, at("plural"), format!("plural `{}` must be a lowercase DNS label (a-z, 0-9, '-')", n.plural), "set `plural = \"...\"` to a lowercase name");
+    }
+    if !is_dns1035_label(&n.singular) {
+        err(diags, at("singular"), format!("singular `{}` must be a lowercase DNS label (a-z, 0-9, '-')", n.singular), "set `singular = \"...\"` to a lowercase name");
+    }
+    for (what, kind) in [("kind", &n.kind), ("list_kind", &n.list_kind)] {
+        if !is_dns1035_label(&kind.to_lowercase()) || !kind.starts_with(|c: char| c.is_ascii_uppercase()) {
+            err(diags, at(what), format!("{what} `{kind}` must be CamelCase letters and digits starting with an uppercase letter"), "e.g. `kind = \"Guestbook\"`");
+        }
+    }
+    if n.kind == n.list_kind {
+        err(diags, at("list_kind"), format!("list_kind `{}` must differ from the kind", n.list_kind), "the default is kind + `List`");
+    }
+    for s in &n.short_names {
+        if !is_dns1035_label(s) {
+            err(diags, at("short_name"), format!("short name `{s}` must be a lowercase DNS label"), "use lowercase letters, e.g. `gb`");
+        }
+    }
+    for c in &n.categories {
+        if !is_dns1035_label(c) {
+            err(diags, at("category"), format!("category `{c}` must be a lowercase DNS label"), "e.g. `all`");
+        }
+    }
+    for (i, v) in spec.versions.iter().enumerate() {
+        let (decl, file) = &a.version_decls[i];
+        let at = |name: &str| decl.marker_loc(name, *file);
+        if !is_dns1035_label(&v.name) {
+            err(diags, at("version"), format!("version `{}` must be a lowercase DNS label such as v1, v1beta2", v.name), "e.g. `version = \"v1alpha1\"`");
+        }
+        let root = &v.schema.open_api_v3_schema;
+        let mut seen = Vec::new();
+        for c in &v.additional_printer_columns {
+            if seen.contains(&&c.name) {
+                err(diags, at("printcolumn"), format!("printer column `{}` is declared twice", c.name), "give each column its own name");
+            }
+            seen.push(&c.name);
+            if !c.json_path.starts_with('.') {
+                err(diags, at("printcolumn"), format!("printer column `{}`: json_path `{}` must start with `.`", c.name, c.json_path), "e.g. `json_path = \".status.phase\"`");
+            } else if !c.json_path.contains(['[', '*', '@', '?']) && lookup(root, &c.json_path).is_none() {
+                err(diags, at("printcolumn"), format!("printer column `{}`: `{}` is not a field of the schema", c.name, c.json_path), "point json_path at a field of the spec or status (by its JSON name)");
+            }
+        }
+        if let Some(scale) = &v.subresources.scale {
+            for (path, prefix, what) in [(&scale.spec_replicas_path, ".spec.", "spec_replicas_path"), (&scale.status_replicas_path, ".status.", "status_replicas_path")] {
+                if !path.starts_with(prefix) {
+                    err(diags, at("scale"), format!("scale {what} `{path}` must be under `{prefix}`"), "e.g. `.spec.replicas` and `.status.replicas`");
+                } else if lookup(root, path).is_none_or(|s| !s.is_type("integer")) {
+                    err(diags, at("scale"), format!("scale {what} `{path}` must name an integer field of the schema"), "add a replicas field (e.g. `replicas: i32`) or fix the path");
+                }
+            }
+            if let Some(sel) = &scale.label_selector_path
+                && !(sel.starts_with(".spec.") || sel.starts_with(".status."))
+            {
+                err(diags, at("scale"), format!("scale label_selector_path `{sel}` must be under `.spec.` or `.status.`"), "e.g. `.status.selector`");
+            }
+            if v.subresources.status.is_none() && scale.status_replicas_path.starts_with(".status.") {
+                err(diags, at("scale"), "the scale subresource reads `.status`, but this resource has no status".into(), "add `status = \"MyStatus\"`");
+            }
+        }
+        if v.selectable_fields.len() > 8 {
+            err(diags, at("selectable_field"), "at most 8 selectable fields are allowed".into(), "remove some `selectable_field` markers");
+        }
+        for f in &v.selectable_fields {
+            match lookup(root, &f.json_path) {
+                Some(s) if matches!(s.type_.as_deref(), Some("string" | "integer" | "boolean")) => {}
+                _ => err(diags, at("selectable_field"), format!("selectable field `{}` must name a string, integer or boolean field of the schema", f.json_path), "e.g. `selectable_field = \".spec.color\"`"),
+            }
+        }
+    }
+}
+
+/// The schema at a simple JSON path like `.spec.replicas`.
+pub fn lookup<'s>(root: &'s Schema, path: &str) -> Option<&'s Schema> {
+    let mut cur = root;
+    for part in path.trim_start_matches('.').split('.') {
+        cur = cur.properties.as_ref()?.get(part)?;
+    }
+    Some(cur)
+}

@@ -1,0 +1,111 @@
+//! The CLI as a user runs it: writing, `--check` (match, mismatch, missing), `--output-dir`,
+//! exit codes, and the guestbook output described in the kubebuilder quick-start.
+
+use crd_gen_tests::*;
+
+#[test]
+fn guestbook_yaml_is_the_kubebuilder_quickstart_crd() {
+    let out = run(&["manifests", "--manifest-path", "fixtures/guestbook/Cargo.toml", "--stdout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let y = stdout(&out);
+    assert!(y.starts_with("---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"), "{y}");
+    for needle in [
+        "  name: guestbooks.webapp.my.domain\n",
+        "  group: webapp.my.domain\n",
+        "    kind: Guestbook\n    listKind: GuestbookList\n    plural: guestbooks\n    singular: guestbook\n",
+        "  scope: Namespaced\n",
+        "  - name: v1\n",
+        "        description: Guestbook is the Schema for the guestbooks API\n",
+        "          metadata:\n            type: object\n",
+        "            description: GuestbookSpec defines the desired state of Guestbook\n",
+        "                description: Foo is an example field of Guestbook. Edit guestbook_types.go\n                  to remove/update\n",
+        "            description: GuestbookStatus defines the observed state of Guestbook\n",
+        "    served: true\n    storage: true\n    subresources:\n      status: {}\n",
+    ] {
+        assert!(y.contains(needle), "missing {needle:?} in\n{y}");
+    }
+}
+
+#[test]
+fn writes_into_output_dir_and_check_detects_stale_and_missing() {
+    let dir = scratch("check-cycle");
+    let out_dir = dir.join("crds");
+    let manifest = fixture("guestbook").join("Cargo.toml");
+    let args = |extra: &[&str]| {
+        let mut v = vec!["manifests", "--manifest-path", manifest.to_str().unwrap(), "--output-dir", out_dir.to_str().unwrap()];
+        v.extend_from_slice(extra);
+        v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run_args = |extra: &[&str]| {
+        let a = args(extra);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        run(&refs)
+    };
+    let file = out_dir.join("webapp.my.domain_guestbooks.yaml");
+
+    // Missing file: --check fails, names it, writes nothing.
+    let missing = run_args(&["--check"]);
+    assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("webapp.my.domain_guestbooks.yaml is missing"), "{}", stderr(&missing));
+    assert!(stdout(&missing).contains("+++ b/"), "{}", stdout(&missing));
+    assert!(!file.exists());
+
+    // Write, then --check passes.
+    let write = run_args(&[]);
+    assert!(write.status.success(), "{}", stderr(&write));
+    assert!(file.exists());
+    let ok = run_args(&["--check"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+
+    // A stale file: --check fails with a unified diff, and leaves the file alone.
+    let good = std::fs::read_to_string(&file).unwrap();
+    let stale = good.replace("plural: guestbooks", "plural: guestbookz");
+    std::fs::write(&file, &stale).unwrap();
+    let bad = run_args(&["--check"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let diff = stdout(&bad);
+    assert!(diff.contains("-    plural: guestbookz") && diff.contains("+    plural: guestbooks"), "{diff}");
+    assert!(stderr(&bad).contains("is out of date"), "{}", stderr(&bad));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stale);
+
+    // Writing again restores it, byte for byte.
+    assert!(run_args(&[]).status.success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), good);
+}
+
+#[test]
+fn default_output_dir_is_config_crd_bases_of_the_package_and_runs_from_its_directory() {
+    let dir = scratch("guestbook-copy");
+    copy_dir(&fixture("guestbook"), &dir);
+    // A standalone copy: point its path dependency back at the repo's derive crate.
+    let toml = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let derive = repo_root().join("crd-gen-derive");
+    let toml = toml.replace("../../crd-gen-derive", derive.to_str().unwrap()) + "\n[workspace]\n";
+    std::fs::write(dir.join("Cargo.toml"), toml).unwrap();
+    std::fs::remove_dir_all(dir.join("config")).unwrap();
+    let out = run_in(&dir, &["manifests"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = std::fs::read_to_string(dir.join("config/crd/bases/webapp.my.domain_guestbooks.yaml")).unwrap();
+    let golden = std::fs::read_to_string(fixture("guestbook").join("config/crd/bases/webapp.my.domain_guestbooks.yaml")).unwrap();
+    assert_eq!(written, golden);
+    // As a cargo subcommand, cargo passes the subcommand name first.
+    let again = run_in(&dir, &["crd-gen", "manifests", "--check"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run(&["manifests", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["manifests", "--manifest-path", "does/not/exist/Cargo.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+}
+
+#[test]
+fn same_bytes_on_every_run() {
+    let a = run(&["manifests", "--manifest-path", "fixtures/guestbook/Cargo.toml", "--stdout"]);
+    let b = run(&["manifests", "--manifest-path", "fixtures/guestbook/Cargo.toml", "--stdout"]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+}

@@ -1,0 +1,91 @@
+//! Helpers for the end-to-end tests: run the real `cargo-crd-gen` binary, find fixtures, compare
+//! goldens (bless with `CRD_GEN_BLESS=1`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repo").to_path_buf()
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("fixtures").join(name)
+}
+
+/// The binary cargo built for this test run.
+pub fn bin() -> PathBuf {
+    let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    p.pop();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| p.join("target"));
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    target.join(profile).join(format!("cargo-crd-gen{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Runs `cargo-crd-gen <args>` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin()).args(args).current_dir(dir).env_remove("CARGO_TARGET_DIR").output().expect("run cargo-crd-gen")
+}
+
+pub fn run(args: &[&str]) -> Output {
+    run_in(&repo_root(), args)
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh scratch directory under target/ (removed first if it exists).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = repo_root().join("target").join("test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// Copies a directory tree (a fixture into a scratch dir).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &dest);
+            }
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Compares `actual` with the golden file; with CRD_GEN_BLESS=1 rewrites the golden instead.
+pub fn assert_golden(golden: &Path, actual: &str) {
+    if std::env::var_os("CRD_GEN_BLESS").is_some() {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(golden, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(golden).unwrap_or_else(|e| panic!("read {}: {e} (bless with CRD_GEN_BLESS=1)", golden.display()));
+    if expected != actual {
+        panic!("{} differs from the generated output (bless with CRD_GEN_BLESS=1):\n{}", golden.display(), line_diff(&expected, actual));
+    }
+}
+
+fn line_diff(a: &str, b: &str) -> String {
+    let (al, bl): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let mut out = String::new();
+    for i in 0..al.len().max(bl.len()) {
+        let (x, y) = (al.get(i), bl.get(i));
+        if x != y {
+            out.push_str(&format!("line {}:\n- {}\n+ {}\n", i + 1, x.unwrap_or(&"<none>"), y.unwrap_or(&"<none>")));
+            if out.len() > 4000 {
+                break;
+            }
+        }
+    }
+    out
+}

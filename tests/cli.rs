@@ -109,3 +109,18 @@ fn same_bytes_on_every_run() {
     assert!(a.status.success());
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn markers_reference_is_generated_from_the_vocabulary() {
+    let generated = crd_gen::markers::reference::markdown();
+    let path = repo_root().join("docs/markers.md");
+    assert_golden(&path, &generated);
+    // And the CLI prints the same text.
+    let out = run(&["markers"]);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), generated);
+    // Every marker of the vocabulary is documented.
+    for d in crd_gen::markers::vocab::MARKERS {
+        assert!(generated.contains(&format!("`{}", d.name)), "{} is not in docs/markers.md", d.name);
+    }
+}

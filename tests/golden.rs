@@ -10,7 +10,8 @@ fn golden_case(name: &str) {
     let text = stdout(&out);
     let bases = dir.join("config/crd/bases");
     // --stdout prints the files in name order; split them back on the document markers.
-    let docs: Vec<String> = text.split("\n---\n").enumerate().map(|(i, d)| if i == 0 { d.to_string() } else { format!("---\n{d}") }).collect();
+    let docs: Vec<String> =
+        text.split("\n---\n").enumerate().map(|(i, d)| if i == 0 { d.to_string() } else { format!("---\n{d}") }).collect();
     let mut names: Vec<String> = std::fs::read_dir(&bases)
         .map(|r| r.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".yaml")).collect())
         .unwrap_or_default();

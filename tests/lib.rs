@@ -69,7 +69,8 @@ pub fn assert_golden(golden: &Path, actual: &str) {
         std::fs::write(golden, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(golden).unwrap_or_else(|e| panic!("read {}: {e} (bless with CRD_GEN_BLESS=1)", golden.display()));
+    let expected =
+        std::fs::read_to_string(golden).unwrap_or_else(|e| panic!("read {}: {e} (bless with CRD_GEN_BLESS=1)", golden.display()));
     if expected != actual {
         panic!("{} differs from the generated output (bless with CRD_GEN_BLESS=1):\n{}", golden.display(), line_diff(&expected, actual));
     }

@@ -29,7 +29,10 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
     let attrs = Attrs::read(&input.attrs, site, &mut errors);
     if resource {
         if !matches!(input.data, Data::Struct(_)) {
-            errors.push(MarkerError::new(input.ident.span(), "`CustomResource` goes on the spec struct").help("derive it on a struct; enums can be fields of the spec"));
+            errors.push(
+                MarkerError::new(input.ident.span(), "`CustomResource` goes on the spec struct")
+                    .help("derive it on a struct; enums can be fields of the spec"),
+            );
         }
         for required in ["group", "version"] {
             if attrs.get(required).is_none() {
@@ -40,7 +43,10 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
             }
         }
         if attrs.get("kind").is_none() && !input.ident.to_string().ends_with("Spec") {
-            errors.push(MarkerError::new(input.ident.span(), format!("cannot tell the kind of `{}`", input.ident)).help("name the struct `<Kind>Spec` or add `#[crd(kind = \"MyKind\")]`"));
+            errors.push(
+                MarkerError::new(input.ident.span(), format!("cannot tell the kind of `{}`", input.ident))
+                    .help("name the struct `<Kind>Spec` or add `#[crd(kind = \"MyKind\")]`"),
+            );
         }
     }
     match &input.data {

@@ -2,7 +2,9 @@
 //! scope, versions in controller-gen's order and exactly one storage version.
 
 use crate::collect::ResourceDecl;
-use crate::crd::{CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema};
+use crate::crd::{
+    CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema,
+};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place};
 use crate::names::pluralize;
 use crate::schema::Schema;
@@ -70,9 +72,12 @@ fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mu
         let other = names_of(&v.decl);
         if other != names || v.decl.str("scope").unwrap_or("Namespaced") != scope {
             diags.push(
-                Diagnostic::error(format!("versions `{}` and `{}` of {kind}.{group} disagree on names or scope", first.decl.version, v.decl.version), place(&v.decl))
-                    .with_note(place(&first.decl), format!("version `{}` is declared here", first.decl.version))
-                    .with_help("give every version the same plural, singular, list_kind, short_name, category and scope markers"),
+                Diagnostic::error(
+                    format!("versions `{}` and `{}` of {kind}.{group} disagree on names or scope", first.decl.version, v.decl.version),
+                    place(&v.decl),
+                )
+                .with_note(place(&first.decl), format!("version `{}` is declared here", first.decl.version))
+                .with_help("give every version the same plural, singular, list_kind, short_name, category and scope markers"),
             );
             ok = false;
         }
@@ -94,16 +99,22 @@ fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mu
         (_, []) => {
             let names: Vec<&str> = versions.iter().map(|v| v.decl.version.as_str()).collect();
             diags.push(
-                Diagnostic::error(format!("{kind}.{group} has {} versions ({}) and none is the storage version", versions.len(), names.join(", ")), place(&first.decl))
-                    .with_help("mark exactly one spec struct `#[crd(storage_version)]`"),
+                Diagnostic::error(
+                    format!("{kind}.{group} has {} versions ({}) and none is the storage version", versions.len(), names.join(", ")),
+                    place(&first.decl),
+                )
+                .with_help("mark exactly one spec struct `#[crd(storage_version)]`"),
             );
             return None;
         }
         (_, [a, b, ..]) => {
             diags.push(
-                Diagnostic::error(format!("{kind}.{group} has more than one storage version (`{}` and `{}`)", a.decl.version, b.decl.version), place(&b.decl))
-                    .with_note(place(&a.decl), format!("`{}` is also marked `storage_version` here", a.decl.version))
-                    .with_help("keep `storage_version` on exactly one version"),
+                Diagnostic::error(
+                    format!("{kind}.{group} has more than one storage version (`{}` and `{}`)", a.decl.version, b.decl.version),
+                    place(&b.decl),
+                )
+                .with_note(place(&a.decl), format!("`{}` is also marked `storage_version` here", a.decl.version))
+                .with_help("keep `storage_version` on exactly one version"),
             );
             return None;
         }
@@ -142,7 +153,8 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
     if let Some(status) = &v.status {
         props.insert("status".to_string(), status.clone());
     }
-    let description = decl.str("description").map(str::to_string).unwrap_or_else(|| format!("{} is the Schema for the {} API", decl.kind, names.plural));
+    let description =
+        decl.str("description").map(str::to_string).unwrap_or_else(|| format!("{} is the Schema for the {} API", decl.kind, names.plural));
     let root = Schema { description: Some(description), properties: Some(props), ..Schema::object() };
     let printcolumns = decl
         .attrs
@@ -171,7 +183,12 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
         deprecation_warning,
         name: decl.version.clone(),
         schema: VersionSchema { open_api_v3_schema: root },
-        selectable_fields: decl.attrs.all("selectable_field").filter_map(|m| m.as_str()).map(|p| SelectableField { json_path: p.to_string() }).collect(),
+        selectable_fields: decl
+            .attrs
+            .all("selectable_field")
+            .filter_map(|m| m.as_str())
+            .map(|p| SelectableField { json_path: p.to_string() })
+            .collect(),
         served: decl.marker("served").map(|m| m.as_bool()).unwrap_or(true),
         storage,
         subresources: Subresources { scale, status: v.status.as_ref().map(|_| serde_json::Map::new()) },

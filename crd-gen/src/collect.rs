@@ -44,8 +44,11 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Ve
                     && derives(&e.attrs, "CustomResource")
                 {
                     diags.push(
-                        Diagnostic::error("`CustomResource` goes on the spec struct, not an enum", Place::Source(Loc::from_span(body.file, e.ident.span())))
-                            .with_help("derive it on a struct; an enum can be a field of the spec"),
+                        Diagnostic::error(
+                            "`CustomResource` goes on the spec struct, not an enum",
+                            Place::Source(Loc::from_span(body.file, e.ident.span())),
+                        )
+                        .with_help("derive it on a struct; an enum can be a field of the spec"),
                     );
                 }
                 continue;

@@ -47,13 +47,7 @@ impl Loc {
     /// The location of a span produced by parsing `file` with syn (proc-macro2 fallback spans).
     pub fn from_span(file: FileId, span: proc_macro2::Span) -> Loc {
         let (start, end) = (span.start(), span.end());
-        Loc {
-            file,
-            line: start.line.max(1),
-            col: start.column + 1,
-            end_line: end.line.max(start.line.max(1)),
-            end_col: end.column + 1,
-        }
+        Loc { file, line: start.line.max(1), col: start.column + 1, end_line: end.line.max(start.line.max(1)), end_col: end.column + 1 }
     }
 }
 
@@ -86,14 +80,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>, place: Place) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            message: message.into(),
-            place,
-            label: None,
-            help: Vec::new(),
-            notes: Vec::new(),
-        }
+        Diagnostic { severity: Severity::Error, message: message.into(), place, label: None, help: Vec::new(), notes: Vec::new() }
     }
     pub fn warning(message: impl Into<String>, place: Place) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message, place) }
@@ -140,7 +127,7 @@ impl Diagnostics {
     /// Sorted by place so the output is the same whatever order stages ran in.
     pub fn sorted(&self, sources: &SourceMap) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
-        v.sort_by(|a, b| sort_key(a, sources).cmp(&sort_key(b, sources)));
+        v.sort_by_key(|d| sort_key(d, sources));
         v.dedup_by(|a, b| a.message == b.message && a.place == b.place);
         v
     }

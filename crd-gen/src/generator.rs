@@ -1,11 +1,6 @@
 //! [`Generator`]: the engine driven from a cargo workspace, for the CLI and for build.rs.
 //!
-//! ```no_run
-//! // build.rs
-//! fn main() {
-//!     crd_gen::Generator::new().build_script();
-//! }
-//! ```
+//! In build.rs: `crd_gen::Generator::new().build_script();`
 
 use crate::diag::Diagnostics;
 use crate::output::{self, Mismatch, PlannedFile};
@@ -93,7 +88,7 @@ impl Generator {
         match output::write_all(&plan.files) {
             Ok(written) => Ok((plan, written)),
             Err(d) => {
-                plan.generated.diagnostics.push(d);
+                plan.generated.diagnostics.push(*d);
                 Err((plan, FailureKind::Workspace))
             }
         }

@@ -5,7 +5,16 @@
 /// gateway→gateways, box→boxes, match→matches, quota→quotas.
 pub fn pluralize(singular: &str) -> String {
     const UNCHANGED: &[&str] = &["endpoints", "data", "metadata", "series", "species", "news", "info", "information", "equipment"];
-    const IRREGULAR: &[(&str, &str)] = &[("person", "people"), ("child", "children"), ("man", "men"), ("woman", "women"), ("mouse", "mice"), ("index", "indices"), ("matrix", "matrices"), ("vertex", "vertices")];
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("person", "people"),
+        ("child", "children"),
+        ("man", "men"),
+        ("woman", "women"),
+        ("mouse", "mice"),
+        ("index", "indices"),
+        ("matrix", "matrices"),
+        ("vertex", "vertices"),
+    ];
     if UNCHANGED.iter().any(|w| singular.ends_with(w)) {
         return singular.to_string();
     }
@@ -15,7 +24,7 @@ pub fn pluralize(singular: &str) -> String {
         }
     }
     let bytes = singular.as_bytes();
-    let before_last = |n: usize| bytes.len() >= n + 1 && !b"aeiou".contains(&bytes[bytes.len() - n - 1]);
+    let before_last = |n: usize| bytes.len() > n && !b"aeiou".contains(&bytes[bytes.len() - n - 1]);
     if singular.ends_with('y') && before_last(1) {
         return format!("{}ies", &singular[..singular.len() - 1]);
     }

@@ -12,7 +12,7 @@ pub struct PlannedFile {
 
 /// Writes every file or none: all are written to temporary files beside their targets first,
 /// then renamed into place. Files whose contents are already right are not touched.
-pub fn write_all(files: &[PlannedFile]) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn write_all(files: &[PlannedFile]) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     let cleanup = |staged: &[(PathBuf, &Path)]| {
         for (tmp, _) in staged {
@@ -47,13 +47,13 @@ pub fn write_all(files: &[PlannedFile]) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(written)
 }
 
-fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
+fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Box<Diagnostic> {
     let help = if path.exists() && !path.is_dir() && what.contains("directory") {
         "the output path exists and is a file; pass a directory to `--output-dir`".to_string()
     } else {
         "check the path and its permissions, or pass another `--output-dir`".to_string()
     };
-    Diagnostic::error(format!("{what} {}: {e}", path.display()), Place::File(path.to_path_buf())).with_help(help)
+    Box::new(Diagnostic::error(format!("{what} {}: {e}", path.display()), Place::File(path.to_path_buf())).with_help(help))
 }
 
 /// A file that differs from what would be generated, with a unified diff (disk -> generated).

@@ -89,10 +89,8 @@ pub fn run(crates: &[Rc<CrateSource>], options: &Options) -> Generated {
         if !out.diagnostics.has_errors() {
             validate::validate(&crds, &mut out.diagnostics);
         }
-        let files = crds
-            .into_iter()
-            .map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd })
-            .collect();
+        let files =
+            crds.into_iter().map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd }).collect();
         out.crates.push(CrateResult { source: source.clone(), files });
     }
     out

@@ -9,7 +9,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "cargo-crd-gen", bin_name = "cargo crd-gen", version, about = "CustomResourceDefinition YAML from Rust types (controller-gen for Rust)")]
+#[command(
+    name = "cargo-crd-gen",
+    bin_name = "cargo crd-gen",
+    version,
+    about = "CustomResourceDefinition YAML from Rust types (controller-gen for Rust)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -184,8 +184,7 @@ fn literal(s: &str, indent: usize) -> String {
 }
 
 fn is_printable(c: char) -> bool {
-    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
-        && c != '\u{feff}'
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..) && c != '\u{feff}'
 }
 
 fn literal_allowed(s: &str) -> bool {
@@ -227,9 +226,9 @@ fn plain_allowed(s: &str) -> bool {
 /// Would go-yaml v2 (YAML 1.1) read this plain scalar as something other than a string?
 pub fn resolves_to_non_string(s: &str) -> bool {
     const WORDS: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "", ".nan", ".NaN", ".NAN", ".inf", ".Inf",
-        ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<", "=",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON",
+        "off", "Off", "OFF", "null", "Null", "NULL", "~", "", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+        "-.inf", "-.Inf", "-.INF", "<<", "=",
     ];
     if WORDS.contains(&s) {
         return true;
@@ -267,7 +266,7 @@ fn is_yaml_float(s: &str) -> bool {
         None => (b, None),
     };
     let mantissa_ok = match mantissa.split_once('.') {
-        Some((int, frac)) if int.is_empty() => !frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit()),
+        Some(("", frac)) => !frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit()),
         Some((int, frac)) => int.chars().all(|c| c.is_ascii_digit()) && frac.chars().all(|c| c.is_ascii_digit()),
         None => !mantissa.is_empty() && mantissa.chars().all(|c| c.is_ascii_digit()),
     };
@@ -378,7 +377,8 @@ mod tests {
 
     #[test]
     fn yaml11_words_and_numbers_are_quoted() {
-        for s in ["Off", "on", "yes", "N", "~", "null", "", "1", "-1.5", "0x1F", "017", "1e3", "1:20", "2001-12-14", ".inf", "<<", "1_000"] {
+        for s in ["Off", "on", "yes", "N", "~", "null", "", "1", "-1.5", "0x1F", "017", "1e3", "1:20", "2001-12-14", ".inf", "<<", "1_000"]
+        {
             let out = to_yaml(&json!({ "k": s }));
             assert!(out.contains(&format!("k: {}", serde_json::to_string(s).unwrap())), "{s:?} -> {out}");
         }
@@ -414,7 +414,7 @@ mod tests {
     fn keys_sort_like_go_yaml() {
         let mut keys = vec!["b", "a10", "a2", "_x", "Z", "x-kubernetes-list-type", "xa"];
         keys.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(keys, ["Z", "_x", "a2", "a10", "b", "x-kubernetes-list-type", "xa"]);
+        assert_eq!(keys, ["_x", "Z", "a2", "a10", "b", "x-kubernetes-list-type", "xa"]);
     }
 
     #[test]

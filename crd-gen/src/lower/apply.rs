@@ -3,8 +3,8 @@
 //! kind of schema it lands on, with the words the derive uses at compile time.
 
 use super::Lowerer;
-use crate::markers::check::{ValueShape, check_applies};
 use crate::markers::Marker;
+use crate::markers::check::{ValueShape, check_applies};
 use crate::schema::{Schema, ValidationRule};
 use crate::source::Scope;
 

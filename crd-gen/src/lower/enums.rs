@@ -74,7 +74,10 @@ fn content(lw: &mut Lowerer, enum_name: &str, v: &ast::Variant, env: &Env) -> Op
             lw.error(
                 env.scope,
                 v.original.span(),
-                format!("tuple variant `{enum_name}::{}` serializes as a mixed-type array, which a structural schema cannot describe", v.ident),
+                format!(
+                    "tuple variant `{enum_name}::{}` serializes as a mixed-type array, which a structural schema cannot describe",
+                    v.ident
+                ),
                 "give the variant named fields, or wrap the values in a struct",
             );
             None
@@ -123,7 +126,10 @@ fn internal(lw: &mut Lowerer, name: &str, tag: &str, variants: &[&ast::Variant],
             lw.error(
                 env.scope,
                 v.original.span(),
-                format!("internally tagged variant `{name}::{}` must hold a struct or map (serde puts the tag `{tag}` beside its fields)", v.ident),
+                format!(
+                    "internally tagged variant `{name}::{}` must hold a struct or map (serde puts the tag `{tag}` beside its fields)",
+                    v.ident
+                ),
                 "use a struct variant, a newtype of a struct, or `#[serde(tag = .., content = ..)]`",
             );
             continue;
@@ -140,7 +146,15 @@ fn internal(lw: &mut Lowerer, name: &str, tag: &str, variants: &[&ast::Variant],
 }
 
 /// `{"tag": "Variant", "content": ..}`.
-fn adjacent(lw: &mut Lowerer, name: &str, tag: &str, content_key: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
+fn adjacent(
+    lw: &mut Lowerer,
+    name: &str,
+    tag: &str,
+    content_key: &str,
+    variants: &[&ast::Variant],
+    env: &Env,
+    item: &syn::ItemEnum,
+) -> Schema {
     let mut contents = Vec::new();
     for v in variants {
         if let Some(c) = content(lw, name, v, env) {
@@ -148,7 +162,10 @@ fn adjacent(lw: &mut Lowerer, name: &str, tag: &str, content_key: &str, variants
         }
     }
     let mut props = IndexMap::new();
-    props.insert(tag.to_string(), Schema { enum_: Some(variants.iter().map(|v| Value::String(variant_name(v))).collect()), ..Schema::string() });
+    props.insert(
+        tag.to_string(),
+        Schema { enum_: Some(variants.iter().map(|v| Value::String(variant_name(v))).collect()), ..Schema::string() },
+    );
     let mut schema = Schema::object();
     if !contents.is_empty() {
         let merged = merge_all(lw, name, &contents, env, item);
@@ -158,7 +175,11 @@ fn adjacent(lw: &mut Lowerer, name: &str, tag: &str, content_key: &str, variants
         let without: Vec<String> = variants.iter().filter(|v| is_unit(v)).map(|v| format!("'{}'", variant_name(v))).collect();
         schema.validations.push(ValidationRule {
             rule: format!("self.{tag} in [{}] ? has(self.{content_key}) : !has(self.{content_key})", with.join(", ")),
-            message: Some(format!("`{content_key}` is required for {tag} {} and not allowed for {}", with.join(", "), if without.is_empty() { "none".into() } else { without.join(", ") })),
+            message: Some(format!(
+                "`{content_key}` is required for {tag} {} and not allowed for {}",
+                with.join(", "),
+                if without.is_empty() { "none".into() } else { without.join(", ") }
+            )),
             ..ValidationRule::default()
         });
         if without.is_empty() {
@@ -179,7 +200,12 @@ fn untagged(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
     let mut all = Vec::new();
     for v in variants {
         if is_unit(v) {
-            lw.error(env.scope, v.original.span(), format!("untagged unit variant `{name}::{}` serializes as null", v.ident), "give the variant content, or remove `#[serde(untagged)]`");
+            lw.error(
+                env.scope,
+                v.original.span(),
+                format!("untagged unit variant `{name}::{}` serializes as null", v.ident),
+                "give the variant content, or remove `#[serde(untagged)]`",
+            );
             continue;
         }
         if let Some(c) = content(lw, name, v, env) {
@@ -275,7 +301,10 @@ fn same_shape(a: &Schema, b: &Schema) -> bool {
 
 /// For each variant, the fields it requires beyond those every variant requires.
 fn required_per_variant(tag: &str, variants: &[(String, Schema)]) -> Vec<ValidationRule> {
-    let common: Vec<&String> = variants.first().map(|(_, s)| s.required.iter().filter(|r| variants.iter().all(|(_, o)| o.required.contains(r))).collect()).unwrap_or_default();
+    let common: Vec<&String> = variants
+        .first()
+        .map(|(_, s)| s.required.iter().filter(|r| variants.iter().all(|(_, o)| o.required.contains(r))).collect())
+        .unwrap_or_default();
     let mut rules = Vec::new();
     for (vname, s) in variants {
         let own: Vec<&String> = s.required.iter().filter(|r| !common.contains(r)).collect();

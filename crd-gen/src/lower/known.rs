@@ -7,7 +7,7 @@ use crate::schema::Schema;
 #[derive(Clone, Debug)]
 pub enum Known {
     /// A fixed schema.
-    Fixed(Schema),
+    Fixed(Box<Schema>),
     /// `Vec<T>`-like: an array of the first type argument.
     Seq,
     /// `HashSet<T>`-like: an array of unique items of the first type argument.
@@ -27,13 +27,15 @@ pub fn primitive(name: &str) -> Option<Known> {
         "bool" => Schema::typed("boolean"),
         "i8" | "i16" | "i32" | "u8" | "u16" => Schema::typed("integer").with_format("int32"),
         "i64" | "u32" | "u64" | "isize" | "usize" => Schema::typed("integer").with_format("int64"),
-        "i128" | "u128" => return Some(Known::Unsupported("128-bit integers do not fit a Kubernetes integer (int64); use i64/u64, or a String")),
+        "i128" | "u128" => {
+            return Some(Known::Unsupported("128-bit integers do not fit a Kubernetes integer (int64); use i64/u64, or a String"));
+        }
         "f32" => Schema::typed("number").with_format("float"),
         "f64" => Schema::typed("number").with_format("double"),
         "str" | "char" | "String" => Schema::string(),
         _ => return None,
     };
-    Some(Known::Fixed(s))
+    Some(Known::Fixed(Box::new(s)))
 }
 
 /// A type from std/core/alloc by its name.
@@ -47,17 +49,23 @@ pub fn std_type(name: &str) -> Option<Known> {
         "HashMap" | "BTreeMap" => Known::Map,
         "Box" | "Rc" | "Arc" | "Cow" | "Cell" | "RefCell" | "Mutex" | "RwLock" | "Wrapping" | "Reverse" => Known::Transparent,
         "Option" => Known::Option,
-        "NonZeroU8" | "NonZeroU16" | "NonZeroI8" | "NonZeroI16" | "NonZeroI32" => Known::Fixed(Schema::typed("integer").with_format("int32")),
-        "NonZeroU32" | "NonZeroU64" | "NonZeroI64" | "NonZeroUsize" | "NonZeroIsize" => Known::Fixed(Schema::typed("integer").with_format("int64")),
-        "PathBuf" | "Path" | "OsString" => Known::Fixed(Schema::string()),
-        "IpAddr" => Known::Fixed(Schema::string()),
-        "Ipv4Addr" => Known::Fixed(Schema::string().with_format("ipv4")),
-        "Ipv6Addr" => Known::Fixed(Schema::string().with_format("ipv6")),
-        "SocketAddr" => Known::Fixed(Schema::string()),
+        "NonZeroU8" | "NonZeroU16" | "NonZeroI8" | "NonZeroI16" | "NonZeroI32" => {
+            Known::Fixed(Box::new(Schema::typed("integer").with_format("int32")))
+        }
+        "NonZeroU32" | "NonZeroU64" | "NonZeroI64" | "NonZeroUsize" | "NonZeroIsize" => {
+            Known::Fixed(Box::new(Schema::typed("integer").with_format("int64")))
+        }
+        "PathBuf" | "Path" | "OsString" => Known::Fixed(Box::new(Schema::string())),
+        "IpAddr" => Known::Fixed(Box::new(Schema::string())),
+        "Ipv4Addr" => Known::Fixed(Box::new(Schema::string().with_format("ipv4"))),
+        "Ipv6Addr" => Known::Fixed(Box::new(Schema::string().with_format("ipv6"))),
+        "SocketAddr" => Known::Fixed(Box::new(Schema::string())),
         "Duration" => Known::Unsupported(
             "serde writes std::time::Duration as {secs, nanos}, which no Kubernetes API uses; store a String such as \"30s\" (or an integer of seconds), or add `schema_type`/`schemaless` with a `#[serde(with)]` that writes it",
         ),
-        "SystemTime" => Known::Unsupported("serde writes SystemTime as {secs_since_epoch, nanos_since_epoch}; use k8s-openapi's `Time` or chrono/jiff timestamps"),
+        "SystemTime" => Known::Unsupported(
+            "serde writes SystemTime as {secs_since_epoch, nanos_since_epoch}; use k8s-openapi's `Time` or chrono/jiff timestamps",
+        ),
         _ => return None,
     })
 }
@@ -67,38 +75,35 @@ pub fn crate_type(krate: &str, name: &str) -> Option<Known> {
     if matches!(krate, "std" | "core" | "alloc") {
         return std_type(name);
     }
-    let date_time = || Known::Fixed(Schema::string().with_format("date-time"));
+    let date_time = || Known::Fixed(Box::new(Schema::string().with_format("date-time")));
     Some(match (krate, name) {
-        ("serde_json", "Value") => Known::Fixed(Schema { preserve_unknown_fields: true, ..Schema::default() }),
-        ("serde_json", "Map") => Known::Fixed(Schema { preserve_unknown_fields: true, ..Schema::object() }),
-        ("serde_json", "Number") => Known::Fixed(Schema::typed("number")),
+        ("serde_json", "Value") => Known::Fixed(Box::new(Schema { preserve_unknown_fields: true, ..Schema::default() })),
+        ("serde_json", "Map") => Known::Fixed(Box::new(Schema { preserve_unknown_fields: true, ..Schema::object() })),
+        ("serde_json", "Number") => Known::Fixed(Box::new(Schema::typed("number"))),
         ("indexmap", "IndexMap") => Known::Map,
         ("indexmap", "IndexSet") => Known::Set,
         ("k8s_openapi", "Time" | "MicroTime") => date_time(),
-        ("k8s_openapi", "IntOrString") => Known::Fixed(int_or_string()),
-        ("k8s_openapi", "Quantity") => Known::Fixed(Schema { pattern: Some(QUANTITY_PATTERN.into()), ..int_or_string() }),
-        ("k8s_openapi", "ObjectMeta") => Known::Fixed(Schema::object()),
-        ("k8s_openapi", "RawExtension") => Known::Fixed(Schema { preserve_unknown_fields: true, ..Schema::object() }),
-        ("k8s_openapi", "ByteString") => Known::Fixed(Schema::string().with_format("byte")),
+        ("k8s_openapi", "IntOrString") => Known::Fixed(Box::new(int_or_string())),
+        ("k8s_openapi", "Quantity") => Known::Fixed(Box::new(Schema { pattern: Some(QUANTITY_PATTERN.into()), ..int_or_string() })),
+        ("k8s_openapi", "ObjectMeta") => Known::Fixed(Box::new(Schema::object())),
+        ("k8s_openapi", "RawExtension") => Known::Fixed(Box::new(Schema { preserve_unknown_fields: true, ..Schema::object() })),
+        ("k8s_openapi", "ByteString") => Known::Fixed(Box::new(Schema::string().with_format("byte"))),
         ("chrono", "DateTime" | "NaiveDateTime") => date_time(),
-        ("chrono", "NaiveDate") => Known::Fixed(Schema::string().with_format("date")),
+        ("chrono", "NaiveDate") => Known::Fixed(Box::new(Schema::string().with_format("date"))),
         ("jiff", "Timestamp" | "Zoned") => date_time(),
-        ("jiff", "Span" | "SignedDuration") => Known::Fixed(Schema::string().with_format("duration")),
+        ("jiff", "Span" | "SignedDuration") => Known::Fixed(Box::new(Schema::string().with_format("duration"))),
         ("time", "OffsetDateTime") => date_time(),
-        ("uuid", "Uuid") => Known::Fixed(Schema::string().with_format("uuid")),
-        ("url", "Url") => Known::Fixed(Schema::string().with_format("uri")),
-        ("bytes", "Bytes") => Known::Fixed(Schema::string().with_format("byte")),
+        ("uuid", "Uuid") => Known::Fixed(Box::new(Schema::string().with_format("uuid"))),
+        ("url", "Url") => Known::Fixed(Box::new(Schema::string().with_format("uri"))),
+        ("bytes", "Bytes") => Known::Fixed(Box::new(Schema::string().with_format("byte"))),
         _ => return None,
     })
 }
 
 /// The pattern the API server's own OpenAPI gives resource.Quantity.
-pub const QUANTITY_PATTERN: &str = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
+pub const QUANTITY_PATTERN: &str =
+    r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
 
 pub fn int_or_string() -> Schema {
-    Schema {
-        any_of: vec![Schema::typed("integer"), Schema::string()],
-        int_or_string: true,
-        ..Schema::default()
-    }
+    Schema { any_of: vec![Schema::typed("integer"), Schema::string()], int_or_string: true, ..Schema::default() }
 }

@@ -106,16 +106,24 @@ impl<'a> Lowerer<'a> {
                 }
                 Lowered::of(s)
             }
-            syn::Type::Tuple(t) if t.elems.is_empty() => {
-                self.unsupported(env.scope, ty, "`()` serializes as null, which a Kubernetes schema cannot require", "remove the field, or use `bool`/`Option<...>`")
-            }
+            syn::Type::Tuple(t) if t.elems.is_empty() => self.unsupported(
+                env.scope,
+                ty,
+                "`()` serializes as null, which a Kubernetes schema cannot require",
+                "remove the field, or use `bool`/`Option<...>`",
+            ),
             syn::Type::Tuple(_) => self.unsupported(
                 env.scope,
                 ty,
                 "tuples serialize as mixed-type arrays, which a structural schema cannot describe",
                 "use a struct with named fields",
             ),
-            _ => self.unsupported(env.scope, ty, "this kind of type has no JSON form crd-gen can describe", "use a struct, enum, String, number, Vec or map"),
+            _ => self.unsupported(
+                env.scope,
+                ty,
+                "this kind of type has no JSON form crd-gen can describe",
+                "use a struct, enum, String, number, Vec or map",
+            ),
         }
     }
 
@@ -129,7 +137,12 @@ impl<'a> Lowerer<'a> {
     fn lower_path(&mut self, p: &syn::TypePath, env: &Env) -> Lowered {
         use syn::spanned::Spanned;
         if p.qself.is_some() {
-            return self.unsupported(env.scope, &syn::Type::Path(p.clone()), "associated types cannot be read from source", "name the concrete type");
+            return self.unsupported(
+                env.scope,
+                &syn::Type::Path(p.clone()),
+                "associated types cannot be read from source",
+                "name the concrete type",
+            );
         }
         let path = &p.path;
         let last = path.segments.last().expect("a path has a segment");
@@ -196,10 +209,15 @@ impl<'a> Lowerer<'a> {
         let arg = |i: usize| args.get(i).copied();
         let text = || p.to_token_stream().to_string().replace(' ', "");
         match k {
-            Known::Fixed(s) => Lowered::of(s),
+            Known::Fixed(s) => Lowered::of(*s),
             Known::Seq | Known::Set | Known::Transparent | Known::Option => {
                 let Some(inner) = arg(0) else {
-                    self.error(env.scope, p.span(), format!("`{}` needs a type argument", text()), "write the element type, e.g. `Vec<String>`");
+                    self.error(
+                        env.scope,
+                        p.span(),
+                        format!("`{}` needs a type argument", text()),
+                        "write the element type, e.g. `Vec<String>`",
+                    );
                     return Lowered::of(Schema::default());
                 };
                 let inner = self.lower_type(inner, env);
@@ -216,7 +234,7 @@ impl<'a> Lowerer<'a> {
                     return Lowered::of(Schema::default());
                 };
                 let key_schema = self.lower_type(key, env).schema;
-                if !(key_schema.is_type("string") && key_schema.format.is_none() && key_schema.enum_.is_none()) && !key_schema.is_type("string") {
+                if !key_schema.is_type("string") {
                     self.error(
                         env.scope,
                         key.span(),
@@ -261,7 +279,12 @@ impl<'a> Lowerer<'a> {
         }
         if params.len() != args.len() && !params.is_empty() {
             let name = item_ident(&syn_item);
-            self.error(env.scope, use_span, format!("`{name}` takes {} type argument(s), {} given", params.len(), args.len()), "crd-gen needs the concrete types a generic struct is used with");
+            self.error(
+                env.scope,
+                use_span,
+                format!("`{name}` takes {} type argument(s), {} given", params.len(), args.len()),
+                "crd-gen needs the concrete types a generic struct is used with",
+            );
             return Lowered::of(Schema::default());
         }
         let item_env = Env { scope: item.scope, params: Rc::new(bound) };

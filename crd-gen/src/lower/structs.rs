@@ -15,7 +15,12 @@ pub fn serde_container<'a>(lw: &mut Lowerer, input: &'a syn::DeriveInput, scope:
     let container = ast::Container::from_ast(&cx, input, Derive::Deserialize, &private);
     if let Err(errors) = cx.check() {
         for e in errors {
-            lw.error(scope, e.span(), format!("serde attribute error: {e}"), "serde_derive rejects this too; fix the `#[serde(...)]` attribute");
+            lw.error(
+                scope,
+                e.span(),
+                format!("serde attribute error: {e}"),
+                "serde_derive rejects this too; fix the `#[serde(...)]` attribute",
+            );
         }
         return None;
     }
@@ -49,11 +54,21 @@ pub fn lower_struct(lw: &mut Lowerer, item: &syn::ItemStruct, env: &Env, is_reso
             }
             ast::Data::Struct(ast::Style::Newtype, fields) => lower_field(lw, &fields[0], env).schema,
             ast::Data::Struct(ast::Style::Tuple, _) => {
-                lw.error(env.scope, item.ident.span(), format!("tuple struct `{type_text}` serializes as a mixed-type array, which a structural schema cannot describe"), "use named fields");
+                lw.error(
+                    env.scope,
+                    item.ident.span(),
+                    format!("tuple struct `{type_text}` serializes as a mixed-type array, which a structural schema cannot describe"),
+                    "use named fields",
+                );
                 Schema::default()
             }
             ast::Data::Struct(ast::Style::Unit, _) => {
-                lw.error(env.scope, item.ident.span(), format!("unit struct `{type_text}` serializes as null, which a Kubernetes schema cannot describe"), "use `struct Name {}` (an empty object) or remove the field");
+                lw.error(
+                    env.scope,
+                    item.ident.span(),
+                    format!("unit struct `{type_text}` serializes as null, which a Kubernetes schema cannot describe"),
+                    "use `struct Name {}` (an empty object) or remove the field",
+                );
                 Schema::default()
             }
             ast::Data::Enum(_) => unreachable!("a struct item"),
@@ -106,7 +121,8 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
         }
         let name = field.attrs.name().serialize_name().value.clone();
         let has_default = !matches!(field.attrs.default(), attr::Default::None) || container_default;
-        let optional_by_serde = lowered.optional || has_default || field.attrs.skip_serializing_if().is_some() || field.attrs.skip_deserializing();
+        let optional_by_serde =
+            lowered.optional || has_default || field.attrs.skip_serializing_if().is_some() || field.attrs.skip_deserializing();
         let is_required = if fattrs.flag("required") {
             true
         } else if fattrs.flag("optional") {
@@ -137,7 +153,8 @@ pub fn lower_field(lw: &mut Lowerer, field: &ast::Field, env: &Env) -> Lowered {
 fn lower_field_with(lw: &mut Lowerer, field: &ast::Field, fattrs: &Attrs, env: &Env) -> Lowered {
     let type_text = field.ty.to_token_stream().to_string().replace(' ', "");
     let custom = field.attrs.serialize_with().is_some() || field.attrs.deserialize_with().is_some();
-    let described_by_markers = ["schema_type", "schemaless", "int_or_string", "preserve_unknown_fields"].iter().any(|m| fattrs.get(m).is_some());
+    let described_by_markers =
+        ["schema_type", "schemaless", "int_or_string", "preserve_unknown_fields"].iter().any(|m| fattrs.get(m).is_some());
     let mut lowered = if described_by_markers && (custom || fattrs.flag("schemaless") || fattrs.get("schema_type").is_some()) {
         Lowered { schema: Schema::default(), optional: is_option(field.ty) }
     } else if custom {

@@ -88,7 +88,10 @@ pub fn check_applies(marker: &Marker, shape: ValueShape, type_text: &str) -> Opt
     let name = marker.def.name;
     let help = match (name, shape) {
         ("max_length" | "min_length" | "pattern", ValueShape::Array) => {
-            format!("to limit the strings inside the list, write `items({name} = ..)`; to limit the list, use `{}`", if name == "min_length" { "min_items" } else { "max_items" })
+            format!(
+                "to limit the strings inside the list, write `items({name} = ..)`; to limit the list, use `{}`",
+                if name == "min_length" { "min_items" } else { "max_items" }
+            )
         }
         ("min_items" | "max_items", ValueShape::String) => format!("for strings use `{}`", name.replace("items", "length")),
         ("minimum" | "maximum", ValueShape::Array) => format!("to bound the numbers inside the list, write `items({name} = ..)`"),

@@ -78,7 +78,9 @@ mod tests {
 
     #[test]
     fn no_docs_is_none() {
-        let item: syn::ItemStruct = syn::parse_quote!(struct A;);
+        let item: syn::ItemStruct = syn::parse_quote!(
+            struct A;
+        );
         assert!(docs(&item.attrs).text.is_none());
     }
 }

@@ -8,30 +8,42 @@ use super::vocab::{self, MarkerDef, ValueKind};
 use proc_macro2::Span;
 
 /// Go markers that carry no schema meaning for crd-gen (code generation directives).
-const IGNORED: &[&str] = &[
-    "kubebuilder:object:root",
-    "kubebuilder:object:generate",
-    "kubebuilder:skipversion",
-    "genclient",
-    "groupName",
-    "versionName",
-];
+const IGNORED: &[&str] =
+    &["kubebuilder:object:root", "kubebuilder:object:generate", "kubebuilder:skipversion", "genclient", "groupName", "versionName"];
 
 /// Go argument name -> crd inner key, for the Go markers whose arguments are named.
 const ARGS: &[(&str, &[(&str, &str)])] = &[
-    ("kubebuilder:printcolumn", &[("name", "name"), ("type", "type"), ("JSONPath", "json_path"), ("description", "description"), ("format", "format"), ("priority", "priority")]),
-    ("kubebuilder:subresource:scale", &[("specpath", "spec_replicas_path"), ("statuspath", "status_replicas_path"), ("selectorpath", "label_selector_path")]),
-    ("kubebuilder:validation:XValidation", &[("rule", "rule"), ("message", "message"), ("messageExpression", "message_expression"), ("reason", "reason"), ("fieldPath", "field_path"), ("optionalOldSelf", "optional_old_self")]),
+    (
+        "kubebuilder:printcolumn",
+        &[
+            ("name", "name"),
+            ("type", "type"),
+            ("JSONPath", "json_path"),
+            ("description", "description"),
+            ("format", "format"),
+            ("priority", "priority"),
+        ],
+    ),
+    (
+        "kubebuilder:subresource:scale",
+        &[("specpath", "spec_replicas_path"), ("statuspath", "status_replicas_path"), ("selectorpath", "label_selector_path")],
+    ),
+    (
+        "kubebuilder:validation:XValidation",
+        &[
+            ("rule", "rule"),
+            ("message", "message"),
+            ("messageExpression", "message_expression"),
+            ("reason", "reason"),
+            ("fieldPath", "field_path"),
+            ("optionalOldSelf", "optional_old_self"),
+        ],
+    ),
 ];
 
 /// `+kubebuilder:resource:` arguments, each its own crd marker.
-const RESOURCE_ARGS: &[(&str, &str)] = &[
-    ("path", "plural"),
-    ("scope", "scope"),
-    ("shortName", "short_name"),
-    ("categories", "category"),
-    ("singular", "singular"),
-];
+const RESOURCE_ARGS: &[(&str, &str)] =
+    &[("path", "plural"), ("scope", "scope"), ("shortName", "short_name"), ("categories", "category"), ("singular", "singular")];
 
 pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<MarkerError>) -> Vec<Marker> {
     let mut out = Vec::new();
@@ -237,7 +249,8 @@ fn value_from_text(def: &MarkerDef, text: &str) -> Result<Value, String> {
         ValueKind::OneOf(options) => {
             let s = unquote(t);
             // Go spells list types and scopes with the same words; accept `Namespaced` case-insensitively.
-            let found = options.iter().find(|o| o.eq_ignore_ascii_case(&s)).ok_or_else(|| format!("`{s}` is not one of {}", options.join(", ")))?;
+            let found =
+                options.iter().find(|o| o.eq_ignore_ascii_case(&s)).ok_or_else(|| format!("`{s}` is not one of {}", options.join(", ")))?;
             Value::Str(found.to_string())
         }
         ValueKind::Count => match go_literal(t) {
@@ -266,7 +279,18 @@ mod tests {
 
     #[test]
     fn simple_markers() {
-        let (m, e) = go(&["kubebuilder:validation:Minimum=0", "kubebuilder:validation:Enum=Allow;Forbid;Replace", "optional", "listType=map", "listMapKey=name", "kubebuilder:default=5", "kubebuilder:validation:items:MaxLength=3"], AttrSite::Field);
+        let (m, e) = go(
+            &[
+                "kubebuilder:validation:Minimum=0",
+                "kubebuilder:validation:Enum=Allow;Forbid;Replace",
+                "optional",
+                "listType=map",
+                "listMapKey=name",
+                "kubebuilder:default=5",
+                "kubebuilder:validation:items:MaxLength=3",
+            ],
+            AttrSite::Field,
+        );
         assert!(e.is_empty(), "{e:?}");
         assert_eq!(m[0].as_json(), Some(&serde_json::json!(0)));
         assert_eq!(m[1].as_json(), Some(&serde_json::json!(["Allow", "Forbid", "Replace"])));

@@ -142,7 +142,7 @@ pub fn parse_attrs(attrs: &[syn::Attribute], site: AttrSite, errors: &mut Vec<Ma
                 continue;
             }
         };
-        out.extend(parse_tokens(tokens, errors));
+        out.extend(parse_tokens_at(tokens, Some(site), errors));
     }
     check_site(&out, site, errors);
     check_repeats(&out, errors);
@@ -151,9 +151,14 @@ pub fn parse_attrs(attrs: &[syn::Attribute], site: AttrSite, errors: &mut Vec<Ma
 
 /// Parses the inside of one `#[crd(...)]`.
 pub fn parse_tokens(tokens: TokenStream, errors: &mut Vec<MarkerError>) -> Vec<Marker> {
+    parse_tokens_at(tokens, None, errors)
+}
+
+/// As [`parse_tokens`]; with a site, "valid markers here" lists only those the site allows.
+fn parse_tokens_at(tokens: TokenStream, site: Option<AttrSite>, errors: &mut Vec<MarkerError>) -> Vec<Marker> {
     let mut out = Vec::new();
     let parser = |input: ParseStream| {
-        parse_list(input, &Defs::Top, &mut out, errors);
+        parse_list(input, &Defs::Top(site), &mut out, errors);
         Ok(())
     };
     if let Err(e) = parser.parse2(tokens) {
@@ -164,7 +169,7 @@ pub fn parse_tokens(tokens: TokenStream, errors: &mut Vec<MarkerError>) -> Vec<M
 
 /// Which keys are valid at a nesting level.
 enum Defs {
-    Top,
+    Top(Option<AttrSite>),
     Items,
     Inner(&'static [MarkerDef]),
 }
@@ -172,14 +177,14 @@ enum Defs {
 impl Defs {
     fn find(&self, name: &str) -> Option<&'static MarkerDef> {
         match self {
-            Defs::Top => vocab::lookup(name),
+            Defs::Top(_) => vocab::lookup(name),
             Defs::Items => vocab::item_markers().find(|d| d.name == name),
             Defs::Inner(defs) => defs.iter().find(|d| d.name == name),
         }
     }
     fn names(&self) -> Vec<&'static str> {
         match self {
-            Defs::Top => vocab::MARKERS.iter().map(|d| d.name).collect(),
+            Defs::Top(site) => vocab::MARKERS.iter().filter(|d| site.is_none_or(|s| s.allows(d))).map(|d| d.name).collect(),
             Defs::Items => vocab::item_markers().map(|d| d.name).collect(),
             Defs::Inner(defs) => defs.iter().map(|d| d.name).collect(),
         }
@@ -191,7 +196,9 @@ fn parse_list(input: ParseStream, defs: &Defs, out: &mut Vec<Marker>, errors: &m
         let key = match input.call(syn::Ident::parse_any) {
             Ok(k) => k,
             Err(e) => {
-                errors.push(MarkerError::new(e.span(), "expected a marker name").help("markers look like `name`, `name = value` or `name(...)`"));
+                errors.push(
+                    MarkerError::new(e.span(), "expected a marker name").help("markers look like `name`, `name = value` or `name(...)`"),
+                );
                 skip_entry(input);
                 continue;
             }
@@ -265,9 +272,7 @@ fn parse_value(input: ParseStream, def: &'static MarkerDef, span: Span, errors: 
             if let ValueKind::Group(defs) = def.value {
                 for req in defs.iter().filter(|d| d.required) {
                     if !inner.iter().any(|m| m.def.name == req.name) {
-                        errors.push(
-                            MarkerError::new(group.span(), format!("`{}` needs `{}`", def.name, req.name)).help(expected()),
-                        );
+                        errors.push(MarkerError::new(group.span(), format!("`{}` needs `{}`", def.name, req.name)).help(expected()));
                     }
                 }
             }
@@ -359,10 +364,7 @@ pub fn expr_to_json(expr: &Expr) -> Result<serde_json::Value, String> {
             Lit::Bool(b) => Ok(J::Bool(b.value)),
             Lit::Int(i) => {
                 let digits = i.base10_digits();
-                digits
-                    .parse::<u64>()
-                    .map(J::from)
-                    .map_err(|_| format!("integer `{digits}` is too large"))
+                digits.parse::<u64>().map(J::from).map_err(|_| format!("integer `{digits}` is too large"))
             }
             Lit::Float(f) => {
                 let x: f64 = f.base10_parse().map_err(|e| e.to_string())?;
@@ -432,14 +434,26 @@ mod tests {
     #[test]
     fn parses_every_value_kind() {
         let (m, e) = parse(
-            quote!(min_length = 1, maximum = -2.5, pattern = "^a", nullable, enum_values = ["A", 1],
-                   default = [1, 2], default_json = "{\"a\": 1}", list_type = "map",
-                   validation(rule = "self > 0", message = "positive"), items(max_length = 3)),
+            quote!(
+                min_length = 1,
+                maximum = -2.5,
+                pattern = "^a",
+                nullable,
+                enum_values = ["A", 1],
+                default = [1, 2],
+                default_json = "{\"a\": 1}",
+                list_type = "map",
+                validation(rule = "self > 0", message = "positive"),
+                items(max_length = 3)
+            ),
             AttrSite::Field,
         );
         assert!(e.is_empty(), "{e:?}");
         let names: Vec<_> = m.iter().map(Marker::name).collect();
-        assert_eq!(names, ["min_length", "maximum", "pattern", "nullable", "enum_values", "default", "default_json", "list_type", "validation", "items"]);
+        assert_eq!(
+            names,
+            ["min_length", "maximum", "pattern", "nullable", "enum_values", "default", "default_json", "list_type", "validation", "items"]
+        );
         assert_eq!(m[1].as_json(), Some(&serde_json::json!(-2.5)));
         assert_eq!(m[6].as_json(), Some(&serde_json::json!({"a": 1})));
         assert_eq!(m[8].get_str("rule"), Some("self > 0"));
@@ -466,7 +480,15 @@ mod tests {
 
     #[test]
     fn group_requires_its_keys_and_rejects_repeats() {
-        let (_, e) = parse(quote!(printcolumn(name = "Age"), scale(spec_replicas_path = ".spec.r", status_replicas_path = ".status.r"), kind = "A", kind = "B"), AttrSite::ResourceStruct);
+        let (_, e) = parse(
+            quote!(
+                printcolumn(name = "Age"),
+                scale(spec_replicas_path = ".spec.r", status_replicas_path = ".status.r"),
+                kind = "A",
+                kind = "B"
+            ),
+            AttrSite::ResourceStruct,
+        );
         let msgs: Vec<_> = e.iter().map(|e| e.message.as_str()).collect();
         assert!(msgs.contains(&"`printcolumn` needs `type`"), "{msgs:?}");
         assert!(msgs.contains(&"`printcolumn` needs `json_path`"), "{msgs:?}");

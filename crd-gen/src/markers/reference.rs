@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 pub fn markdown() -> String {
     let mut out = String::from(
         "# crd-gen markers\n\n\
-         <!-- Generated from crd-gen/src/markers/vocab.rs by `cargo run -p crd-gen -- markers-doc`; do not edit. -->\n\n\
+         <!-- Generated from crd-gen/src/markers/vocab.rs by `cargo run -p crd-gen -- markers > docs/markers.md`; do not edit. -->\n\n\
          Write markers as `#[crd(...)]` attributes. The Go comment markers in the last column are accepted \
          in doc comments with the same meaning (`/// +kubebuilder:validation:Minimum=0`) and are left out \
          of descriptions.\n",
@@ -19,7 +19,7 @@ pub fn markdown() -> String {
             let _ = writeln!(out, "\n### `{}(...)`\n\n| key | value | required | meaning |\n|---|---|---|---|", d.name);
             for i in inner {
                 let req = if i.required { "yes" } else { "" };
-                let _ = writeln!(out, "| `{}` | `{}` | {req} | {} |", i.name, value_text(i), i.doc);
+                let _ = writeln!(out, "| `{}` | `{}` | {req} | {} |", i.name, cell(&value_text(i)), i.doc);
             }
         }
     }
@@ -32,10 +32,16 @@ fn section(out: &mut String, title: &str, keep: impl Fn(&MarkerDef) -> bool) {
         let go: Vec<String> = d.go.iter().map(|g| format!("`+{g}`")).collect();
         let rep = if d.repeatable { "yes" } else { "" };
         let req = if d.required { " Required." } else { "" };
-        let _ = writeln!(out, "| `{}` | {} | {rep} | {}{req} | {} |", d.syntax(), d.applies_to.describe(), d.doc, go.join(" "));
+        let applies = if d.site == Site::Resource { "the resource" } else { d.applies_to.describe() };
+        let _ = writeln!(out, "| `{}` | {applies} | {rep} | {}{req} | {} |", cell(&d.syntax()), d.doc, go.join(" "));
     }
 }
 
 fn value_text(d: &MarkerDef) -> String {
     d.syntax().trim_start_matches(d.name).trim_start_matches(" = ").to_string()
+}
+
+/// `|` inside a table cell must be escaped, even inside backticks.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
 }

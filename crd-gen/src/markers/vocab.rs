@@ -145,16 +145,18 @@ pub const PRINTCOLUMN: &[MarkerDef] = &[
     m("priority", Count, Inner, "0 shows the column in the standard view; higher only with `-o wide`."),
 ];
 
-pub const KEY_VALUE: &[MarkerDef] = &[
-    m("key", Str, Inner, "The key.").req(),
-    m("value", Str, Inner, "The value.").req(),
-];
+pub const KEY_VALUE: &[MarkerDef] = &[m("key", Str, Inner, "The key.").req(), m("value", Str, Inner, "The value.").req()];
 
 pub const VALIDATION: &[MarkerDef] = &[
     m("rule", Str, Inner, "The CEL expression; `self` is the value, `oldSelf` the previous value.").req(),
     m("message", Str, Inner, "Message shown when the rule fails."),
     m("message_expression", Str, Inner, "CEL expression producing the message."),
-    m("reason", OneOf(&["FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"]), Inner, "Machine-readable reason returned with the failure."),
+    m(
+        "reason",
+        OneOf(&["FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"]),
+        Inner,
+        "Machine-readable reason returned with the failure.",
+    ),
     m("field_path", Str, Inner, "JSON path of the field the failure is reported on, relative to this value."),
     m("optional_old_self", Flag, Inner, "Also run the rule on create (`oldSelf` is then an empty optional)."),
 ];
@@ -165,7 +167,7 @@ pub const MARKERS: &[MarkerDef] = &[
     m("group", Str, Resource, "API group, e.g. `webapp.my.domain`.").req().go(&["groupName"]),
     m("version", Str, Resource, "API version of this spec struct, e.g. `v1`.").req(),
     m("kind", Str, Resource, "Kind; default: the struct name without `Spec`."),
-    m("status", Str, Resource, "Status type; adds `status` and the status subresource.").go(&["kubebuilder:subresource:status"]),
+    m("status", Str, Resource, "Status type; adds `status` and the status subresource (Go's `+kubebuilder:subresource:status`)."),
     m("scope", OneOf(&["Namespaced", "Cluster"]), Resource, "Resource scope; default `Namespaced`.").go(&["kubebuilder:resource:scope"]),
     m("plural", Str, Resource, "Plural name; default: the English plural of the lowercased kind.").go(&["kubebuilder:resource:path"]),
     m("singular", Str, Resource, "Singular name; default: the lowercased kind.").go(&["kubebuilder:resource:singular"]),
@@ -173,12 +175,19 @@ pub const MARKERS: &[MarkerDef] = &[
     m("short_name", Str, Resource, "Short name for kubectl (repeatable).").many().go(&["kubebuilder:resource:shortName"]),
     m("category", Str, Resource, "Category such as `all` (repeatable).").many().go(&["kubebuilder:resource:categories"]),
     m("scale", Group(SCALE), Resource, "Scale subresource.").go(&["kubebuilder:subresource:scale"]),
-    m("printcolumn", Group(PRINTCOLUMN), Resource, "Additional printer column (repeatable, in order).").many().go(&["kubebuilder:printcolumn"]),
-    m("storage_version", Flag, Resource, "This version is the storage version (needed when there are several).").go(&["kubebuilder:storageversion"]),
+    m("printcolumn", Group(PRINTCOLUMN), Resource, "Additional printer column (repeatable, in order).")
+        .many()
+        .go(&["kubebuilder:printcolumn"]),
+    m("storage_version", Flag, Resource, "This version is the storage version (needed when there are several).")
+        .go(&["kubebuilder:storageversion"]),
     m("served", Bool, Resource, "Whether this version is served; default true.").go(&["kubebuilder:unservedversion"]),
     m("deprecated", FlagOrStr, Resource, "Marks the version deprecated, optionally with a warning.").go(&["kubebuilder:deprecatedversion"]),
-    m("selectable_field", Str, Resource, "Field usable in field selectors, e.g. `.spec.color` (repeatable).").many().go(&["kubebuilder:selectablefield"]),
-    m("annotation", Group(KEY_VALUE), Resource, "Annotation on the CRD object (repeatable).").many().go(&["kubebuilder:metadata:annotations"]),
+    m("selectable_field", Str, Resource, "Field usable in field selectors, e.g. `.spec.color` (repeatable).")
+        .many()
+        .go(&["kubebuilder:selectablefield"]),
+    m("annotation", Group(KEY_VALUE), Resource, "Annotation on the CRD object (repeatable).")
+        .many()
+        .go(&["kubebuilder:metadata:annotations"]),
     m("label", Group(KEY_VALUE), Resource, "Label on the CRD object (repeatable).").many().go(&["kubebuilder:metadata:labels"]),
     // ---- schema markers (fields, structs, enums) ----
     m("description", Str, Schema, "Description; replaces the doc comment. On the spec struct: the root object's description."),
@@ -198,22 +207,35 @@ pub const MARKERS: &[MarkerDef] = &[
     m("min_properties", Count, Schema, "Fewest allowed properties.").to(Object).go(&["kubebuilder:validation:MinProperties"]),
     m("max_properties", Count, Schema, "Most allowed properties.").to(Object).go(&["kubebuilder:validation:MaxProperties"]),
     m("enum_values", LiteralList, Schema, "The allowed values.").go(&["kubebuilder:validation:Enum"]),
-    m("schema_type", OneOf(&["string", "integer", "number", "boolean", "object", "array"]), Schema, "Overrides the schema type (for types serialized by custom code).").go(&["kubebuilder:validation:Type"]),
+    m(
+        "schema_type",
+        OneOf(&["string", "integer", "number", "boolean", "object", "array"]),
+        Schema,
+        "Overrides the schema type (for types serialized by custom code).",
+    )
+    .go(&["kubebuilder:validation:Type"]),
     m("nullable", Flag, Schema, "`null` is allowed (and kept) for this value.").go(&["nullable"]),
     m("default", Literal, Schema, "Default value set by the API server, as a Rust literal.").go(&["kubebuilder:default", "default"]),
     m("default_json", Json, Schema, "Default value as JSON text (objects, nested lists)."),
     m("example", Literal, Schema, "Example value.").go(&["kubebuilder:example"]),
-    m("preserve_unknown_fields", Flag, Schema, "Keep fields the schema does not name (x-kubernetes-preserve-unknown-fields).").go(&["kubebuilder:pruning:PreserveUnknownFields"]),
-    m("embedded_resource", Flag, Schema, "The value is a whole Kubernetes object (apiVersion, kind, metadata).").go(&["kubebuilder:validation:EmbeddedResource"]),
-    m("int_or_string", Flag, Schema, "The value is an integer or a string (x-kubernetes-int-or-string).").go(&["kubebuilder:validation:XIntOrString"]),
-    m("schemaless", Flag, Schema, "Emit no schema for this field (it must be combined with preserve_unknown_fields or a type).").go(&["kubebuilder:validation:Schemaless"]),
+    m("preserve_unknown_fields", Flag, Schema, "Keep fields the schema does not name (x-kubernetes-preserve-unknown-fields).")
+        .go(&["kubebuilder:pruning:PreserveUnknownFields"]),
+    m("embedded_resource", Flag, Schema, "The value is a whole Kubernetes object (apiVersion, kind, metadata).")
+        .go(&["kubebuilder:validation:EmbeddedResource"]),
+    m("int_or_string", Flag, Schema, "The value is an integer or a string (x-kubernetes-int-or-string).")
+        .go(&["kubebuilder:validation:XIntOrString"]),
+    m("schemaless", Flag, Schema, "Emit no schema for this field (it must be combined with preserve_unknown_fields or a type).")
+        .go(&["kubebuilder:validation:Schemaless"]),
     m("list_type", OneOf(&["atomic", "set", "map"]), Schema, "How server-side apply merges the list.").to(Array).go(&["listType"]),
     m("list_map_key", Str, Schema, "Key field of a `list_type = \"map\"` list (repeatable).").to(Array).many().go(&["listMapKey"]),
     m("map_type", OneOf(&["granular", "atomic"]), Schema, "How server-side apply merges the map.").to(Object).go(&["mapType"]),
     m("struct_type", OneOf(&["granular", "atomic"]), Schema, "How server-side apply merges the struct.").to(Object).go(&["structType"]),
-    m("validation", Group(VALIDATION), Schema, "CEL validation rule (x-kubernetes-validations; repeatable).").many().go(&["kubebuilder:validation:XValidation"]),
+    m("validation", Group(VALIDATION), Schema, "CEL validation rule (x-kubernetes-validations; repeatable).")
+        .many()
+        .go(&["kubebuilder:validation:XValidation"]),
     m("items", Items, Schema, "Schema markers for the elements of an array.").to(Array),
-    m("required", Flag, Field, "The field is required even though serde would accept it missing.").go(&["kubebuilder:validation:Required", "required"]),
+    m("required", Flag, Field, "The field is required even though serde would accept it missing.")
+        .go(&["kubebuilder:validation:Required", "required"]),
     m("optional", Flag, Field, "The field is optional even though serde requires it.").go(&["kubebuilder:validation:Optional", "optional"]),
     m("skip", Flag, Field, "Leave the field out of the schema.").go(&["kubebuilder:skip"]),
 ];
@@ -229,11 +251,7 @@ pub fn lookup(name: &str) -> Option<&'static MarkerDef> {
 
 /// The closest known name, for "did you mean" help.
 pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
-        .min()
-        .map(|(_, c)| c)
+    candidates.map(|c| (edit_distance(name, c), c)).filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1)).min().map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -58,8 +58,11 @@ pub fn discover(manifest_path: Option<&Path>, packages: &[String], diags: &mut D
     for pkg in selected {
         let Some(source) = crate_source(&metadata, &pkg.id, &mut memo) else {
             diags.push(
-                Diagnostic::error(format!("package `{}` has no library or binary target to read", pkg.name), Place::File(pkg.manifest_path.clone().into()))
-                    .with_help("crd-gen reads the types from src/lib.rs or src/main.rs"),
+                Diagnostic::error(
+                    format!("package `{}` has no library or binary target to read", pkg.name),
+                    Place::File(pkg.manifest_path.clone().into()),
+                )
+                .with_help("crd-gen reads the types from src/lib.rs or src/main.rs"),
             );
             continue;
         };
@@ -88,8 +91,11 @@ fn select<'m>(metadata: &'m Metadata, manifest: &Path, names: &[String], diags: 
                 None => {
                     let known: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
                     diags.push(
-                        Diagnostic::error(format!("package `{name}` is not a member of the workspace"), Place::File(manifest.to_path_buf()))
-                            .with_help(format!("members: {}", known.join(", "))),
+                        Diagnostic::error(
+                            format!("package `{name}` is not a member of the workspace"),
+                            Place::File(manifest.to_path_buf()),
+                        )
+                        .with_help(format!("members: {}", known.join(", "))),
                     );
                 }
             }
@@ -113,7 +119,19 @@ fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageI
     let target = pkg
         .targets
         .iter()
-        .find(|t| t.kind.iter().any(|k| matches!(k, TargetKind::Lib | TargetKind::RLib | TargetKind::ProcMacro | TargetKind::DyLib | TargetKind::CDyLib | TargetKind::StaticLib)))
+        .find(|t| {
+            t.kind.iter().any(|k| {
+                matches!(
+                    k,
+                    TargetKind::Lib
+                        | TargetKind::RLib
+                        | TargetKind::ProcMacro
+                        | TargetKind::DyLib
+                        | TargetKind::CDyLib
+                        | TargetKind::StaticLib
+                )
+            })
+        })
         .or_else(|| pkg.targets.iter().find(|t| t.kind.contains(&TargetKind::Bin)))?;
     let node = metadata.resolve.as_ref().and_then(|r| r.nodes.iter().find(|n| &n.id == id));
     let mut deps = BTreeMap::new();

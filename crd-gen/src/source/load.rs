@@ -120,10 +120,7 @@ fn build_body(krate: &mut Crate, me: ModId, items: Vec<syn::Item>, child_dir: &P
                         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
                         (vec![file], dir)
                     }
-                    None => (
-                        vec![child_dir.join(format!("{name}.rs")), child_dir.join(&name).join("mod.rs")],
-                        child_dir.join(&name),
-                    ),
+                    None => (vec![child_dir.join(format!("{name}.rs")), child_dir.join(&name).join("mod.rs")], child_dir.join(&name)),
                 };
                 let declared_at = Some(Loc::from_span(ctx.file, m.span()));
                 krate.modules.push(ModuleSlot {
@@ -226,9 +223,7 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<PathBuf> {
 
 /// `#[cfg(test)]` code is never part of the API types.
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg") && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string() == "test")
-    })
+    attrs.iter().any(|a| a.path().is_ident("cfg") && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string() == "test"))
 }
 
 pub fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {

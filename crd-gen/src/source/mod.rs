@@ -66,7 +66,11 @@ pub struct ModuleSlot {
 pub enum ModState {
     /// `mod x;` seen; its file is one of `files` (the first that exists); its own `mod y;`
     /// files live in `child_dir`.
-    Pending { files: Vec<PathBuf>, child_dir: PathBuf, declared_at: Option<crate::diag::Loc> },
+    Pending {
+        files: Vec<PathBuf>,
+        child_dir: PathBuf,
+        declared_at: Option<crate::diag::Loc>,
+    },
     Loaded(Rc<ModuleBody>),
     /// Could not be read or parsed (already reported).
     Failed,

@@ -13,7 +13,10 @@ pub enum Resolved {
     Module(Scope),
     /// A type of a crate whose source is not available (std, or a crate missing from the
     /// dependency graph): its crate name and path inside that crate.
-    External { krate: String, path: Vec<String> },
+    External {
+        krate: String,
+        path: Vec<String>,
+    },
 }
 
 impl Resolved {

@@ -31,7 +31,12 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
             let mut problems = Vec::new();
             value_errors(v, &bare, "", &mut problems, false);
             if let Some(first) = problems.first() {
-                ctx.error(origin, path, format!("enum value `{}` does not fit the schema: {first}", compact(v)), "every enum value must have the field's type");
+                ctx.error(
+                    origin,
+                    path,
+                    format!("enum value `{}` does not fit the schema: {first}", compact(v)),
+                    "every enum value must have the field's type",
+                );
             }
         }
     }
@@ -40,7 +45,12 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     {
         let msg = e.to_string();
         let last = msg.lines().last().unwrap_or("");
-        ctx.error(origin, path, format!("pattern `{p}` is not a valid regular expression: {last}"), "the API server compiles patterns with Go's RE2 syntax (no lookaround, no backreferences)");
+        ctx.error(
+            origin,
+            path,
+            format!("pattern `{p}` is not a valid regular expression: {last}"),
+            "the API server compiles patterns with Go's RE2 syntax (no lookaround, no backreferences)",
+        );
     }
 }
 
@@ -174,7 +184,8 @@ pub fn value_errors(v: &Value, s: &Schema, at: &str, out: &mut Vec<String>, unkn
                     }
                 }
                 Some("map") => {
-                    let keys: Vec<Vec<Option<&Value>>> = items.iter().map(|it| s.list_map_keys.iter().map(|k| it.get(k)).collect()).collect();
+                    let keys: Vec<Vec<Option<&Value>>> =
+                        items.iter().map(|it| s.list_map_keys.iter().map(|k| it.get(k)).collect()).collect();
                     for (i, k) in keys.iter().enumerate() {
                         if keys[..i].contains(k) {
                             out.push(format!("{here}duplicate map-list key in item {i}"));

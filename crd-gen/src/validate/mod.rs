@@ -40,15 +40,13 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     pub fn error(&mut self, origin: Option<Loc>, path: &Path, message: impl std::fmt::Display, help: impl Into<String>) {
         let loc = origin.unwrap_or(self.fallback);
-        self.diags.push(
-            Diagnostic::error(format!("{message} (at `{path}` in version {})", self.version), Place::Source(loc)).with_help(help),
-        );
+        self.diags
+            .push(Diagnostic::error(format!("{message} (at `{path}` in version {})", self.version), Place::Source(loc)).with_help(help));
     }
     pub fn warning(&mut self, origin: Option<Loc>, path: &Path, message: impl std::fmt::Display, help: impl Into<String>) {
         let loc = origin.unwrap_or(self.fallback);
-        self.diags.push(
-            Diagnostic::warning(format!("{message} (at `{path}` in version {})", self.version), Place::Source(loc)).with_help(help),
-        );
+        self.diags
+            .push(Diagnostic::warning(format!("{message} (at `{path}` in version {})", self.version), Place::Source(loc)).with_help(help));
     }
 }
 

@@ -36,18 +36,38 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
     let (decl, file) = &a.version_decls[0];
     let at = |name: &str| decl.marker_loc(name, *file);
     if !is_dns1123_subdomain(&spec.group) || !spec.group.contains('.') {
-        err(diags, at("group"), format!("group `{}` must be a lowercase DNS subdomain with at least one dot", spec.group), "use a domain you own, e.g. `webapp.example.com`");
+        err(
+            diags,
+            at("group"),
+            format!("group `{}` must be a lowercase DNS subdomain with at least one dot", spec.group),
+            "use a domain you own, e.g. `webapp.example.com`",
+        );
     }
     let n = &spec.names;
     if !is_dns1035_label(&n.plural) {
-        err(diags, at("plural"), format!("plural `{}` must be a lowercase DNS label (a-z, 0-9, '-')", n.plural), "set `plural = \"...\"` to a lowercase name");
+        err(
+            diags,
+            at("plural"),
+            format!("plural `{}` must be a lowercase DNS label (a-z, 0-9, '-')", n.plural),
+            "set `plural = \"...\"` to a lowercase name",
+        );
     }
     if !is_dns1035_label(&n.singular) {
-        err(diags, at("singular"), format!("singular `{}` must be a lowercase DNS label (a-z, 0-9, '-')", n.singular), "set `singular = \"...\"` to a lowercase name");
+        err(
+            diags,
+            at("singular"),
+            format!("singular `{}` must be a lowercase DNS label (a-z, 0-9, '-')", n.singular),
+            "set `singular = \"...\"` to a lowercase name",
+        );
     }
     for (what, kind) in [("kind", &n.kind), ("list_kind", &n.list_kind)] {
         if !is_dns1035_label(&kind.to_lowercase()) || !kind.starts_with(|c: char| c.is_ascii_uppercase()) {
-            err(diags, at(what), format!("{what} `{kind}` must be CamelCase letters and digits starting with an uppercase letter"), "e.g. `kind = \"Guestbook\"`");
+            err(
+                diags,
+                at(what),
+                format!("{what} `{kind}` must be CamelCase letters and digits starting with an uppercase letter"),
+                "e.g. `kind = \"Guestbook\"`",
+            );
         }
     }
     if n.kind == n.list_kind {
@@ -67,7 +87,12 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
         let (decl, file) = &a.version_decls[i];
         let at = |name: &str| decl.marker_loc(name, *file);
         if !is_dns1035_label(&v.name) {
-            err(diags, at("version"), format!("version `{}` must be a lowercase DNS label such as v1, v1beta2", v.name), "e.g. `version = \"v1alpha1\"`");
+            err(
+                diags,
+                at("version"),
+                format!("version `{}` must be a lowercase DNS label such as v1, v1beta2", v.name),
+                "e.g. `version = \"v1alpha1\"`",
+            );
         }
         let root = &v.schema.open_api_v3_schema;
         let mut seen = Vec::new();
@@ -77,26 +102,59 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
             }
             seen.push(&c.name);
             if !c.json_path.starts_with('.') {
-                err(diags, at("printcolumn"), format!("printer column `{}`: json_path `{}` must start with `.`", c.name, c.json_path), "e.g. `json_path = \".status.phase\"`");
+                err(
+                    diags,
+                    at("printcolumn"),
+                    format!("printer column `{}`: json_path `{}` must start with `.`", c.name, c.json_path),
+                    "e.g. `json_path = \".status.phase\"`",
+                );
             } else if !c.json_path.contains(['[', '*', '@', '?']) && lookup(root, &c.json_path).is_none() {
-                err(diags, at("printcolumn"), format!("printer column `{}`: `{}` is not a field of the schema", c.name, c.json_path), "point json_path at a field of the spec or status (by its JSON name)");
+                err(
+                    diags,
+                    at("printcolumn"),
+                    format!("printer column `{}`: `{}` is not a field of the schema", c.name, c.json_path),
+                    "point json_path at a field of the spec or status (by its JSON name)",
+                );
             }
         }
         if let Some(scale) = &v.subresources.scale {
-            for (path, prefix, what) in [(&scale.spec_replicas_path, ".spec.", "spec_replicas_path"), (&scale.status_replicas_path, ".status.", "status_replicas_path")] {
+            for (path, prefix, what) in [
+                (&scale.spec_replicas_path, ".spec.", "spec_replicas_path"),
+                (&scale.status_replicas_path, ".status.", "status_replicas_path"),
+            ] {
                 if !path.starts_with(prefix) {
-                    err(diags, at("scale"), format!("scale {what} `{path}` must be under `{prefix}`"), "e.g. `.spec.replicas` and `.status.replicas`");
+                    err(
+                        diags,
+                        at("scale"),
+                        format!("scale {what} `{path}` must be under `{prefix}`"),
+                        "e.g. `.spec.replicas` and `.status.replicas`",
+                    );
                 } else if lookup(root, path).is_none_or(|s| !s.is_type("integer")) {
-                    err(diags, at("scale"), format!("scale {what} `{path}` must name an integer field of the schema"), "add a replicas field (e.g. `replicas: i32`) or fix the path");
+                    err(
+                        diags,
+                        at("scale"),
+                        format!("scale {what} `{path}` must name an integer field of the schema"),
+                        "add a replicas field (e.g. `replicas: i32`) or fix the path",
+                    );
                 }
             }
             if let Some(sel) = &scale.label_selector_path
                 && !(sel.starts_with(".spec.") || sel.starts_with(".status."))
             {
-                err(diags, at("scale"), format!("scale label_selector_path `{sel}` must be under `.spec.` or `.status.`"), "e.g. `.status.selector`");
+                err(
+                    diags,
+                    at("scale"),
+                    format!("scale label_selector_path `{sel}` must be under `.spec.` or `.status.`"),
+                    "e.g. `.status.selector`",
+                );
             }
             if v.subresources.status.is_none() && scale.status_replicas_path.starts_with(".status.") {
-                err(diags, at("scale"), "the scale subresource reads `.status`, but this resource has no status".into(), "add `status = \"MyStatus\"`");
+                err(
+                    diags,
+                    at("scale"),
+                    "the scale subresource reads `.status`, but this resource has no status".into(),
+                    "add `status = \"MyStatus\"`",
+                );
             }
         }
         if v.selectable_fields.len() > 8 {
@@ -105,7 +163,12 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
         for f in &v.selectable_fields {
             match lookup(root, &f.json_path) {
                 Some(s) if matches!(s.type_.as_deref(), Some("string" | "integer" | "boolean")) => {}
-                _ => err(diags, at("selectable_field"), format!("selectable field `{}` must name a string, integer or boolean field of the schema", f.json_path), "e.g. `selectable_field = \".spec.color\"`"),
+                _ => err(
+                    diags,
+                    at("selectable_field"),
+                    format!("selectable field `{}` must name a string, integer or boolean field of the schema", f.json_path),
+                    "e.g. `selectable_field = \".spec.color\"`",
+                ),
             }
         }
     }

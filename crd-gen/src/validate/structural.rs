@@ -6,9 +6,35 @@ use crate::diag::Loc;
 use crate::schema::Schema;
 
 const KNOWN_FORMATS: &[&str] = &[
-    "bsonobjectid", "uri", "email", "hostname", "ipv4", "ipv6", "cidr", "mac", "uuid", "uuid3", "uuid4", "uuid5", "isbn",
-    "isbn10", "isbn13", "creditcard", "ssn", "hexcolor", "rgbcolor", "byte", "password", "date", "duration", "datetime",
-    "date-time", "int32", "int64", "float", "double",
+    "bsonobjectid",
+    "uri",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "cidr",
+    "mac",
+    "uuid",
+    "uuid3",
+    "uuid4",
+    "uuid5",
+    "isbn",
+    "isbn10",
+    "isbn13",
+    "creditcard",
+    "ssn",
+    "hexcolor",
+    "rgbcolor",
+    "byte",
+    "password",
+    "date",
+    "duration",
+    "datetime",
+    "date-time",
+    "int32",
+    "int64",
+    "float",
+    "double",
 ];
 
 pub fn check_root(root: &Schema, ctx: &mut Ctx) {
@@ -20,7 +46,12 @@ pub fn check_root(root: &Schema, ctx: &mut Ctx) {
         let allowed = |k: &str| k == "name" || k == "generateName";
         let extra = meta.properties.iter().flatten().any(|(k, _)| !allowed(k));
         if extra || meta.default.is_some() || meta.additional_properties.is_some() {
-            ctx.error(meta.origin, &path, "`metadata` at the root may only restrict `name` and `generateName`", "the API server owns ObjectMeta's schema");
+            ctx.error(
+                meta.origin,
+                &path,
+                "`metadata` at the root may only restrict `name` and `generateName`",
+                "the API server owns ObjectMeta's schema",
+            );
         }
     }
 }
@@ -41,21 +72,41 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         ctx.error(origin, path, "`x-kubernetes-int-or-string` cannot be combined with a `type`", "drop `schema_type` or `int_or_string`");
     }
     if s.properties.as_ref().is_some_and(|p| !p.is_empty()) && s.additional_properties.is_some() {
-        ctx.error(origin, path, "`properties` and `additionalProperties` cannot both be set", "a struct flattened together with a map cannot be described; use a map field, or `#[crd(preserve_unknown_fields)]`");
+        ctx.error(
+            origin,
+            path,
+            "`properties` and `additionalProperties` cannot both be set",
+            "a struct flattened together with a map cannot be described; use a map field, or `#[crd(preserve_unknown_fields)]`",
+        );
     }
     if s.is_type("array") && s.items.is_none() {
         ctx.error(origin, path, "an array needs `items`", "use `Vec<T>` with a concrete T");
     }
     if s.unique_items {
-        ctx.error(origin, path, "`uniqueItems: true` is forbidden in apiextensions.k8s.io/v1 (its cost is quadratic)", "use `list_type = \"set\"` for a list of unique scalars");
+        ctx.error(
+            origin,
+            path,
+            "`uniqueItems: true` is forbidden in apiextensions.k8s.io/v1 (its cost is quadratic)",
+            "use `list_type = \"set\"` for a list of unique scalars",
+        );
     }
     if s.embedded_resource && !(s.is_type("object") && (s.properties.is_some() || s.preserve_unknown_fields)) {
-        ctx.error(origin, path, "`x-kubernetes-embedded-resource` needs `type: object` with properties or `x-kubernetes-preserve-unknown-fields`", "add `preserve_unknown_fields` next to `embedded_resource`");
+        ctx.error(
+            origin,
+            path,
+            "`x-kubernetes-embedded-resource` needs `type: object` with properties or `x-kubernetes-preserve-unknown-fields`",
+            "add `preserve_unknown_fields` next to `embedded_resource`",
+        );
     }
     if let Some(f) = &s.format
         && !KNOWN_FORMATS.contains(&f.as_str())
     {
-        ctx.warning(origin, path, format!("format `{f}` is not one the API server knows; it is ignored"), format!("known formats: {}", KNOWN_FORMATS.join(", ")));
+        ctx.warning(
+            origin,
+            path,
+            format!("format `{f}` is not one the API server knows; it is ignored"),
+            format!("known formats: {}", KNOWN_FORMATS.join(", ")),
+        );
     }
     check_junctors(s, path, origin, ctx);
     check_list_type(s, path, origin, ctx);
@@ -74,12 +125,27 @@ fn check_junctors(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     let children = s.all_of.iter().chain(&s.any_of).chain(&s.one_of).chain(s.not.as_deref());
     for c in children {
         let int_or_string_arm = s.int_or_string && matches!(c.type_.as_deref(), Some("integer" | "string"));
-        if (c.type_.is_some() && !int_or_string_arm) || c.description.is_some() || c.default.is_some() || c.additional_properties.is_some() || c.nullable {
-            ctx.error(origin, path, "inside allOf/anyOf/oneOf/not a schema may not set type, description, default, additionalProperties or nullable", "put those on the outer schema");
+        if (c.type_.is_some() && !int_or_string_arm)
+            || c.description.is_some()
+            || c.default.is_some()
+            || c.additional_properties.is_some()
+            || c.nullable
+        {
+            ctx.error(
+                origin,
+                path,
+                "inside allOf/anyOf/oneOf/not a schema may not set type, description, default, additionalProperties or nullable",
+                "put those on the outer schema",
+            );
         }
         for k in c.properties.iter().flatten().map(|(k, _)| k) {
             if !s.properties.as_ref().is_some_and(|p| p.contains_key(k)) {
-                ctx.error(origin, path, format!("property `{k}` appears in allOf/anyOf/oneOf/not but not in the schema itself"), "declare the property on the object too");
+                ctx.error(
+                    origin,
+                    path,
+                    format!("property `{k}` appears in allOf/anyOf/oneOf/not but not in the schema itself"),
+                    "declare the property on the object too",
+                );
             }
         }
     }
@@ -91,7 +157,12 @@ fn is_scalar(s: &Schema) -> bool {
 
 fn check_list_type(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     if !s.list_map_keys.is_empty() && s.list_type.as_deref() != Some("map") {
-        ctx.error(origin, path, "`x-kubernetes-list-map-keys` needs `x-kubernetes-list-type: map`", "add `list_type = \"map\"` next to `list_map_key`");
+        ctx.error(
+            origin,
+            path,
+            "`x-kubernetes-list-map-keys` needs `x-kubernetes-list-type: map`",
+            "add `list_type = \"map\"` next to `list_map_key`",
+        );
     }
     let Some(lt) = s.list_type.as_deref() else { return };
     if !s.is_type("array") {
@@ -105,23 +176,48 @@ fn check_list_type(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) 
             let atomic_object = items.is_type("object") && items.map_type.as_deref() == Some("atomic");
             let atomic_list = items.is_type("array") && items.list_type.as_deref() == Some("atomic");
             if !(is_scalar(items) || atomic_object || atomic_list) {
-                ctx.error(origin, path, "items of a `set` list must be scalars (or atomic objects/lists)", "use `list_type = \"map\"` with `list_map_key` for a list of structs");
+                ctx.error(
+                    origin,
+                    path,
+                    "items of a `set` list must be scalars (or atomic objects/lists)",
+                    "use `list_type = \"map\"` with `list_map_key` for a list of structs",
+                );
             }
         }
         "map" => {
             if !items.is_type("object") {
-                ctx.error(origin, path, "items of a `map` list must be objects", "use a Vec of structs, or `list_type = \"set\"` for scalars");
+                ctx.error(
+                    origin,
+                    path,
+                    "items of a `map` list must be objects",
+                    "use a Vec of structs, or `list_type = \"set\"` for scalars",
+                );
                 return;
             }
             if s.list_map_keys.is_empty() {
-                ctx.error(origin, path, "a `map` list needs at least one `x-kubernetes-list-map-keys` entry", "add `list_map_key = \"name\"` naming the key field");
+                ctx.error(
+                    origin,
+                    path,
+                    "a `map` list needs at least one `x-kubernetes-list-map-keys` entry",
+                    "add `list_map_key = \"name\"` naming the key field",
+                );
             }
             for key in &s.list_map_keys {
                 match items.properties.as_ref().and_then(|p| p.get(key)) {
-                    None => ctx.error(origin, path, format!("list map key `{key}` is not a field of the items"), "name a field of the element struct (by its JSON name)"),
+                    None => ctx.error(
+                        origin,
+                        path,
+                        format!("list map key `{key}` is not a field of the items"),
+                        "name a field of the element struct (by its JSON name)",
+                    ),
                     Some(k) => {
                         if !is_scalar(k) {
-                            ctx.error(k.origin.or(origin), path, format!("list map key `{key}` must be a scalar (string, integer, number or boolean)"), "key on a scalar field");
+                            ctx.error(
+                                k.origin.or(origin),
+                                path,
+                                format!("list map key `{key}` must be a scalar (string, integer, number or boolean)"),
+                                "key on a scalar field",
+                            );
                         }
                         if !items.required.contains(key) && k.default.is_none() {
                             ctx.error(

@@ -34,3 +34,8 @@ fn golden_case(name: &str) {
 fn guestbook() {
     golden_case("guestbook");
 }
+
+#[test]
+fn cronjob() {
+    golden_case("cronjob");
+}

@@ -125,7 +125,8 @@ fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> String {
     }
     if !plain_allowed(s) || resolves_to_non_string(s) {
         if single_quote_allowed(s) && !resolves_to_non_string(s) {
-            return format!("'{}'", s.replace('\'', "''"));
+            let quoted = format!("'{}'", s.replace('\'', "''"));
+            return if fold { fold_single_quoted(&quoted, column, indent) } else { quoted };
         }
         return serde_json::to_string(s).expect("string serializes");
     }
@@ -141,6 +142,34 @@ fn fold_plain(s: &str, mut column: usize, indent: usize) -> String {
         if c == ' ' {
             let next_space = chars.get(i + 1) == Some(&' ');
             if !prev_space && column > BEST_WIDTH && !next_space {
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent));
+                column = indent;
+            } else {
+                out.push(c);
+                column += 1;
+            }
+            prev_space = true;
+        } else {
+            out.push(c);
+            column += 1;
+            prev_space = false;
+        }
+    }
+    out
+}
+
+/// go-yaml folds single-quoted scalars too (a line break inside quotes reads back as one space),
+/// never at the first or last character and never before another space.
+fn fold_single_quoted(q: &str, mut column: usize, indent: usize) -> String {
+    let chars: Vec<char> = q.chars().collect();
+    let mut out = String::with_capacity(q.len());
+    let mut prev_space = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let next_space = chars.get(i + 1) == Some(&' ');
+            let inner = i > 1 && i + 2 < chars.len();
+            if !prev_space && column > BEST_WIDTH && inner && !next_space {
                 out.push('\n');
                 out.extend(std::iter::repeat_n(' ', indent));
                 column = indent;
@@ -408,6 +437,12 @@ mod tests {
         assert_eq!(to_yaml(&json!({ "k": format!("{a78} b c") })), format!("---\nk: {a78}\n  b c\n"));
         let a77 = "a".repeat(77);
         assert_eq!(to_yaml(&json!({ "k": format!("{a77} b c") })), format!("---\nk: {a77} b\n  c\n"));
+    }
+
+    #[test]
+    fn long_single_quoted_text_folds_too() {
+        let text = format!("{}: b c", "a".repeat(80));
+        assert_eq!(to_yaml(&json!({ "k": text })), format!("---\nk: '{}:\n  b c'\n", "a".repeat(80)));
     }
 
     #[test]

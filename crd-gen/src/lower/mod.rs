@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod enums;
+pub mod k8s;
 pub mod known;
 pub mod structs;
 
@@ -185,6 +186,9 @@ impl<'a> Lowerer<'a> {
                 if let Some(k) = known::crate_type(&krate_name, &item_name) {
                     return self.lower_known(k, &args, env, p);
                 }
+                if krate_name == "k8s_openapi" {
+                    return self.lower_k8s(item, path, env);
+                }
                 self.lower_item(item, &args, env, path.span())
             }
             Ok(Resolved::Module(_)) => {
@@ -247,6 +251,44 @@ impl<'a> Lowerer<'a> {
             }
             Known::Unsupported(help) => {
                 self.error(env.scope, p.span(), format!("unsupported type `{}`", text()), help);
+                Lowered::of(Schema::default())
+            }
+        }
+    }
+
+    /// A k8s-openapi type, from its generated `JsonSchema` impl (see `k8s.rs`).
+    fn lower_k8s(&mut self, item: ItemRef, path: &syn::Path, env: &Env) -> Lowered {
+        use syn::spanned::Spanned;
+        if let Some(done) = self.cache.get(&item) {
+            return done.clone();
+        }
+        if self.stack.contains(&item) {
+            let name = item_ident(self.res.program.item(item));
+            self.error(
+                env.scope,
+                path.span(),
+                format!("k8s-openapi type `{name}` is recursive and cannot be inlined"),
+                "use `serde_json::Value` with `#[crd(preserve_unknown_fields)]` for this field",
+            );
+            return Lowered::of(Schema::default());
+        }
+        self.stack.push(item);
+        let schema = k8s::lower_k8s_type(self, item);
+        self.stack.pop();
+        match schema {
+            Some(s) => {
+                let lowered = Lowered::of(s);
+                self.cache.insert(item, lowered.clone());
+                lowered
+            }
+            None => {
+                let name = item_ident(self.res.program.item(item));
+                self.error(
+                    env.scope,
+                    path.span(),
+                    format!("cannot read the schema of k8s-openapi type `{name}`"),
+                    "crd-gen reads k8s-openapi's generated JsonSchema impls; this version of k8s-openapi may lay them out differently — please report it",
+                );
                 Lowered::of(Schema::default())
             }
         }

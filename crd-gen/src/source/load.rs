@@ -95,7 +95,9 @@ fn build_body(krate: &mut Crate, me: ModId, items: Vec<syn::Item>, child_dir: &P
     let mut kept = Vec::with_capacity(items.len());
     let mut children = BTreeMap::new();
     for item in items {
-        if is_cfg_test(item_attrs(&item)) {
+        // Impls are kept whatever their cfg: they are read as data (k8s-openapi's schemas sit in
+        // `#[cfg(feature = "schemars")]` impls), never as part of the type namespace.
+        if !matches!(item, syn::Item::Impl(_)) && !super::cfg::enabled(item_attrs(&item), &krate.source) {
             continue;
         }
         let syn::Item::Mod(mut m) = item else {
@@ -219,11 +221,6 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<PathBuf> {
         },
         _ => None,
     })
-}
-
-/// `#[cfg(test)]` code is never part of the API types.
-fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| a.path().is_ident("cfg") && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string() == "test"))
 }
 
 pub fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {

@@ -1,6 +1,7 @@
 //! Source: finding the crates (`discover`, via cargo metadata), reading and parsing their module
 //! trees (`load`), and resolving paths to the items they name (`resolve`).
 
+pub mod cfg;
 #[cfg(feature = "cargo")]
 pub mod discover;
 pub mod load;

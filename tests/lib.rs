@@ -90,3 +90,69 @@ fn line_diff(a: &str, b: &str) -> String {
     }
     out
 }
+
+/// The openAPIV3Schema of `kind`'s `version` in a fixture, straight from the engine.
+pub fn fixture_schema(fixture_name: &str, kind: &str, version: &str) -> serde_json::Value {
+    let plan = crd_gen::Generator::new().manifest_path(fixture(fixture_name).join("Cargo.toml")).plan();
+    assert!(plan.failure.is_none(), "{}", plan.generated.render_diagnostics(false));
+    let crd = plan
+        .generated
+        .crates
+        .iter()
+        .flat_map(|c| &c.files)
+        .find(|f| f.crd.spec.names.kind == kind)
+        .unwrap_or_else(|| panic!("no CRD of kind {kind} in {fixture_name}"));
+    let v = crd.crd.spec.versions.iter().find(|v| v.name == version).unwrap_or_else(|| panic!("no version {version}"));
+    v.schema.open_api_v3_schema.to_json()
+}
+
+/// A JSON Schema (draft 4, the dialect OpenAPI v3.0 schemas build on) validator for a CRD
+/// schema: `nullable` becomes a `null` type, `x-kubernetes-int-or-string` is already an anyOf.
+pub struct SchemaCheck {
+    validator: jsonschema::Validator,
+}
+
+impl SchemaCheck {
+    pub fn new(openapi: &serde_json::Value) -> SchemaCheck {
+        let schema = to_json_schema(openapi.clone());
+        SchemaCheck { validator: jsonschema::draft4::new(&schema).expect("schema compiles") }
+    }
+    /// The validation errors of `object` (empty when valid).
+    pub fn errors(&self, object: &serde_json::Value) -> Vec<String> {
+        self.validator.iter_errors(object).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    }
+    pub fn assert_valid(&self, object: &serde_json::Value) {
+        let errors = self.errors(object);
+        assert!(errors.is_empty(), "expected valid, got {errors:?} for {object}");
+    }
+    pub fn assert_invalid(&self, object: &serde_json::Value, why: &str) {
+        assert!(!self.errors(object).is_empty(), "expected the schema to reject ({why}): {object}");
+    }
+}
+
+fn to_json_schema(mut v: serde_json::Value) -> serde_json::Value {
+    if let serde_json::Value::Object(map) = &mut v {
+        if map.get("nullable") == Some(&serde_json::Value::Bool(true))
+            && let Some(serde_json::Value::String(t)) = map.get("type").cloned()
+        {
+            map.insert("type".into(), serde_json::json!([t, "null"]));
+        }
+        for (_, child) in map.iter_mut() {
+            *child = to_json_schema(child.take());
+        }
+    } else if let serde_json::Value::Array(items) = &mut v {
+        for child in items.iter_mut() {
+            *child = to_json_schema(child.take());
+        }
+    }
+    v
+}
+
+/// A whole custom object as a client would send it.
+pub fn object(api_version: &str, kind: &str, spec: serde_json::Value, status: Option<serde_json::Value>) -> serde_json::Value {
+    let mut o = serde_json::json!({ "apiVersion": api_version, "kind": kind, "metadata": { "name": "sample" }, "spec": spec });
+    if let Some(s) = status {
+        o["status"] = s;
+    }
+    o
+}

@@ -95,3 +95,31 @@ pub fn run(crates: &[Rc<CrateSource>], options: &Options) -> Generated {
     }
     out
 }
+
+/// Runs the engine on one in-memory `lib.rs` (for unit tests of the stages).
+#[cfg(test)]
+pub(crate) fn run_source(src: &str) -> Generated {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("crd-gen-unit-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let root = dir.join("lib.rs");
+    std::fs::write(&root, src).expect("write lib.rs");
+    let source = Rc::new(CrateSource {
+        name: "unit".into(),
+        package: "unit".into(),
+        root_file: root,
+        deps: Default::default(),
+        features: Vec::new(),
+    });
+    let out = run(&[source], &Options::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+/// The rendered diagnostics of [`run_source`], for assertions.
+#[cfg(test)]
+pub(crate) fn diagnostics_of(src: &str) -> String {
+    let g = run_source(src);
+    g.diagnostics.render(&g.sources, false)
+}

@@ -34,6 +34,8 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
             errors.push(e);
             continue;
         }
+        let loc = lw.loc(scope, m.span);
+        schema.marker_locs.push((m.name(), loc));
         let num = || m.as_json().and_then(|v| v.as_number().cloned());
         let count = || m.as_json().and_then(|v| v.as_u64());
         let text = || m.as_str().map(str::to_string);
@@ -81,6 +83,7 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
                 reason: m.get_str("reason").map(str::to_string),
                 field_path: m.get_str("field_path").map(str::to_string),
                 optional_old_self: m.get("optional_old_self").map(Marker::as_bool).filter(|b| *b),
+                origin: Some(loc),
             }),
             "items" => {
                 if let Some(items) = schema.items.as_deref_mut() {

@@ -6,7 +6,7 @@
 use super::structs::{lower_field, object_of_fields, serde_container};
 use super::{Env, Lowerer, apply};
 use crate::markers::{AttrSite, Attrs};
-use crate::schema::{Schema, ValidationRule};
+use crate::schema::{Schema, ValidationRule, cel_field};
 use indexmap::IndexMap;
 use serde_derive_internals::{ast, attr};
 use serde_json::Value;
@@ -141,7 +141,7 @@ fn internal(lw: &mut Lowerer, name: &str, tag: &str, variants: &[&ast::Variant],
     let props = schema.properties.get_or_insert_with(IndexMap::new);
     props.shift_insert(0, tag.to_string(), tag_schema);
     schema.required.insert(0, tag.to_string());
-    schema.validations.extend(required_per_variant(tag, &per_variant));
+    schema.validations.extend(required_per_variant(tag, &per_variant, None));
     schema
 }
 
@@ -173,18 +173,21 @@ fn adjacent(
         // Variants with content need it; unit variants have none.
         let with: Vec<String> = contents.iter().map(|(n, _)| format!("'{n}'")).collect();
         let without: Vec<String> = variants.iter().filter(|v| is_unit(v)).map(|v| format!("'{}'", variant_name(v))).collect();
-        schema.validations.push(ValidationRule {
-            rule: format!("self.{tag} in [{}] ? has(self.{content_key}) : !has(self.{content_key})", with.join(", ")),
-            message: Some(format!(
-                "`{content_key}` is required for {tag} {} and not allowed for {}",
-                with.join(", "),
-                if without.is_empty() { "none".into() } else { without.join(", ") }
-            )),
-            ..ValidationRule::default()
-        });
-        if without.is_empty() {
-            schema.validations.pop();
+        if let (Some(t), Some(c)) = (cel_field(tag), cel_field(content_key))
+            && !without.is_empty()
+        {
+            schema.validations.push(ValidationRule {
+                rule: format!("self.{t} in [{}] ? has(self.{c}) : !has(self.{c})", with.join(", ")),
+                message: Some(format!(
+                    "{content_key} is required when {tag} is {} and not allowed when it is {}",
+                    with.join(" or "),
+                    without.join(" or ")
+                )),
+                ..ValidationRule::default()
+            });
         }
+        let object_contents: Vec<(String, Schema)> = contents.iter().filter(|(_, s)| s.is_type("object")).cloned().collect();
+        schema.validations.extend(required_per_variant(tag, &object_contents, Some(content_key)));
     }
     schema.properties = Some(props);
     schema.required = vec![tag.to_string()];
@@ -215,7 +218,32 @@ fn untagged(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
     if all.is_empty() {
         return Schema::default();
     }
-    merge_all(lw, name, &all, env, item)
+    let mut merged = merge_all(lw, name, &all, env, item);
+    if merged.is_type("object")
+        && let Some(rule) = one_variant_present(&all)
+    {
+        merged.validations.push(rule);
+    }
+    merged
+}
+
+/// serde accepts an untagged object if some variant finds all its required fields.
+fn one_variant_present(variants: &[(String, Schema)]) -> Option<ValidationRule> {
+    let mut alternatives = Vec::new();
+    let mut names = Vec::new();
+    for (vname, s) in variants {
+        if s.required.is_empty() {
+            return None;
+        }
+        let has: Option<Vec<String>> = s.required.iter().map(|r| cel_field(r).map(|f| format!("has(self.{f})"))).collect();
+        alternatives.push(format!("({})", has?.join(" && ")));
+        names.push(format!("{vname} ({})", s.required.join(", ")));
+    }
+    Some(ValidationRule {
+        rule: alternatives.join(" || "),
+        message: Some(format!("must hold the fields of one of: {}", names.join("; "))),
+        ..ValidationRule::default()
+    })
 }
 
 /// One schema accepting what each of `schemas` accepts, or an error naming two that clash.
@@ -299,23 +327,36 @@ fn same_shape(a: &Schema, b: &Schema) -> bool {
     strip(a).same_json(&strip(b))
 }
 
-/// For each variant, the fields it requires beyond those every variant requires.
-fn required_per_variant(tag: &str, variants: &[(String, Schema)]) -> Vec<ValidationRule> {
-    let common: Vec<&String> = variants
-        .first()
-        .map(|(_, s)| s.required.iter().filter(|r| variants.iter().all(|(_, o)| o.required.contains(r))).collect())
-        .unwrap_or_default();
+/// For each variant, the fields it requires beyond those every variant requires. With
+/// `inside`, the fields live in that property (adjacent tagging's content).
+fn required_per_variant(tag: &str, variants: &[(String, Schema)], inside: Option<&str>) -> Vec<ValidationRule> {
+    let common: Vec<&String> = match inside {
+        Some(_) => Vec::new(),
+        None => variants.first().map(|(_, s)| s.required.iter().filter(|r| variants.iter().all(|(_, o)| o.required.contains(r))).collect()).unwrap_or_default(),
+    };
+    let Some(tag_ref) = cel_field(tag) else { return Vec::new() };
+    let prefix = match inside.map(cel_field) {
+        Some(Some(c)) => format!("self.{c}"),
+        Some(None) => return Vec::new(),
+        None => "self".to_string(),
+    };
     let mut rules = Vec::new();
     for (vname, s) in variants {
         let own: Vec<&String> = s.required.iter().filter(|r| !common.contains(r)).collect();
         if own.is_empty() {
             continue;
         }
-        let has: Vec<String> = own.iter().map(|r| format!("has(self.{r})")).collect();
+        let Some(mut has) = own.iter().map(|r| cel_field(r).map(|f| format!("has({prefix}.{f})"))).collect::<Option<Vec<String>>>() else {
+            continue;
+        };
+        if inside.is_some() {
+            has.insert(0, format!("has({prefix})"));
+        }
         let names: Vec<&str> = own.iter().map(|r| r.as_str()).collect();
+        let place = inside.map(|c| format!(" in {c}")).unwrap_or_default();
         rules.push(ValidationRule {
-            rule: format!("self.{tag} != '{vname}' || ({})", has.join(" && ")),
-            message: Some(format!("{} required when {tag} is {vname}", names.join(", "))),
+            rule: format!("self.{tag_ref} != '{vname}' || ({})", has.join(" && ")),
+            message: Some(format!("{} required{place} when {tag} is {vname}", names.join(", "))),
             ..ValidationRule::default()
         });
     }

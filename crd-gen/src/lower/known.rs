@@ -25,8 +25,15 @@ pub enum Known {
 pub fn primitive(name: &str) -> Option<Known> {
     let s = match name {
         "bool" => Schema::typed("boolean"),
-        "i8" | "i16" | "i32" | "u8" | "u16" => Schema::typed("integer").with_format("int32"),
-        "i64" | "u32" | "u64" | "isize" | "usize" => Schema::typed("integer").with_format("int64"),
+        // serde rejects what does not fit the Rust type, so the schema bounds small and unsigned
+        // integers too (controller-gen's Go types have no such bounds to carry).
+        "i8" => bounded("int32", Some(i8::MIN as i64), Some(i8::MAX as i64)),
+        "i16" => bounded("int32", Some(i16::MIN as i64), Some(i16::MAX as i64)),
+        "u8" => bounded("int32", Some(0), Some(u8::MAX as i64)),
+        "u16" => bounded("int32", Some(0), Some(u16::MAX as i64)),
+        "i32" => Schema::typed("integer").with_format("int32"),
+        "u32" | "u64" | "usize" => bounded("int64", Some(0), None),
+        "i64" | "isize" => Schema::typed("integer").with_format("int64"),
         "i128" | "u128" => {
             return Some(Known::Unsupported("128-bit integers do not fit a Kubernetes integer (int64); use i64/u64, or a String"));
         }
@@ -36,6 +43,10 @@ pub fn primitive(name: &str) -> Option<Known> {
         _ => return None,
     };
     Some(Known::Fixed(Box::new(s)))
+}
+
+fn bounded(format: &str, min: Option<i64>, max: Option<i64>) -> Schema {
+    Schema { minimum: min.map(Into::into), maximum: max.map(Into::into), ..Schema::typed("integer").with_format(format) }
 }
 
 /// A type from std/core/alloc by its name.
@@ -49,12 +60,11 @@ pub fn std_type(name: &str) -> Option<Known> {
         "HashMap" | "BTreeMap" => Known::Map,
         "Box" | "Rc" | "Arc" | "Cow" | "Cell" | "RefCell" | "Mutex" | "RwLock" | "Wrapping" | "Reverse" => Known::Transparent,
         "Option" => Known::Option,
-        "NonZeroU8" | "NonZeroU16" | "NonZeroI8" | "NonZeroI16" | "NonZeroI32" => {
-            Known::Fixed(Box::new(Schema::typed("integer").with_format("int32")))
-        }
-        "NonZeroU32" | "NonZeroU64" | "NonZeroI64" | "NonZeroUsize" | "NonZeroIsize" => {
-            Known::Fixed(Box::new(Schema::typed("integer").with_format("int64")))
-        }
+        "NonZeroU8" => Known::Fixed(Box::new(bounded("int32", Some(1), Some(u8::MAX as i64)))),
+        "NonZeroU16" => Known::Fixed(Box::new(bounded("int32", Some(1), Some(u16::MAX as i64)))),
+        "NonZeroU32" | "NonZeroU64" | "NonZeroUsize" => Known::Fixed(Box::new(bounded("int64", Some(1), None))),
+        "NonZeroI8" | "NonZeroI16" | "NonZeroI32" => Known::Fixed(Box::new(Schema::typed("integer").with_format("int32"))),
+        "NonZeroI64" | "NonZeroIsize" => Known::Fixed(Box::new(Schema::typed("integer").with_format("int64"))),
         "PathBuf" | "Path" | "OsString" => Known::Fixed(Box::new(Schema::string())),
         "IpAddr" => Known::Fixed(Box::new(Schema::string())),
         "Ipv4Addr" => Known::Fixed(Box::new(Schema::string().with_format("ipv4"))),

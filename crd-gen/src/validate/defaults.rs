@@ -8,6 +8,7 @@ use serde_json::Value;
 
 pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     if let Some(default) = &s.default {
+        let origin = s.marker_loc("default").or(s.marker_loc("default_json")).or(origin);
         if path.in_junctor {
             ctx.error(origin, path, "defaults are not allowed inside allOf/anyOf/oneOf/not", "put the default on the field itself");
         } else {
@@ -26,6 +27,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         }
     }
     if let Some(values) = &s.enum_ {
+        let origin = s.marker_loc("enum_values").or(origin);
         let bare = Schema { enum_: None, default: None, ..s.clone() };
         for v in values {
             let mut problems = Vec::new();
@@ -43,6 +45,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     if let Some(p) = &s.pattern
         && let Err(e) = regex::Regex::new(p)
     {
+        let origin = s.marker_loc("pattern").or(origin);
         let msg = e.to_string();
         let last = msg.lines().last().unwrap_or("");
         ctx.error(

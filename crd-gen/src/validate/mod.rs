@@ -6,6 +6,7 @@
 //! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
 //! - `defaults.rs`: defaults and enum values checked against their own schema.
 
+pub mod cel;
 pub mod defaults;
 pub mod names;
 pub mod structural;
@@ -25,6 +26,7 @@ pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
             walk(root, &mut Path::root(), None, &mut ctx, &mut |s, path, origin, ctx| {
                 structural::check_node(s, path, origin, ctx);
                 defaults::check_node(s, path, origin, ctx);
+                cel::check_node(s, path, origin, ctx);
             });
         }
     }
@@ -56,6 +58,9 @@ pub struct Path {
     parts: Vec<String>,
     /// Inside allOf/anyOf/oneOf/not.
     pub in_junctor: bool,
+    /// Below a list whose items the server cannot pair between old and new objects (any list
+    /// that is not `x-kubernetes-list-type: map`): `oldSelf` is not available there.
+    pub uncorrelatable: bool,
 }
 
 impl Path {
@@ -94,10 +99,11 @@ pub fn walk(s: &Schema, path: &mut Path, origin: Option<Loc>, ctx: &mut Ctx, vis
     visit(s, path, origin, ctx);
     let child = |c: &Schema, part: String, junctor: bool, path: &mut Path, ctx: &mut Ctx, visit: &mut Visit| {
         path.parts.push(part);
-        let was = path.in_junctor;
+        let (was_junctor, was_uncorrelatable) = (path.in_junctor, path.uncorrelatable);
         path.in_junctor |= junctor;
         walk(c, path, origin, ctx, visit);
-        path.in_junctor = was;
+        path.in_junctor = was_junctor;
+        path.uncorrelatable = was_uncorrelatable;
         path.parts.pop();
     };
     if let Some(props) = &s.properties {
@@ -109,7 +115,10 @@ pub fn walk(s: &Schema, path: &mut Path, origin: Option<Loc>, ctx: &mut Ctx, vis
         child(a, "[*]".into(), false, path, ctx, visit);
     }
     if let Some(i) = &s.items {
+        let was = path.uncorrelatable;
+        path.uncorrelatable |= s.list_type.as_deref() != Some("map");
         child(i, "[*]".into(), false, path, ctx, visit);
+        path.uncorrelatable = was;
     }
     for (name, list) in [("allOf", &s.all_of), ("anyOf", &s.any_of), ("oneOf", &s.one_of)] {
         for (i, c) in list.iter().enumerate() {

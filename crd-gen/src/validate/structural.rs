@@ -109,8 +109,9 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         );
     }
     check_junctors(s, path, origin, ctx);
-    check_list_type(s, path, origin, ctx);
+    check_list_type(s, path, s.marker_loc("list_type").or(s.marker_loc("list_map_key")).or(origin), ctx);
     if let Some(mt) = &s.map_type {
+        let origin = s.marker_loc("map_type").or(s.marker_loc("struct_type")).or(origin);
         if !s.is_type("object") {
             ctx.error(origin, path, "`x-kubernetes-map-type` applies to objects only", "remove `map_type`/`struct_type` here");
         }

@@ -1,0 +1,243 @@
+//! CEL rules (`x-kubernetes-validations`): each rule and message expression must parse; field
+//! references through `self` must exist in the schema; `oldSelf` only where the server can
+//! correlate old and new values; and a warning where a rule iterates an unbounded list or map,
+//! which the server's cost estimator is likely to reject.
+
+use super::{Ctx, Path};
+use crate::diag::Loc;
+use crate::schema::Schema;
+use cel::common::ast::{Expr, IdedExpr};
+
+pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
+    for rule in &s.validations {
+        let origin = rule.origin.or(origin);
+        let program = match cel::Program::compile(&rule.rule) {
+            Ok(p) => p,
+            Err(e) => {
+                ctx.error(origin, path, format!("CEL rule `{}` does not parse: {}", rule.rule, first_error(&e)), "fix the expression; see https://kubernetes.io/docs/reference/using-api/cel/");
+                continue;
+            }
+        };
+        if let Some(m) = &rule.message_expression
+            && let Err(e) = cel::Program::compile(m)
+        {
+            ctx.error(origin, path, format!("CEL message_expression `{m}` does not parse: {}", first_error(&e)), "it must be a CEL expression that yields a string");
+        }
+        let mut walk = Walk { root: path.is_root(), problems: Vec::new(), warnings: Vec::new(), uses_old_self: false };
+        walk.expr(program.expression(), &[("self", Some(s))]);
+        if walk.uses_old_self && path.uncorrelatable {
+            ctx.error(
+                origin,
+                path,
+                format!("CEL rule `{}` uses `oldSelf` under a list that is not `list_type = \"map\"`", rule.rule),
+                "transition rules need every enclosing list to be a map list (`list_type = \"map\"` with `list_map_key`), so old and new items can be paired",
+            );
+        }
+        if rule.optional_old_self == Some(true) && !walk.uses_old_self {
+            ctx.error(origin, path, format!("`optional_old_self` is set but rule `{}` does not use `oldSelf`", rule.rule), "remove `optional_old_self`");
+        }
+        for p in walk.problems {
+            ctx.error(origin, path, format!("CEL rule `{}`: {}", rule.rule, p.0), p.1);
+        }
+        for w in walk.warnings {
+            ctx.warning(origin, path, format!("CEL rule `{}`: {}", rule.rule, w.0), w.1);
+        }
+        if let Some(fp) = &rule.field_path
+            && !field_path_exists(s, fp)
+        {
+            ctx.error(origin, path, format!("field_path `{fp}` is not a field below this value"), "use a JSON path relative to the value the rule is on, e.g. `.spec.replicas` -> `.replicas`");
+        }
+    }
+}
+
+fn first_error(e: &cel::ParseErrors) -> String {
+    e.errors.first().map(|e| e.msg.clone()).unwrap_or_else(|| e.to_string())
+}
+
+struct Walk {
+    root: bool,
+    problems: Vec<(String, String)>,
+    warnings: Vec<(String, String)>,
+    uses_old_self: bool,
+}
+
+/// Undoes the API server's escaping of property names in CEL (`foo__dash__bar` is `foo-bar`).
+fn unescape(name: &str) -> String {
+    if let Some(kw) = name.strip_prefix("__").and_then(|n| n.strip_suffix("__"))
+        && !kw.contains("__")
+    {
+        return kw.to_string();
+    }
+    name.replace("__dash__", "-").replace("__dot__", ".").replace("__slash__", "/").replace("__underscores__", "__")
+}
+
+impl Walk {
+    /// `vars` binds names to the schema of their value (None: not known, no checks).
+    fn expr<'s>(&mut self, e: &IdedExpr, vars: &[(&str, Option<&'s Schema>)]) {
+        match &e.expr {
+            Expr::Ident(name) if name == "oldSelf" => self.uses_old_self = true,
+            Expr::Select(sel) => {
+                let operand = self.schema_of(&sel.operand, vars);
+                self.expr(&sel.operand, vars);
+                if let Some(Some(s)) = operand {
+                    self.field(s, &sel.field, &sel.operand);
+                }
+            }
+            Expr::Call(call) => {
+                if let Some(t) = &call.target {
+                    self.expr(t, vars);
+                }
+                for a in &call.args {
+                    self.expr(a, vars);
+                }
+            }
+            Expr::Comprehension(c) => {
+                self.expr(&c.iter_range, vars);
+                let range = self.schema_of(&c.iter_range, vars).flatten();
+                if let Some(r) = range {
+                    let unbounded = (r.is_type("array") && r.max_items.is_none()) || (r.is_type("object") && r.additional_properties.is_some() && r.max_properties.is_none());
+                    if unbounded {
+                        let what = if r.is_type("array") { "max_items" } else { "max_properties" };
+                        self.warnings.push((
+                            format!("iterates over `{}`, which has no `{what}`; the API server estimates the cost from that bound and may reject the rule", describe(&c.iter_range)),
+                            format!("add `#[crd({what} = N)]` to that field (the largest size you support)"),
+                        ));
+                    }
+                }
+                let item = range.and_then(|r| if r.is_type("array") { r.items.as_deref() } else { None });
+                let mut inner: Vec<(&str, Option<&Schema>)> = vars.to_vec();
+                inner.push((c.iter_var.as_str(), item));
+                if let Some(v2) = &c.iter_var2 {
+                    inner.push((v2.as_str(), None));
+                }
+                inner.push((c.accu_var.as_str(), None));
+                self.expr(&c.accu_init, &inner);
+                self.expr(&c.loop_cond, &inner);
+                self.expr(&c.loop_step, &inner);
+                self.expr(&c.result, &inner);
+            }
+            Expr::List(l) => l.elements.iter().for_each(|x| self.expr(x, vars)),
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    if let cel::common::ast::EntryExpr::MapEntry(me) = &entry.expr {
+                        self.expr(&me.key, vars);
+                        self.expr(&me.value, vars);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The schema an expression evaluates to: `Some(Some(s))` known, `Some(None)` a bound
+    /// variable of unknown shape, `None` not a plain reference.
+    fn schema_of<'s>(&self, e: &IdedExpr, vars: &[(&str, Option<&'s Schema>)]) -> Option<Option<&'s Schema>> {
+        match &e.expr {
+            Expr::Ident(name) => vars.iter().rev().find(|(n, _)| n == name).map(|(_, s)| *s),
+            Expr::Select(sel) if !sel.test => {
+                let parent = self.schema_of(&sel.operand, vars)??;
+                Some(parent.properties.as_ref().and_then(|p| p.get(&unescape(&sel.field))).or(parent.additional_properties.as_deref()))
+            }
+            _ => None,
+        }
+    }
+
+    fn field(&mut self, s: &Schema, cel_name: &str, operand: &IdedExpr) {
+        let name = unescape(cel_name);
+        if s.preserve_unknown_fields || s.int_or_string || s.additional_properties.is_some() || s.type_.is_none() {
+            return;
+        }
+        if self.root && matches!(&operand.expr, Expr::Ident(i) if i == "self") && matches!(name.as_str(), "apiVersion" | "kind" | "metadata") {
+            return;
+        }
+        if s.is_type("object") && s.embedded_resource && matches!(name.as_str(), "apiVersion" | "kind" | "metadata") {
+            return;
+        }
+        let known: Vec<&String> = s.properties.iter().flat_map(|p| p.keys()).collect();
+        if !s.is_type("object") {
+            self.problems.push((format!("`{}` selects `{name}` on a value of type {}", describe(operand), s.type_.as_deref().unwrap_or("?")), "only objects have fields".into()));
+        } else if !known.iter().any(|k| **k == name) {
+            let list: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
+            self.problems.push((
+                format!("`{}.{cel_name}` is not a field of this object", describe(operand)),
+                if list.is_empty() { "this object has no fields".into() } else { format!("fields here (by JSON name): {}", list.join(", ")) },
+            ));
+        }
+    }
+}
+
+fn describe(e: &IdedExpr) -> String {
+    match &e.expr {
+        Expr::Ident(n) => n.clone(),
+        Expr::Select(s) => format!("{}.{}", describe(&s.operand), s.field),
+        _ => "expression".into(),
+    }
+}
+
+fn field_path_exists(s: &Schema, path: &str) -> bool {
+    let mut cur = s;
+    for part in path.trim_start_matches('.').split('.') {
+        if part.is_empty() {
+            continue;
+        }
+        let key = part.trim_start_matches("['").trim_end_matches("']");
+        match cur.properties.as_ref().and_then(|p| p.get(key)) {
+            Some(next) => cur = next,
+            None => return cur.additional_properties.is_some() || cur.preserve_unknown_fields,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::diagnostics_of;
+
+    fn spec(fields: &str, type_markers: &str) -> String {
+        format!(
+            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\n{type_markers}\npub struct WidgetSpec {{\n{fields}\n}}\n\
+             pub struct Item {{ pub name: String, pub tags: Vec<String> }}\n"
+        )
+    }
+
+    #[test]
+    fn rule_that_does_not_parse() {
+        let d = diagnostics_of(&spec("pub replicas: i32,", "#[crd(validation(rule = \"self.replicas >\"))]"));
+        assert!(d.contains("does not parse"), "{d}");
+        assert!(d.contains("lib.rs:3:"), "{d}");
+    }
+
+    #[test]
+    fn unknown_field_reference() {
+        let d = diagnostics_of(&spec("pub replicas: i32,", "#[crd(validation(rule = \"self.replica > 0\"))]"));
+        assert!(d.contains("`self.replica` is not a field of this object"), "{d}");
+        assert!(d.contains("fields here (by JSON name): replicas"), "{d}");
+    }
+
+    #[test]
+    fn good_rules_pass_and_comprehension_vars_are_checked() {
+        let ok = spec("#[crd(max_items = 10)] pub items: Vec<Item>,", "#[crd(validation(rule = \"self.items.all(i, i.name != '')\"))]");
+        assert!(!diagnostics_of(&ok).contains("error"), "{}", diagnostics_of(&ok));
+        let bad = spec("#[crd(max_items = 10)] pub items: Vec<Item>,", "#[crd(validation(rule = \"self.items.all(i, i.nam != '')\"))]");
+        assert!(diagnostics_of(&bad).contains("`i.nam` is not a field"), "{}", diagnostics_of(&bad));
+    }
+
+    #[test]
+    fn unbounded_iteration_warns_with_the_bound_to_add() {
+        let d = diagnostics_of(&spec("pub items: Vec<Item>,", "#[crd(validation(rule = \"self.items.all(i, i.name != '')\"))]"));
+        assert!(d.contains("warning: CEL rule"), "{d}");
+        assert!(d.contains("add `#[crd(max_items = N)]`"), "{d}");
+        assert!(!d.contains("error:"), "{d}");
+    }
+
+    #[test]
+    fn old_self_only_where_correlatable() {
+        let d = diagnostics_of(&spec(
+            "pub items: Vec<Item>,",
+            "",
+        ).replace("pub struct Item { pub name: String", "#[crd(validation(rule = \"self.name == oldSelf.name\"))]\npub struct Item { pub name: String"));
+        assert!(d.contains("uses `oldSelf` under a list"), "{d}");
+        let ok = diagnostics_of(&spec("pub replicas: i32,", "#[crd(validation(rule = \"self.replicas >= oldSelf.replicas\"))]"));
+        assert!(!ok.contains("error"), "{ok}");
+    }
+}

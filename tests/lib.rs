@@ -12,13 +12,26 @@ pub fn fixture(name: &str) -> PathBuf {
     repo_root().join("fixtures").join(name)
 }
 
-/// The binary cargo built for this test run.
+/// The `cargo-crd-gen` binary, built (once per test process) from the current source: cargo
+/// builds a package's binaries only for that package's own integration tests, so without this
+/// the tests could run a missing or stale binary.
 pub fn bin() -> PathBuf {
-    let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    p.pop();
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| p.join("target"));
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
-    target.join(profile).join(format!("cargo-crd-gen{}", std::env::consts::EXE_SUFFIX))
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let mut cmd = Command::new(cargo);
+            cmd.args(["build", "--quiet", "-p", "crd-gen", "--bin", "cargo-crd-gen"]).current_dir(repo_root());
+            if !cfg!(debug_assertions) {
+                cmd.arg("--release");
+            }
+            let status = cmd.status().expect("run cargo build");
+            assert!(status.success(), "building cargo-crd-gen failed");
+            let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+            let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+            target.join(profile).join(format!("cargo-crd-gen{}", std::env::consts::EXE_SUFFIX))
+        })
+        .clone()
 }
 
 /// Runs `cargo-crd-gen <args>` in `dir`.
@@ -155,4 +168,56 @@ pub fn object(api_version: &str, kind: &str, spec: serde_json::Value, status: Op
         o["status"] = s;
     }
     o
+}
+
+/// Every file and directory under `dir`, by relative path (with `/` separators): `None` for a
+/// directory, the bytes for a file. Two snapshots are equal when nothing was created, removed or
+/// changed.
+pub fn snapshot_tree(dir: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Option<Vec<u8>>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                out.insert(rel, None);
+                walk(root, &path, out);
+            } else {
+                out.insert(rel, Some(std::fs::read(&path).unwrap_or_default()));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Runs `cargo-crd-gen <args>` in `dir`, killing it after `timeout`; `None` if it timed out.
+/// Output goes through files in `log_dir` (outside `dir`), so nothing is written into `dir`.
+pub fn run_with_timeout(dir: &Path, args: &[String], log_dir: &Path, timeout: std::time::Duration) -> Option<Output> {
+    std::fs::create_dir_all(log_dir).expect("create log dir");
+    let (out_path, err_path) = (log_dir.join("stdout"), log_dir.join("stderr"));
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_path).expect("create stdout log"))
+        .stderr(std::fs::File::create(&err_path).expect("create stderr log"))
+        .spawn()
+        .expect("run cargo-crd-gen");
+    let deadline = std::time::Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for cargo-crd-gen") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    Some(Output { status, stdout: std::fs::read(&out_path).unwrap_or_default(), stderr: std::fs::read(&err_path).unwrap_or_default() })
 }

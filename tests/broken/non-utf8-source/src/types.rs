@@ -1,0 +1,4 @@
+// café
+pub struct Settings {
+    pub level: String,
+}

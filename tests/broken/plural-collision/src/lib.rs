@@ -1,0 +1,14 @@
+use crd_gen_derive::{CrdSchema, CustomResource};
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Serialize, Deserialize)]
+#[crd(group = "example.com", version = "v1", plural = "things")]
+pub struct WidgetSpec {
+    pub foo: String,
+}
+
+#[derive(CustomResource, Serialize, Deserialize)]
+#[crd(group = "example.com", version = "v1", plural = "things")]
+pub struct GadgetSpec {
+    pub bar: String,
+}

@@ -1,0 +1,13 @@
+use crd_gen_derive::{CrdSchema, CustomResource};
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Serialize, Deserialize)]
+#[crd(group = "example.com", version = "v1")]
+pub struct WidgetSpec {
+    #[serde(with = "as_text")]
+    pub when: Stamp,
+}
+
+pub struct Stamp(u64);
+
+mod as_text {}

@@ -1,0 +1,13 @@
+use crd_gen_derive::{CrdSchema, CustomResource};
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Serialize, Deserialize)]
+#[crd(group = "example.com", version = "v1", status = "WidgetStatu")]
+pub struct WidgetSpec {
+    pub foo: String,
+}
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+pub struct WidgetStatus {
+    pub ready: bool,
+}

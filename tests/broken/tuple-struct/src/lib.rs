@@ -1,0 +1,11 @@
+use crd_gen_derive::{CrdSchema, CustomResource};
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Serialize, Deserialize)]
+#[crd(group = "example.com", version = "v1")]
+pub struct WidgetSpec {
+    pub pair: Pair,
+}
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+pub struct Pair(pub String, pub i32);

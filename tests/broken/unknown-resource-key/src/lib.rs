@@ -1,0 +1,8 @@
+use crd_gen_derive::{CrdSchema, CustomResource};
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Serialize, Deserialize)]
+#[crd(group = "example.com", version = "v1", namespaced = false)]
+pub struct WidgetSpec {
+    pub foo: String,
+}

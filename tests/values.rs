@@ -46,7 +46,11 @@ fn cronjob_objects_from_serde_validate() {
     let check = SchemaCheck::new(&fixture_schema("cronjob", "CronJob", "v1"));
     let spec = serde_json::to_value(cronjob_spec()).unwrap();
     let status = serde_json::to_value(cronjob::v1::CronJobStatus {
-        active: vec![k8s_openapi::api::core::v1::ObjectReference { kind: Some("Job".into()), name: Some("hello-1".into()), ..Default::default() }],
+        active: vec![k8s_openapi::api::core::v1::ObjectReference {
+            kind: Some("Job".into()),
+            name: Some("hello-1".into()),
+            ..Default::default()
+        }],
         last_schedule_time: Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time("2026-11-27T10:00:00Z".parse().unwrap())),
     })
     .unwrap();

@@ -35,10 +35,30 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
     for v in versions {
         groups.entry((v.decl.group.clone(), v.decl.kind.clone())).or_default().push(v);
     }
-    let mut out = Vec::new();
+    let mut out: Vec<AssembledCrd> = Vec::new();
     for ((group, kind), mut versions) in groups {
         versions.sort_by(|a, b| a.decl.version.cmp(&b.decl.version));
         if let Some(crd) = assemble_one(&group, &kind, &versions, diags) {
+            // Two kinds with one plural would be one CRD name (and one file): the API server
+            // keeps only one of them.
+            if let Some(other) = out.iter().find(|o| o.crd.metadata.name == crd.crd.metadata.name) {
+                let (this, that) = (&crd.version_decls[0].0, &other.version_decls[0].0);
+                diags.push(
+                    Diagnostic::error(
+                        format!(
+                            "kinds `{}` and `{}` both use the plural `{}` (CRD `{}`)",
+                            that.kind, this.kind, crd.crd.spec.names.plural, crd.crd.metadata.name
+                        ),
+                        Place::Source(this.marker_loc("plural", crd.version_decls[0].1)),
+                    )
+                    .with_note(
+                        Place::Source(that.marker_loc("plural", other.version_decls[0].1)),
+                        format!("`{}` is declared here", that.kind),
+                    )
+                    .with_help("give each kind its own `plural`"),
+                );
+                continue;
+            }
             out.push(crd);
         }
     }
@@ -91,6 +111,9 @@ fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mu
             );
             ok = false;
         }
+    }
+    if !ok {
+        return None;
     }
     let storage: Vec<&LoweredVersion> = versions.iter().filter(|v| v.decl.attrs.flag("storage_version")).collect();
     let storage_name = match (versions.len(), storage.as_slice()) {

@@ -62,6 +62,8 @@ pub enum Severity {
 pub enum Place {
     Source(Loc),
     File(PathBuf),
+    /// A line and column of a file that is not Rust source (a Cargo.toml).
+    FileLine(PathBuf, usize, usize),
     Nowhere,
 }
 
@@ -106,11 +108,17 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Adds a diagnostic; the same message at the same place is kept once (two stages may
+    /// read the same attribute).
     pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        if !self.items.iter().any(|x| x.message == d.message && x.place == d.place) {
+            self.items.push(d);
+        }
     }
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            self.push(d);
+        }
     }
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
@@ -193,6 +201,11 @@ fn place_json(v: &mut serde_json::Value, place: &Place, sources: &SourceMap) {
             v["end_column"] = loc.end_col.into();
         }
         Place::File(p) => v["file"] = p.display().to_string().into(),
+        Place::FileLine(p, line, col) => {
+            v["file"] = p.display().to_string().into();
+            v["line"] = (*line).into();
+            v["column"] = (*col).into();
+        }
         Place::Nowhere => {}
     }
 }
@@ -200,6 +213,7 @@ fn place_json(v: &mut serde_json::Value, place: &Place, sources: &SourceMap) {
 fn sort_key(d: &Diagnostic, sources: &SourceMap) -> (u8, PathBuf, usize, usize, String) {
     match &d.place {
         Place::File(p) => (0, p.clone(), 0, 0, d.message.clone()),
+        Place::FileLine(p, l, c) => (0, p.clone(), *l, *c, d.message.clone()),
         Place::Source(l) => (1, sources.get(l.file).path.clone(), l.line, l.col, d.message.clone()),
         Place::Nowhere => (2, PathBuf::new(), 0, 0, d.message.clone()),
     }
@@ -234,7 +248,18 @@ fn render_place(out: &mut String, place: &Place, label: Option<&str>, sources: &
     match place {
         Place::Nowhere => {}
         Place::File(p) => {
-            let _ = writeln!(out, "  {} {}", paint("-->", BLUE, color), p.display());
+            let _ = writeln!(out, "  {} {}", paint("-->", BLUE, color), display_path(p));
+        }
+        Place::FileLine(p, line, col) => {
+            let _ = writeln!(out, "  {} {}:{line}:{col}", paint("-->", BLUE, color), display_path(p));
+            if let Some(text) = std::fs::read_to_string(p).ok().and_then(|t| t.lines().nth(line.saturating_sub(1)).map(str::to_string)) {
+                let num = line.to_string();
+                let pad = " ".repeat(num.len());
+                let bar = paint("|", BLUE, color);
+                let _ = writeln!(out, "{pad} {bar}");
+                let _ = writeln!(out, "{} {bar} {text}", paint(&num, BLUE, color));
+                let _ = writeln!(out, "{pad} {bar} {}{}", " ".repeat(col.saturating_sub(1)), paint("^", code, color));
+            }
         }
         Place::Source(loc) => {
             let file = sources.get(loc.file);

@@ -7,7 +7,7 @@ use crate::collect;
 use crate::crd::CustomResourceDefinition;
 use crate::diag::{Diagnostics, SourceMap};
 use crate::emit;
-use crate::lower::{Env, Lowerer, structs};
+use crate::lower::{Env, Lowerer};
 use crate::source::resolve::Resolver;
 use crate::source::{CrateSource, Program};
 use crate::validate;
@@ -71,7 +71,7 @@ pub fn run(crates: &[Rc<CrateSource>], options: &Options) -> Generated {
             for decl in decls {
                 let env = Env::new(decl.item.scope);
                 let syn::Item::Struct(spec_item) = lw.res.program.item(decl.item).clone() else { continue };
-                let spec = structs::lower_struct(&mut lw, &spec_item, &env, true);
+                let spec = lw.lower_resource_spec(decl.item, &spec_item);
                 let status = decl.status.as_ref().map(|(ty, _)| lw.lower_type(ty, &env).schema);
                 let file = lw.res.program.file_of(decl.item.scope);
                 versions.push(LoweredVersion { decl, file, spec, status });

@@ -193,8 +193,27 @@ fn truncate_description(d: &mut String, max: usize) {
 /// (`foo-bar` is `foo__dash__bar`, `namespace` is `__namespace__`); None when CEL cannot name it.
 pub fn cel_field(name: &str) -> Option<String> {
     const RESERVED: &[&str] = &[
-        "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop",
-        "package", "namespace", "return", "var", "void", "while",
+        "true",
+        "false",
+        "null",
+        "in",
+        "as",
+        "break",
+        "const",
+        "continue",
+        "else",
+        "for",
+        "function",
+        "if",
+        "import",
+        "let",
+        "loop",
+        "package",
+        "namespace",
+        "return",
+        "var",
+        "void",
+        "while",
     ];
     if RESERVED.contains(&name) {
         return Some(format!("__{name}__"));

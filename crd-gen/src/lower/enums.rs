@@ -332,7 +332,10 @@ fn same_shape(a: &Schema, b: &Schema) -> bool {
 fn required_per_variant(tag: &str, variants: &[(String, Schema)], inside: Option<&str>) -> Vec<ValidationRule> {
     let common: Vec<&String> = match inside {
         Some(_) => Vec::new(),
-        None => variants.first().map(|(_, s)| s.required.iter().filter(|r| variants.iter().all(|(_, o)| o.required.contains(r))).collect()).unwrap_or_default(),
+        None => variants
+            .first()
+            .map(|(_, s)| s.required.iter().filter(|r| variants.iter().all(|(_, o)| o.required.contains(r))).collect())
+            .unwrap_or_default(),
     };
     let Some(tag_ref) = cel_field(tag) else { return Vec::new() };
     let prefix = match inside.map(cel_field) {

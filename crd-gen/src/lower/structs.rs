@@ -29,7 +29,9 @@ pub fn serde_container<'a>(lw: &mut Lowerer, input: &'a syn::DeriveInput, scope:
 
 pub fn lower_struct(lw: &mut Lowerer, item: &syn::ItemStruct, env: &Env, is_resource: bool) -> Schema {
     let mut errors = Vec::new();
-    let site = if is_resource { AttrSite::ResourceStruct } else { AttrSite::Type };
+    // A spec struct used as a field type elsewhere still carries its resource markers.
+    let site =
+        if is_resource || crate::collect::derives(&item.attrs, "CustomResource") { AttrSite::ResourceStruct } else { AttrSite::Type };
     let attrs = Attrs::read(&item.attrs, site, &mut errors);
     lw.marker_errors(env.scope, errors);
     let input: syn::DeriveInput = item.clone().into();
@@ -93,6 +95,8 @@ pub fn lower_struct(lw: &mut Lowerer, item: &syn::ItemStruct, env: &Env, is_reso
 pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_default: bool, env: &Env) -> Schema {
     let mut schema = Schema::object();
     let mut properties = indexmap::IndexMap::new();
+    // JSON name -> the Rust field that took it, to name both when two collide.
+    let mut taken: Vec<(String, String)> = Vec::new();
     let mut required = Vec::new();
     let mut preserve = false;
     for field in fields {
@@ -105,6 +109,20 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
         let lowered = lower_field_with(lw, field, &fattrs, env);
         if field.attrs.flatten() {
             let inner = lowered.schema;
+            if inner.int_or_string || inner.type_.as_deref().is_some_and(|t| t != "object") {
+                let type_text = field.ty.to_token_stream().to_string().replace(' ', "");
+                let what = if inner.int_or_string { "int-or-string" } else { inner.type_.as_deref().unwrap_or("?") };
+                lw.error(
+                    env.scope,
+                    field_span(field),
+                    format!(
+                        "field `{}` is `#[serde(flatten)]`, which needs a struct or map, but `{type_text}` is {what}",
+                        member_name(&field.member)
+                    ),
+                    "serde fails on this at run time; flatten a struct (its fields join this object) or a String-keyed map",
+                );
+                continue;
+            }
             if inner.additional_properties.is_some() || inner.preserve_unknown_fields {
                 // A flattened map takes every other key: the object keeps unknown fields.
                 preserve = true;
@@ -130,6 +148,16 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
         } else {
             !optional_by_serde
         };
+        if let Some((_, first)) = taken.iter().find(|(n, _)| *n == name) {
+            lw.error(
+                env.scope,
+                field_span(field),
+                format!("field `{}` has the JSON name `{name}`, which field `{first}` already uses", member_name(&field.member)),
+                "serde writes both under the same key; rename one with `#[serde(rename = \"..\")]`",
+            );
+            continue;
+        }
+        taken.push((name.clone(), member_name(&field.member)));
         if is_required {
             required.push(name.clone());
         }
@@ -172,7 +200,7 @@ fn lower_field_with(lw: &mut Lowerer, field: &ast::Field, fattrs: &Attrs, env: &
         lowered.schema.description = Some(doc.clone());
     }
     apply::apply(lw, env.scope, &mut lowered.schema, &fattrs.markers, &type_text);
-    lowered.schema.origin = Some(lw.loc(env.scope, field.original.span()));
+    lowered.schema.origin = Some(lw.loc(env.scope, field_span(field)));
     lowered
 }
 
@@ -186,4 +214,12 @@ fn member_name(m: &syn::Member) -> String {
 /// `Option<..>` on its face, for fields whose type is not lowered.
 fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// Where a field is named (not where its doc comment starts).
+fn field_span(field: &ast::Field) -> proc_macro2::Span {
+    match &field.original.ident {
+        Some(i) => i.span(),
+        None => field.original.ty.span(),
+    }
 }

@@ -113,7 +113,9 @@ fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), M
 
 fn translate_simple(name: &str, arg: Option<&str>, span: Span) -> Result<Marker, MarkerError> {
     let def = vocab::MARKERS.iter().find(|d| d.go.contains(&name)).ok_or_else(|| unknown(name, span))?;
-    let err = |msg: String| MarkerError::new(span, format!("in `+{name}`: {msg}"));
+    let err = |msg: String| {
+        MarkerError::new(span, format!("in `+{name}`: {msg}")).help(format!("`+{name}` is `{}`; see docs/markers.md", def.syntax()))
+    };
     let value = match (def.value, arg) {
         (ValueKind::Group(inner), Some(arg)) => {
             let map = ARGS.iter().find(|(g, _)| *g == name).map(|(_, m)| *m).unwrap_or(&[]);

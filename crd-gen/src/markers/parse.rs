@@ -263,15 +263,26 @@ fn parse_value(input: ParseStream, def: &'static MarkerDef, span: Span, errors: 
                 _ => Defs::Items,
             };
             let mut inner = Vec::new();
+            let errors_before = errors.len();
             let parser = |i: ParseStream| {
                 parse_list(i, &defs, &mut inner, errors);
                 Ok(())
             };
             let _ = parser.parse2(group.stream());
             check_repeats(&inner, errors);
+            // A key given with a bad value was reported already; it is not also "missing".
+            let written: Vec<String> = group
+                .stream()
+                .into_iter()
+                .filter_map(|t| match t {
+                    proc_macro2::TokenTree::Ident(i) => Some(i.to_string()),
+                    _ => None,
+                })
+                .collect();
+            let had_errors = errors.len() > errors_before;
             if let ValueKind::Group(defs) = def.value {
                 for req in defs.iter().filter(|d| d.required) {
-                    if !inner.iter().any(|m| m.def.name == req.name) {
+                    if !inner.iter().any(|m| m.def.name == req.name) && !(had_errors && written.iter().any(|w| w == req.name)) {
                         errors.push(MarkerError::new(group.span(), format!("`{}` needs `{}`", def.name, req.name)).help(expected()));
                     }
                 }

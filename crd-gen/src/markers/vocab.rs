@@ -254,18 +254,26 @@ pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
     candidates.map(|c| (edit_distance(name, c), c)).filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1)).min().map(|(_, c)| c)
 }
 
+/// Edit distance where swapping two neighbouring letters is one edit (`scpoe` -> `scope`).
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -285,6 +293,7 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(suggest("min_lenght", MARKERS.iter().map(|d| d.name)), Some("min_length"));
         assert_eq!(suggest("groupp", MARKERS.iter().map(|d| d.name)), Some("group"));
+        assert_eq!(suggest("scpoe", MARKERS.iter().map(|d| d.name)), Some("scope"));
         assert_eq!(suggest("zzzzzzzz", MARKERS.iter().map(|d| d.name)), None);
     }
 }

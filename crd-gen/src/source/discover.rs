@@ -33,6 +33,13 @@ pub fn discover(manifest_path: Option<&Path>, packages: &[String], diags: &mut D
             }
         },
     };
+    if manifest.is_dir() {
+        diags.push(
+            Diagnostic::error(format!("`{}` is a directory, not a Cargo.toml", manifest.display()), Place::File(manifest.clone()))
+                .with_help("pass the path of the manifest file itself, e.g. `--manifest-path my-crate/Cargo.toml`"),
+        );
+        return None;
+    }
     if !manifest.is_file() {
         diags.push(
             Diagnostic::error(format!("manifest `{}` does not exist", manifest.display()), Place::File(manifest.clone()))
@@ -44,8 +51,11 @@ pub fn discover(manifest_path: Option<&Path>, packages: &[String], diags: &mut D
     let metadata = match MetadataCommand::new().manifest_path(&manifest).exec() {
         Ok(m) => m,
         Err(e) => {
+            let place = toml_error_position(&e.to_string())
+                .map(|(line, col)| Place::FileLine(manifest.clone(), line, col))
+                .unwrap_or_else(|| Place::File(manifest.clone()));
             diags.push(
-                Diagnostic::error(format!("`cargo metadata` failed for {}", manifest.display()), Place::File(manifest.clone()))
+                Diagnostic::error(format!("`cargo metadata` failed for {}", manifest.display()), place)
                     .with_help(first_lines(&e.to_string(), 6))
                     .with_help("fix the manifest so that `cargo metadata` succeeds"),
             );
@@ -153,4 +163,12 @@ fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageI
     });
     memo.insert(id.clone(), Some(source.clone()));
     Some(source)
+}
+
+/// cargo reports a TOML syntax error as "TOML parse error at line L, column C".
+fn toml_error_position(message: &str) -> Option<(usize, usize)> {
+    let rest = &message[message.find("at line ")? + "at line ".len()..];
+    let (line, rest) = rest.split_once(", column ")?;
+    let col: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some((line.trim().parse().ok()?, col.parse().ok()?))
 }

@@ -44,10 +44,29 @@ impl Program {
             );
             return None;
         };
-        let text = match std::fs::read_to_string(&path) {
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(format!("cannot read {}: {e}", path.display()), Place::File(path))
+                        .with_help("check that the file exists and is readable"),
+                );
+                return None;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::error(format!("cannot read {}: {e}", path.display()), Place::File(path)));
+                let bytes = e.as_bytes();
+                let valid = e.utf8_error().valid_up_to();
+                let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+                let col = valid - bytes[..valid].iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+                let id = sources.add(path.clone(), String::from_utf8_lossy(bytes).into_owned());
+                let loc = Loc { file: id, line, col, end_line: line, end_col: col + 1 };
+                diags.push(
+                    Diagnostic::error(format!("{} is not valid UTF-8", path.display()), Place::Source(loc))
+                        .with_help("Rust source must be UTF-8: save the file as UTF-8"),
+                );
                 return None;
             }
         };

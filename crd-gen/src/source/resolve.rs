@@ -29,6 +29,42 @@ impl Resolved {
     }
 }
 
+/// Why a path could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResolveError {
+    /// `name` is neither defined, imported nor a crate, as seen from `scope`.
+    NotFound {
+        name: String,
+        scope: Scope,
+        is_first: bool,
+    },
+    /// A module on the way could not be read or parsed (that was reported already).
+    Unreadable,
+    Other(String),
+}
+
+impl std::fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResolveError::NotFound { name, .. } => write!(f, "`{name}` is not defined or imported here"),
+            ResolveError::Unreadable => f.write_str("a module on the way could not be read"),
+            ResolveError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<&str> for ResolveError {
+    fn from(s: &str) -> Self {
+        ResolveError::Other(s.to_string())
+    }
+}
+
+impl From<String> for ResolveError {
+    fn from(s: String) -> Self {
+        ResolveError::Other(s)
+    }
+}
+
 /// Names every Rust module sees without a `use` (the std prelude, for the types that matter).
 const PRELUDE: &[&str] = &["Option", "Vec", "String", "Box", "Result"];
 const STD_CRATES: &[&str] = &["std", "core", "alloc"];
@@ -43,7 +79,15 @@ pub struct Resolver<'a> {
 
 impl Resolver<'_> {
     /// Resolves `path` as written in `scope`. `Err` carries a message naming what was missing.
-    pub fn resolve_path(&mut self, scope: Scope, path: &syn::Path) -> Result<Resolved, String> {
+    /// Names visible in `scope` (types, imports, modules), for "did you mean" help.
+    pub fn names_in(&mut self, scope: Scope) -> Vec<String> {
+        let Some(body) = self.program.load_module(scope, self.sources, self.diags) else { return Vec::new() };
+        let mut names: Vec<String> = body.types.keys().chain(body.uses.keys()).cloned().collect();
+        names.sort();
+        names
+    }
+
+    pub fn resolve_path(&mut self, scope: Scope, path: &syn::Path) -> Result<Resolved, ResolveError> {
         use syn::ext::IdentExt;
         let mut segs: Vec<String> = Vec::with_capacity(path.segments.len() + 1);
         if path.leading_colon.is_some() {
@@ -53,14 +97,14 @@ impl Resolver<'_> {
         self.resolve_segments(scope, &segs, 0)
     }
 
-    pub fn resolve_segments(&mut self, scope: Scope, segs: &[String], depth: usize) -> Result<Resolved, String> {
+    pub fn resolve_segments(&mut self, scope: Scope, segs: &[String], depth: usize) -> Result<Resolved, ResolveError> {
         if depth > MAX_DEPTH {
-            return Err(format!("`{}` is part of a `use` cycle", segs.join("::")));
+            return Err(format!("`{}` is part of a `use` cycle", segs.join("::")).into());
         }
         let Some(first) = segs.first() else { return Ok(Resolved::Module(scope)) };
         let (mut cur, rest) = match first.as_str() {
             "::" => {
-                let name = segs.get(1).ok_or("a path cannot be `::` alone")?;
+                let name = segs.get(1).ok_or(ResolveError::from("a path cannot be `::` alone"))?;
                 (self.extern_crate(scope, name)?, &segs[2..])
             }
             "crate" => (Resolved::Module(Scope { krate: scope.krate, module: ModId(0) }), &segs[1..]),
@@ -74,25 +118,26 @@ impl Resolver<'_> {
                 Resolved::Module(m) if seg == "self" => Resolved::Module(m),
                 Resolved::Module(m) => self.lookup_in(m, seg, depth)?.ok_or_else(|| {
                     let krate = self.program.krate(m.krate);
-                    format!("no `{seg}` in module `{}`", krate.module_path(m.module))
+                    ResolveError::Other(format!("no `{seg}` in module `{}`", krate.module_path(m.module)))
                 })?,
                 Resolved::External { krate, mut path } => {
                     path.extend(rest[i..].iter().cloned());
                     return Ok(Resolved::External { krate, path });
                 }
-                Resolved::Item(_) => return Err(format!("`{}` is not a module", segs[..=i].join("::"))),
+                Resolved::Item(_) => return Err(format!("`{}` is not a module", segs[..=i].join("::")).into()),
             };
         }
         Ok(cur)
     }
 
-    fn parent(&self, scope: Scope) -> Result<Scope, String> {
-        let parent = self.program.krate(scope.krate).modules[scope.module.0].parent.ok_or("`super` at the crate root")?;
+    fn parent(&self, scope: Scope) -> Result<Scope, ResolveError> {
+        let parent =
+            self.program.krate(scope.krate).modules[scope.module.0].parent.ok_or(ResolveError::from("`super` at the crate root"))?;
         Ok(Scope { krate: scope.krate, module: parent })
     }
 
     /// A single name as seen from inside `scope`: its items, modules, imports, extern crates, prelude.
-    fn lookup(&mut self, scope: Scope, name: &str, depth: usize) -> Result<Resolved, String> {
+    fn lookup(&mut self, scope: Scope, name: &str, depth: usize) -> Result<Resolved, ResolveError> {
         if let Some(found) = self.lookup_in(scope, name, depth)? {
             return Ok(found);
         }
@@ -102,14 +147,13 @@ impl Resolver<'_> {
         if PRELUDE.contains(&name) {
             return Ok(Resolved::External { krate: "std".into(), path: vec![name.into()] });
         }
-        let krate = self.program.krate(scope.krate);
-        Err(format!("cannot find `{name}` in module `{}`", krate.module_path(scope.module)))
+        Err(ResolveError::NotFound { name: name.to_string(), scope, is_first: depth == 0 })
     }
 
     /// A name defined in or imported into module `scope` (what `scope::name` reaches).
-    fn lookup_in(&mut self, scope: Scope, name: &str, depth: usize) -> Result<Option<Resolved>, String> {
+    fn lookup_in(&mut self, scope: Scope, name: &str, depth: usize) -> Result<Option<Resolved>, ResolveError> {
         let Some(body) = self.program.load_module(scope, self.sources, self.diags) else {
-            return Err(format!("module `{}` could not be read", self.program.krate(scope.krate).module_path(scope.module)));
+            return Err(ResolveError::Unreadable);
         };
         if let Some(&index) = body.types.get(name) {
             return Ok(Some(Resolved::Item(ItemRef { scope, index })));
@@ -132,7 +176,7 @@ impl Resolver<'_> {
     }
 
     /// A `use` path: absolute (`crate::`, `::`, an extern crate) or relative to the module.
-    fn resolve_use(&mut self, scope: Scope, path: &[String], depth: usize) -> Result<Resolved, String> {
+    fn resolve_use(&mut self, scope: Scope, path: &[String], depth: usize) -> Result<Resolved, ResolveError> {
         let first = path.first().map(String::as_str).unwrap_or("");
         if !matches!(first, "crate" | "self" | "super" | "::") {
             // 2018 paths: a name of this module first, then an extern crate.
@@ -145,7 +189,7 @@ impl Resolver<'_> {
         self.resolve_segments(scope, path, depth + 1)
     }
 
-    fn continue_from(&mut self, start: Resolved, rest: &[String], depth: usize) -> Result<Resolved, String> {
+    fn continue_from(&mut self, start: Resolved, rest: &[String], depth: usize) -> Result<Resolved, ResolveError> {
         match start {
             Resolved::Module(m) => {
                 let mut segs = vec!["self".to_string()];
@@ -162,7 +206,7 @@ impl Resolver<'_> {
 
     /// The root module of a dependency crate (read lazily), or an external marker for std and
     /// crates whose source is not known.
-    fn extern_crate(&mut self, scope: Scope, name: &str) -> Result<Resolved, String> {
+    fn extern_crate(&mut self, scope: Scope, name: &str) -> Result<Resolved, ResolveError> {
         if STD_CRATES.contains(&name) {
             return Ok(Resolved::External { krate: name.to_string(), path: vec![] });
         }
@@ -176,7 +220,7 @@ impl Resolver<'_> {
                 let id = self.program.add_crate(dep);
                 Ok(Resolved::Module(Scope { krate: id, module: ModId(0) }))
             }
-            None => Err(format!("no crate `{name}`")),
+            None => Err(ResolveError::Other(format!("no crate `{name}`"))),
         }
     }
 }

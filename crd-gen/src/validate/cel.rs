@@ -14,14 +14,24 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         let program = match cel::Program::compile(&rule.rule) {
             Ok(p) => p,
             Err(e) => {
-                ctx.error(origin, path, format!("CEL rule `{}` does not parse: {}", rule.rule, first_error(&e)), "fix the expression; see https://kubernetes.io/docs/reference/using-api/cel/");
+                ctx.error(
+                    origin,
+                    path,
+                    format!("CEL rule `{}` does not parse: {}", rule.rule, first_error(&e)),
+                    "fix the expression; see https://kubernetes.io/docs/reference/using-api/cel/",
+                );
                 continue;
             }
         };
         if let Some(m) = &rule.message_expression
             && let Err(e) = cel::Program::compile(m)
         {
-            ctx.error(origin, path, format!("CEL message_expression `{m}` does not parse: {}", first_error(&e)), "it must be a CEL expression that yields a string");
+            ctx.error(
+                origin,
+                path,
+                format!("CEL message_expression `{m}` does not parse: {}", first_error(&e)),
+                "it must be a CEL expression that yields a string",
+            );
         }
         let mut walk = Walk { root: path.is_root(), problems: Vec::new(), warnings: Vec::new(), uses_old_self: false };
         walk.expr(program.expression(), &[("self", Some(s))]);
@@ -34,7 +44,12 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
             );
         }
         if rule.optional_old_self == Some(true) && !walk.uses_old_self {
-            ctx.error(origin, path, format!("`optional_old_self` is set but rule `{}` does not use `oldSelf`", rule.rule), "remove `optional_old_self`");
+            ctx.error(
+                origin,
+                path,
+                format!("`optional_old_self` is set but rule `{}` does not use `oldSelf`", rule.rule),
+                "remove `optional_old_self`",
+            );
         }
         for p in walk.problems {
             ctx.error(origin, path, format!("CEL rule `{}`: {}", rule.rule, p.0), p.1);
@@ -45,7 +60,12 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         if let Some(fp) = &rule.field_path
             && !field_path_exists(s, fp)
         {
-            ctx.error(origin, path, format!("field_path `{fp}` is not a field below this value"), "use a JSON path relative to the value the rule is on, e.g. `.spec.replicas` -> `.replicas`");
+            ctx.error(
+                origin,
+                path,
+                format!("field_path `{fp}` is not a field below this value"),
+                "use a JSON path relative to the value the rule is on, e.g. `.spec.replicas` -> `.replicas`",
+            );
         }
     }
 }
@@ -95,7 +115,8 @@ impl Walk {
                 self.expr(&c.iter_range, vars);
                 let range = self.schema_of(&c.iter_range, vars).flatten();
                 if let Some(r) = range {
-                    let unbounded = (r.is_type("array") && r.max_items.is_none()) || (r.is_type("object") && r.additional_properties.is_some() && r.max_properties.is_none());
+                    let unbounded = (r.is_type("array") && r.max_items.is_none())
+                        || (r.is_type("object") && r.additional_properties.is_some() && r.max_properties.is_none());
                     if unbounded {
                         let what = if r.is_type("array") { "max_items" } else { "max_properties" };
                         self.warnings.push((
@@ -147,7 +168,10 @@ impl Walk {
         if s.preserve_unknown_fields || s.int_or_string || s.additional_properties.is_some() || s.type_.is_none() {
             return;
         }
-        if self.root && matches!(&operand.expr, Expr::Ident(i) if i == "self") && matches!(name.as_str(), "apiVersion" | "kind" | "metadata") {
+        if self.root
+            && matches!(&operand.expr, Expr::Ident(i) if i == "self")
+            && matches!(name.as_str(), "apiVersion" | "kind" | "metadata")
+        {
             return;
         }
         if s.is_type("object") && s.embedded_resource && matches!(name.as_str(), "apiVersion" | "kind" | "metadata") {
@@ -155,12 +179,19 @@ impl Walk {
         }
         let known: Vec<&String> = s.properties.iter().flat_map(|p| p.keys()).collect();
         if !s.is_type("object") {
-            self.problems.push((format!("`{}` selects `{name}` on a value of type {}", describe(operand), s.type_.as_deref().unwrap_or("?")), "only objects have fields".into()));
+            self.problems.push((
+                format!("`{}` selects `{name}` on a value of type {}", describe(operand), s.type_.as_deref().unwrap_or("?")),
+                "only objects have fields".into(),
+            ));
         } else if !known.iter().any(|k| **k == name) {
             let list: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
             self.problems.push((
                 format!("`{}.{cel_name}` is not a field of this object", describe(operand)),
-                if list.is_empty() { "this object has no fields".into() } else { format!("fields here (by JSON name): {}", list.join(", ")) },
+                if list.is_empty() {
+                    "this object has no fields".into()
+                } else {
+                    format!("fields here (by JSON name): {}", list.join(", "))
+                },
             ));
         }
     }
@@ -232,10 +263,10 @@ mod tests {
 
     #[test]
     fn old_self_only_where_correlatable() {
-        let d = diagnostics_of(&spec(
-            "pub items: Vec<Item>,",
-            "",
-        ).replace("pub struct Item { pub name: String", "#[crd(validation(rule = \"self.name == oldSelf.name\"))]\npub struct Item { pub name: String"));
+        let d = diagnostics_of(&spec("pub items: Vec<Item>,", "").replace(
+            "pub struct Item { pub name: String",
+            "#[crd(validation(rule = \"self.name == oldSelf.name\"))]\npub struct Item { pub name: String",
+        ));
         assert!(d.contains("uses `oldSelf` under a list"), "{d}");
         let ok = diagnostics_of(&spec("pub replicas: i32,", "#[crd(validation(rule = \"self.replicas >= oldSelf.replicas\"))]"));
         assert!(!ok.contains("error"), "{ok}");

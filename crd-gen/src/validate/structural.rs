@@ -62,14 +62,19 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
     if s.type_.is_none() && !s.int_or_string && !s.preserve_unknown_fields {
         ctx.error(
-            origin,
+            s.marker_loc("schemaless").or(origin),
             path,
             "this value has no type, which a structural schema needs",
             "say what it is: `#[crd(schema_type = \"string\")]` (or integer, number, boolean, object, array), or `#[crd(preserve_unknown_fields)]` to accept any JSON",
         );
     }
     if s.int_or_string && s.type_.is_some() {
-        ctx.error(origin, path, "`x-kubernetes-int-or-string` cannot be combined with a `type`", "drop `schema_type` or `int_or_string`");
+        ctx.error(
+            s.marker_loc("int_or_string").or(origin),
+            path,
+            "`x-kubernetes-int-or-string` cannot be combined with a `type`",
+            "drop `schema_type` or `int_or_string`",
+        );
     }
     if s.properties.as_ref().is_some_and(|p| !p.is_empty()) && s.additional_properties.is_some() {
         ctx.error(
@@ -84,7 +89,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
     if s.unique_items {
         ctx.error(
-            origin,
+            s.marker_loc("unique_items").or(origin),
             path,
             "`uniqueItems: true` is forbidden in apiextensions.k8s.io/v1 (its cost is quadratic)",
             "use `list_type = \"set\"` for a list of unique scalars",
@@ -92,7 +97,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
     if s.embedded_resource && !(s.is_type("object") && (s.properties.is_some() || s.preserve_unknown_fields)) {
         ctx.error(
-            origin,
+            s.marker_loc("embedded_resource").or(origin),
             path,
             "`x-kubernetes-embedded-resource` needs `type: object` with properties or `x-kubernetes-preserve-unknown-fields`",
             "add `preserve_unknown_fields` next to `embedded_resource`",
@@ -108,6 +113,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
             format!("known formats: {}", KNOWN_FORMATS.join(", ")),
         );
     }
+    check_bounds(s, path, origin, ctx);
     check_junctors(s, path, origin, ctx);
     check_list_type(s, path, s.marker_loc("list_type").or(s.marker_loc("list_map_key")).or(origin), ctx);
     if let Some(mt) = &s.map_type {
@@ -233,5 +239,50 @@ fn check_list_type(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) 
             }
         }
         other => ctx.error(origin, path, format!("`x-kubernetes-list-type: {other}` is not atomic, set or map"), "use one of those"),
+    }
+}
+
+/// Bounds that no value can satisfy, or that mean nothing.
+fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
+    let pairs: [(&str, Option<f64>, &str, Option<f64>); 4] = [
+        ("minimum", s.minimum.as_ref().and_then(|n| n.as_f64()), "maximum", s.maximum.as_ref().and_then(|n| n.as_f64())),
+        ("min_length", s.min_length.map(|n| n as f64), "max_length", s.max_length.map(|n| n as f64)),
+        ("min_items", s.min_items.map(|n| n as f64), "max_items", s.max_items.map(|n| n as f64)),
+        ("min_properties", s.min_properties.map(|n| n as f64), "max_properties", s.max_properties.map(|n| n as f64)),
+    ];
+    for (lo_name, lo, hi_name, hi) in pairs {
+        if let (Some(lo), Some(hi)) = (lo, hi)
+            && lo > hi
+        {
+            ctx.error(
+                s.marker_loc(lo_name).or(origin),
+                path,
+                format!("`{lo_name}` ({lo}) is greater than `{hi_name}` ({hi}): no value can satisfy both"),
+                format!("lower `{lo_name}` or raise `{hi_name}`"),
+            );
+        }
+    }
+    for (flag, set, bound) in
+        [("exclusive_minimum", s.exclusive_minimum, s.minimum.is_some()), ("exclusive_maximum", s.exclusive_maximum, s.maximum.is_some())]
+    {
+        if set && !bound {
+            let needs = flag.trim_start_matches("exclusive_");
+            ctx.error(
+                s.marker_loc(flag).or(origin),
+                path,
+                format!("`{flag}` needs `{needs}`"),
+                format!("add `{needs} = ..` (the bound that is excluded)"),
+            );
+        }
+    }
+    if let Some(m) = s.multiple_of.as_ref().and_then(|n| n.as_f64())
+        && m <= 0.0
+    {
+        ctx.error(
+            s.marker_loc("multiple_of").or(origin),
+            path,
+            format!("`multiple_of` must be greater than 0, not {m}"),
+            "use a positive number",
+        );
     }
 }

@@ -35,6 +35,11 @@ fn guestbook() {
     golden_case("guestbook");
 }
 
+#[test]
+fn printcolumns_scale() {
+    golden_case("printcolumns-scale");
+}
+
 // The conformance fixtures' own goldens: what crd-gen writes for controller-gen's test cases
 // (tests/conformance.rs compares them with controller-gen's output).
 

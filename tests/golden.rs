@@ -39,3 +39,61 @@ fn guestbook() {
 fn cronjob() {
     golden_case("cronjob");
 }
+
+#[test]
+fn printcolumns_scale() {
+    golden_case("printcolumns-scale");
+}
+
+// The conformance fixtures' own goldens: what crd-gen writes for controller-gen's test cases
+// (tests/conformance.rs compares them with controller-gen's output).
+
+#[test]
+fn conformance_plural() {
+    golden_case("conformance/plural");
+}
+
+#[test]
+fn conformance_enums() {
+    golden_case("conformance/enums");
+}
+
+#[test]
+fn conformance_foos() {
+    golden_case("conformance/foos");
+}
+
+#[test]
+fn conformance_zoo() {
+    golden_case("conformance/zoo");
+}
+
+#[test]
+fn conformance_multiple_versions() {
+    golden_case("conformance/multiple_versions");
+}
+
+#[test]
+fn conformance_oneofs() {
+    golden_case("conformance/oneofs");
+}
+
+#[test]
+fn conformance_externaldocs() {
+    golden_case("conformance/externaldocs");
+}
+
+#[test]
+fn conformance_immutabletypes() {
+    golden_case("conformance/immutabletypes");
+}
+
+#[test]
+fn conformance_job() {
+    golden_case("conformance/job");
+}
+
+#[test]
+fn conformance_cronjob() {
+    golden_case("conformance/cronjob");
+}

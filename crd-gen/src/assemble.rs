@@ -176,9 +176,11 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
     if let Some(status) = &v.status {
         props.insert("status".to_string(), status.clone());
     }
-    let description =
-        decl.str("description").map(str::to_string).unwrap_or_else(|| format!("{} is the Schema for the {} API", decl.kind, names.plural));
-    let root = Schema { description: Some(description), properties: Some(props), ..Schema::object() };
+    let root = Schema {
+        description: root_description(decl.str("description"), &decl.kind, &names.plural),
+        properties: Some(props),
+        ..Schema::object()
+    };
     let printcolumns = decl
         .attrs
         .all("printcolumn")
@@ -187,7 +189,7 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
             format: m.get_str("format").map(str::to_string),
             json_path: m.get_str("json_path").unwrap_or_default().to_string(),
             name: m.get_str("name").unwrap_or_default().to_string(),
-            priority: m.get("priority").and_then(|p| p.as_json()).and_then(|p| p.as_u64()),
+            priority: column_priority(m),
             type_: m.get_str("type").unwrap_or_default().to_string(),
         })
         .collect();
@@ -218,7 +220,55 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
     }
 }
 
+/// A printer column's priority; 0 is the API server's default and is left out, as controller-gen
+/// leaves it out.
+fn column_priority(column: &crate::markers::Marker) -> Option<u64> {
+    column.get("priority").and_then(|p| p.as_json()).and_then(|p| p.as_u64()).filter(|p| *p != 0)
+}
+
+/// The root object's description: the spec struct's `description` marker, where `description = ""`
+/// means none (as a Go root type without a doc comment); by default the sentence kubebuilder
+/// scaffolds on the root type.
+fn root_description(marker: Option<&str>, kind: &str, plural: &str) -> Option<String> {
+    match marker {
+        Some("") => None,
+        Some(text) => Some(text.to_string()),
+        None => Some(format!("{kind} is the Schema for the {plural} API")),
+    }
+}
+
 /// Location helper for validators: a version's declaration.
 pub fn decl_loc(decl: &ResourceDecl) -> Loc {
     decl.loc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{column_priority, root_description};
+    use crate::markers::{Marker, Value, vocab};
+
+    #[test]
+    fn zero_priority_is_left_out() {
+        let column = |p: u64| Marker {
+            def: vocab::lookup("printcolumn").unwrap(),
+            value: Value::Group(vec![Marker {
+                def: &vocab::PRINTCOLUMN[5],
+                value: Value::Json(p.into()),
+                span: proc_macro2::Span::call_site(),
+                from_go: false,
+            }]),
+            span: proc_macro2::Span::call_site(),
+            from_go: false,
+        };
+        assert_eq!(vocab::PRINTCOLUMN[5].name, "priority");
+        assert_eq!(column_priority(&column(0)), None);
+        assert_eq!(column_priority(&column(1)), Some(1));
+    }
+
+    #[test]
+    fn root_description_default_custom_and_empty() {
+        assert_eq!(root_description(None, "Foo", "foos").as_deref(), Some("Foo is the Schema for the foos API"));
+        assert_eq!(root_description(Some("Mine."), "Foo", "foos").as_deref(), Some("Mine."));
+        assert_eq!(root_description(Some(""), "Foo", "foos"), None);
+    }
 }

@@ -8,6 +8,11 @@ use crate::markers::check::{ValueShape, check_applies};
 use crate::schema::{Schema, ValidationRule};
 use crate::source::Scope;
 
+/// `description = ""` means no description (as a Go type without a doc comment), not an empty one.
+fn description(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.is_empty())
+}
+
 pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Marker], type_text: &str) {
     let mut errors = Vec::new();
     // Markers that change what the value is come first; the rest check against the result.
@@ -40,7 +45,7 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
         let count = || m.as_json().and_then(|v| v.as_u64());
         let text = || m.as_str().map(str::to_string);
         match m.name() {
-            "description" => schema.description = text(),
+            "description" => schema.description = description(text()),
             "title" => schema.title = text(),
             "minimum" => schema.minimum = num(),
             "maximum" => schema.maximum = num(),
@@ -96,4 +101,16 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
         }
     }
     lw.marker_errors(scope, errors);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::description;
+
+    #[test]
+    fn empty_description_marker_removes_the_description() {
+        assert_eq!(description(Some(String::new())), None);
+        assert_eq!(description(Some("text".into())).as_deref(), Some("text"));
+        assert_eq!(description(None), None);
+    }
 }

@@ -52,6 +52,16 @@ pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<Mark
             errors.push(e);
         }
     }
+    // Each `+kubebuilder:validation:items:X` line is one marker for the elements; together they
+    // are one `items(...)` group, as the markers of one `#[crd(items(..))]`.
+    let mut merged: Vec<Marker> = Vec::new();
+    for m in out {
+        match merged.iter_mut().find(|p| p.def.name == "items" && m.def.name == "items") {
+            Some(Marker { value: Value::Group(first), .. }) => first.extend(m.inner().iter().cloned()),
+            _ => merged.push(m),
+        }
+    }
+    let out = merged;
     // Same site rules as `#[crd]`: a Go field marker on a struct is as wrong as the Rust one.
     let mut checked = Vec::new();
     for m in out {
@@ -68,9 +78,19 @@ pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<Mark
     checked
 }
 
+/// The Kubernetes declarative-validation spellings controller-gen accepts as aliases.
+const K8S_ALIASES: &[(&str, &str)] =
+    &[("k8s:optional", "optional"), ("k8s:required", "required"), ("k8s:listType", "listType"), ("k8s:listMapKey", "listMapKey")];
+
 fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), MarkerError> {
     let (name, arg) = split_name(line);
+    let name = K8S_ALIASES.iter().find(|(k8s, _)| *k8s == name).map_or(name, |(_, alias)| *alias);
     if IGNORED.contains(&name) || !is_marker_name(name) {
+        return Ok(());
+    }
+    // `+default=ref(Name)` names a Go constant, which crd-gen cannot evaluate; controller-gen
+    // writes no default for it either.
+    if name == "default" && arg.is_some_and(|a| a.trim_start().starts_with("ref(")) {
         return Ok(());
     }
     let err = |msg: String| MarkerError::new(span, msg);
@@ -98,12 +118,23 @@ fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), M
     }
     if name.starts_with("kubebuilder:metadata:") {
         let def = vocab::MARKERS.iter().find(|d| d.go.contains(&name)).ok_or_else(|| unknown(name, span))?;
-        let text = unquote(arg.unwrap_or(""));
-        let (k, v) = text.split_once('=').ok_or_else(|| err(format!("`+{name}` takes \"key=value\"")))?;
-        let inner = vec![
-            marker(&vocab::KEY_VALUE[0], Value::Str(k.to_string()), span),
-            marker(&vocab::KEY_VALUE[1], Value::Str(v.to_string()), span),
-        ];
+        // One or more `"key=value"` entries, separated by `;` as in every Go list marker.
+        for entry in split_list(arg.unwrap_or("")) {
+            let text = unquote(entry.trim());
+            let (k, v) = text.split_once('=').ok_or_else(|| err(format!("`+{name}` takes \"key=value\" entries separated by `;`")))?;
+            let inner = vec![
+                marker(&vocab::KEY_VALUE[0], Value::Str(k.to_string()), span),
+                marker(&vocab::KEY_VALUE[1], Value::Str(v.to_string()), span),
+            ];
+            out.push(marker(def, Value::Group(inner), span));
+        }
+        return Ok(());
+    }
+    if let Some((rule, message)) = one_of_rule(name, arg) {
+        // controller-gen's field-group markers are CEL rules on the struct: the same rule and
+        // message as `#[crd(validation(rule = .., message = ..))]`.
+        let def = vocab::lookup("validation").expect("validation marker");
+        let inner = vec![marker(&vocab::VALIDATION[0], Value::Str(rule), span), marker(&vocab::VALIDATION[1], Value::Str(message), span)];
         out.push(marker(def, Value::Group(inner), span));
         return Ok(());
     }
@@ -148,6 +179,47 @@ fn translate_simple(name: &str, arg: Option<&str>, span: Span) -> Result<Marker,
         (_, None) => return Err(err(format!("needs a value: `+{name}=...`"))),
     };
     Ok(marker(def, value, span))
+}
+
+/// `+kubebuilder:validation:AtMostOneOf=a;b` (and `ExactlyOneOf`, `AtLeastOneOf`): the CEL rule and
+/// message controller-gen writes for them, or None for any other marker.
+fn one_of_rule(name: &str, arg: Option<&str>) -> Option<(String, String)> {
+    let kind = name.strip_prefix("kubebuilder:validation:")?;
+    if !matches!(kind, "AtMostOneOf" | "ExactlyOneOf" | "AtLeastOneOf") {
+        return None;
+    }
+    let fields: Vec<String> = split_list(arg.unwrap_or("")).iter().map(|f| unquote(f.trim())).filter(|f| !f.is_empty()).collect();
+    let list = format!("[{}]", fields.join(" "));
+    let count = fields.iter().map(|f| format!("(has(self.{f})?1:0)")).collect::<Vec<_>>().join("+");
+    Some(match kind {
+        "AtMostOneOf" => (format!("{count} <= 1"), format!("at most one of the fields in {list} may be set")),
+        "ExactlyOneOf" => (format!("{count} == 1"), format!("exactly one of the fields in {list} must be set")),
+        _ => (
+            fields.iter().map(|f| format!("has(self.{f})")).collect::<Vec<_>>().join("||"),
+            format!("at least one of the fields in {list} must be set"),
+        ),
+    })
+}
+
+/// `"a=b";"c=d"` -> [`"a=b"`, `"c=d"`]: a Go marker list, split on `;` outside quotes.
+fn split_list(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut quote, mut start, mut prev) = (None::<char>, 0, '\0');
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q && prev != '\\' => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '`') => quote = Some(c),
+            (None, ';') => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    parts.push(&text[start..]);
+    parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
 }
 
 fn unknown(name: &str, span: Span) -> MarkerError {
@@ -320,6 +392,68 @@ mod tests {
         assert_eq!(m[0].get_str("json_path"), Some(".metadata.creationTimestamp"));
         assert_eq!(m[5].get_str("rule"), Some("self.a, b"));
         assert!(!m[6].as_bool());
+    }
+
+    #[test]
+    fn several_annotations_in_one_marker() {
+        let (m, e) = go(
+            &[r#"kubebuilder:metadata:annotations="api-approved.kubernetes.io=https://example.com/a;b";"cert-manager.io/inject=ns/name""#],
+            AttrSite::ResourceStruct,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let pairs: Vec<_> = m.iter().map(|m| (m.get_str("key").unwrap(), m.get_str("value").unwrap())).collect();
+        assert_eq!(pairs, [("api-approved.kubernetes.io", "https://example.com/a;b"), ("cert-manager.io/inject", "ns/name")]);
+    }
+
+    #[test]
+    fn one_of_markers_are_cel_rules() {
+        let (m, e) = go(
+            &[
+                "kubebuilder:validation:AtMostOneOf=foo;bar",
+                "kubebuilder:validation:ExactlyOneOf=a;b",
+                "kubebuilder:validation:AtLeastOneOf=e;f",
+            ],
+            AttrSite::Type,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let rules: Vec<_> = m.iter().map(|m| (m.name(), m.get_str("rule").unwrap(), m.get_str("message").unwrap())).collect();
+        assert_eq!(
+            rules,
+            [
+                ("validation", "(has(self.foo)?1:0)+(has(self.bar)?1:0) <= 1", "at most one of the fields in [foo bar] may be set"),
+                ("validation", "(has(self.a)?1:0)+(has(self.b)?1:0) == 1", "exactly one of the fields in [a b] must be set"),
+                ("validation", "has(self.e)||has(self.f)", "at least one of the fields in [e f] must be set"),
+            ]
+        );
+    }
+
+    #[test]
+    fn items_lines_make_one_items_group() {
+        let (m, e) = go(
+            &[
+                "kubebuilder:validation:MinItems=1",
+                "kubebuilder:validation:items:MinLength=1",
+                "kubebuilder:validation:items:MaxLength=255",
+                "kubebuilder:validation:items:Pattern=^[a-z]$",
+            ],
+            AttrSite::Field,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let names: Vec<_> = m.iter().map(Marker::name).collect();
+        assert_eq!(names, ["min_items", "items"]);
+        let inner: Vec<_> = m[1].inner().iter().map(Marker::name).collect();
+        assert_eq!(inner, ["min_length", "max_length", "pattern"]);
+    }
+
+    #[test]
+    fn k8s_aliases_and_default_ref() {
+        let (m, e) =
+            go(&["k8s:optional", "k8s:listType=map", "k8s:listMapKey=name", "default=ref(DefaultRefValue)", "k8s:enum"], AttrSite::Field);
+        assert!(e.is_empty(), "{e:?}");
+        let names: Vec<_> = m.iter().map(Marker::name).collect();
+        assert_eq!(names, ["optional", "list_type", "list_map_key"]);
+        let (m, _) = go(&["k8s:required"], AttrSite::Field);
+        assert_eq!(m[0].name(), "required");
     }
 
     #[test]

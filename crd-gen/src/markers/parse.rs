@@ -282,7 +282,7 @@ fn parse_value(input: ParseStream, def: &'static MarkerDef, span: Span, errors: 
             let had_errors = errors.len() > errors_before;
             if let ValueKind::Group(defs) = def.value {
                 for req in defs.iter().filter(|d| d.required) {
-                    if !inner.iter().any(|m| m.def.name == req.name) && !(had_errors && written.iter().any(|w| w == req.name)) {
+                    if !(inner.iter().any(|m| m.def.name == req.name) || had_errors && written.iter().any(|w| w == req.name)) {
                         errors.push(MarkerError::new(group.span(), format!("`{}` needs `{}`", def.name, req.name)).help(expected()));
                     }
                 }

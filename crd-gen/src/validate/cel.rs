@@ -93,7 +93,7 @@ fn unescape(name: &str) -> String {
 
 impl Walk {
     /// `vars` binds names to the schema of their value (None: not known, no checks).
-    fn expr<'s>(&mut self, e: &IdedExpr, vars: &[(&str, Option<&'s Schema>)]) {
+    fn expr(&mut self, e: &IdedExpr, vars: &[(&str, Option<&Schema>)]) {
         match &e.expr {
             Expr::Ident(name) if name == "oldSelf" => self.uses_old_self = true,
             Expr::Select(sel) => {

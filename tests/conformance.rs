@@ -249,9 +249,6 @@ fn oneofs() {
         known: &[
             "- v0:/required",
             // Doc comments and Go markers on a type alias (`type CustomTypeAlias = Option<i32>`) are ignored.
-            "- v0:/properties/spec/properties/firstCustomTypeAlias/description",
-            "- v0:/properties/spec/properties/firstCustomTypeAlias/x-kubernetes-validations",
-            "- v0:/properties/spec/properties/secondCustomTypeAlias/x-kubernetes-validations",
         ],
     });
 }
@@ -320,9 +317,6 @@ fn cronjob() {
             "- v0:/properties/spec/properties/fieldLevelLocalDeclarationOverride/allOf",
             "+ v0:/properties/spec/properties/fieldLevelLocalDeclarationOverride/minLength",
             // Markers on type aliases are ignored.
-            "- v0:/properties/spec/properties/stringAliasAlreadyValidated/maxLength",
-            "- v0:/properties/spec/properties/stringAliasAlreadyValidated/minLength",
-            "- v0:/properties/spec/properties/stringAliasWithTitle/title",
             // The type's CEL rule comes before the field's; controller-gen puts the field's first.
             "~ v0:/properties/spec/properties/stringWithEvenLengthAndGoodPrefix/x-kubernetes-validations/0/message",
             "~ v0:/properties/spec/properties/stringWithEvenLengthAndGoodPrefix/x-kubernetes-validations/0/rule",

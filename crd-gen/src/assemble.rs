@@ -176,7 +176,9 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
     if let Some(status) = &v.status {
         props.insert("status".to_string(), status.clone());
     }
+    let required = if decl.attrs.flag("spec_required") { vec!["spec".to_string()] } else { Vec::new() };
     let root = Schema {
+        required,
         description: root_description(decl.str("description"), &decl.kind, &names.plural),
         properties: Some(props),
         ..Schema::object()
@@ -216,7 +218,16 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
             .collect(),
         served: decl.marker("served").map(|m| m.as_bool()).unwrap_or(true),
         storage,
-        subresources: Subresources { scale, status: v.status.as_ref().map(|_| serde_json::Map::new()) },
+        subresources: Subresources {
+            scale,
+            // A status type gives the subresource unless turned off; it may also be asked for alone
+            // (controller-gen allows it; every status write is then pruned to nothing).
+            status: match decl.marker("status_subresource") {
+                Some(m) => m.as_bool(),
+                None => v.status.is_some(),
+            }
+            .then(serde_json::Map::new),
+        },
     }
 }
 

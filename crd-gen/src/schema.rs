@@ -20,6 +20,8 @@ pub struct Schema {
     pub default: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_docs: Option<ExternalDocs>,
     #[serde(rename = "enum", skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "is_false")]
@@ -86,6 +88,13 @@ pub struct Schema {
     /// Where each marker applied to this schema was written (the validator points there).
     #[serde(skip)]
     pub marker_locs: Vec<(&'static str, crate::diag::Loc)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ExternalDocs {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub url: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -90,6 +90,18 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
                 optional_old_self: m.get("optional_old_self").map(Marker::as_bool).filter(|b| *b),
                 origin: Some(loc),
             }),
+            "external_docs" => {
+                schema.external_docs = Some(crate::schema::ExternalDocs {
+                    description: m.get_str("description").map(str::to_string),
+                    url: m.get_str("url").unwrap_or_default().to_string(),
+                })
+            }
+            "immutable" if m.as_bool() => schema.validations.push(ValidationRule {
+                rule: "self == oldSelf".into(),
+                message: Some("field is immutable".into()),
+                origin: Some(loc),
+                ..ValidationRule::default()
+            }),
             "items" => {
                 if let Some(items) = schema.items.as_deref_mut() {
                     let inner_text = format!("the items of `{type_text}`");

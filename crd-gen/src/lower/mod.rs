@@ -361,7 +361,7 @@ impl<'a> Lowerer<'a> {
         let lowered = match &syn_item {
             syn::Item::Struct(s) => Lowered::of(structs::lower_struct(self, s, &item_env, false)),
             syn::Item::Enum(e) => Lowered::of(enums::lower_enum(self, e, &item_env)),
-            syn::Item::Type(t) => self.lower_type(&t.ty, &item_env),
+            syn::Item::Type(t) => self.lower_alias(t, &item_env),
             other => {
                 use syn::spanned::Spanned;
                 self.error(env.scope, use_span, "this names something that is not a struct, enum or type alias", "use a data type");
@@ -373,6 +373,22 @@ impl<'a> Lowerer<'a> {
         if !generic {
             self.cache.insert(item, lowered.clone());
         }
+        lowered
+    }
+}
+
+impl Lowerer<'_> {
+    /// `type Name = T;`: T's schema, with the alias's doc comment and markers on top (as a
+    /// named Go type carries its own).
+    fn lower_alias(&mut self, alias: &syn::ItemType, env: &Env) -> Lowered {
+        let mut errors = Vec::new();
+        let attrs = crate::markers::Attrs::read(&alias.attrs, crate::markers::AttrSite::Type, &mut errors);
+        self.marker_errors(env.scope, errors);
+        let mut lowered = self.lower_type(&alias.ty, env);
+        if let Some(doc) = &attrs.docs.text {
+            lowered.schema.description = Some(doc.clone());
+        }
+        apply::apply(self, env.scope, &mut lowered.schema, &attrs.markers, &alias.ident.to_string());
         lowered
     }
 }

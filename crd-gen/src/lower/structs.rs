@@ -97,6 +97,7 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
     let mut properties = indexmap::IndexMap::new();
     // JSON name -> the Rust field that took it, to name both when two collide.
     let mut taken: Vec<(String, String)> = Vec::new();
+    let mut once_set = Vec::new();
     let mut required = Vec::new();
     let mut preserve = false;
     for field in fields {
@@ -160,11 +161,22 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
         taken.push((name.clone(), member_name(&field.member)));
         if is_required {
             required.push(name.clone());
+        } else if fattrs.flag("immutable")
+            && let Some(f) = crate::schema::cel_field(&name)
+        {
+            // An optional immutable field may not be removed once set either.
+            once_set.push(crate::schema::ValidationRule {
+                rule: format!("!has(oldSelf.{f}) || has(self.{f})"),
+                message: Some(format!("field {name} is immutable once set")),
+                origin: lowered.schema.origin,
+                ..Default::default()
+            });
         }
         properties.insert(name, lowered.schema);
     }
     schema.properties = if properties.is_empty() { None } else { Some(properties) };
     schema.required = required;
+    schema.validations.extend(once_set);
     if preserve {
         schema.preserve_unknown_fields = true;
     }

@@ -24,6 +24,7 @@ const ARGS: &[(&str, &[(&str, &str)])] = &[
             ("priority", "priority"),
         ],
     ),
+    ("kubebuilder:externalDoc", &[("url", "url"), ("description", "description")]),
     (
         "kubebuilder:subresource:scale",
         &[("specpath", "spec_replicas_path"), ("statuspath", "status_replicas_path"), ("selectorpath", "label_selector_path")],
@@ -78,13 +79,8 @@ pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<Mark
     checked
 }
 
-/// The Kubernetes declarative-validation spellings controller-gen accepts as aliases.
-const K8S_ALIASES: &[(&str, &str)] =
-    &[("k8s:optional", "optional"), ("k8s:required", "required"), ("k8s:listType", "listType"), ("k8s:listMapKey", "listMapKey")];
-
 fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), MarkerError> {
     let (name, arg) = split_name(line);
-    let name = K8S_ALIASES.iter().find(|(k8s, _)| *k8s == name).map_or(name, |(_, alias)| *alias);
     if IGNORED.contains(&name) || !is_marker_name(name) {
         return Ok(());
     }
@@ -94,10 +90,6 @@ fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), M
         return Ok(());
     }
     let err = |msg: String| MarkerError::new(span, msg);
-    if name == "kubebuilder:subresource:status" {
-        return Err(err("`+kubebuilder:subresource:status` needs the status type".into())
-            .help("write `#[crd(status = \"MyStatus\")]` on the spec struct instead"));
-    }
     if name == "kubebuilder:resource" {
         for (key, value) in split_args(arg.unwrap_or("")) {
             let Some((_, crd)) = RESOURCE_ARGS.iter().find(|(g, _)| *g == key) else {
@@ -308,7 +300,24 @@ fn go_literal(text: &str) -> serde_json::Value {
     if t.starts_with('"') || t.starts_with('`') {
         return serde_json::Value::String(unquote(t));
     }
-    serde_json::from_str(t).unwrap_or_else(|_| serde_json::Value::String(t.to_string()))
+    if let Ok(v) = serde_json::from_str(t) {
+        return v;
+    }
+    // controller-gen's own literal syntax: `{a,b}` is a list, `{k: v}` a map.
+    if let Some(inner) = t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        let parts = split_args(inner);
+        if !inner.trim().is_empty() && parts.iter().all(|(k, v)| v.is_empty() && !k.contains(':')) {
+            return serde_json::Value::Array(parts.iter().map(|(k, _)| go_literal(k)).collect());
+        }
+        if let Some(map) = inner
+            .split(',')
+            .map(|kv| kv.split_once(':').map(|(k, v)| (unquote(k.trim()), go_literal(v))))
+            .collect::<Option<serde_json::Map<String, serde_json::Value>>>()
+        {
+            return serde_json::Value::Object(map);
+        }
+    }
+    serde_json::Value::String(t.to_string())
 }
 
 fn value_from_text(def: &MarkerDef, text: &str) -> Result<Value, String> {

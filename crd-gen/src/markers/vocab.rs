@@ -147,6 +147,9 @@ pub const PRINTCOLUMN: &[MarkerDef] = &[
 
 pub const KEY_VALUE: &[MarkerDef] = &[m("key", Str, Inner, "The key.").req(), m("value", Str, Inner, "The value.").req()];
 
+pub const EXTERNAL_DOCS: &[MarkerDef] =
+    &[m("url", Str, Inner, "Where the documentation is.").req(), m("description", Str, Inner, "What it is.")];
+
 pub const VALIDATION: &[MarkerDef] = &[
     m("rule", Str, Inner, "The CEL expression; `self` is the value, `oldSelf` the previous value.").req(),
     m("message", Str, Inner, "Message shown when the rule fails."),
@@ -168,6 +171,9 @@ pub const MARKERS: &[MarkerDef] = &[
     m("version", Str, Resource, "API version of this spec struct, e.g. `v1`.").req(),
     m("kind", Str, Resource, "Kind; default: the struct name without `Spec`."),
     m("status", Str, Resource, "Status type; adds `status` and the status subresource (Go's `+kubebuilder:subresource:status`)."),
+    m("status_subresource", Bool, Resource, "Whether `status` also gets the status subresource; default true.")
+        .go(&["kubebuilder:subresource:status"]),
+    m("spec_required", Flag, Resource, "Objects must have a `spec` (controller-gen: a Spec field without `omitempty`)."),
     m("scope", OneOf(&["Namespaced", "Cluster"]), Resource, "Resource scope; default `Namespaced`.").go(&["kubebuilder:resource:scope"]),
     m("plural", Str, Resource, "Plural name; default: the English plural of the lowercased kind.").go(&["kubebuilder:resource:path"]),
     m("singular", Str, Resource, "Singular name; default: the lowercased kind.").go(&["kubebuilder:resource:singular"]),
@@ -226,17 +232,32 @@ pub const MARKERS: &[MarkerDef] = &[
         .go(&["kubebuilder:validation:XIntOrString"]),
     m("schemaless", Flag, Schema, "Emit no schema for this field (it must be combined with preserve_unknown_fields or a type).")
         .go(&["kubebuilder:validation:Schemaless"]),
-    m("list_type", OneOf(&["atomic", "set", "map"]), Schema, "How server-side apply merges the list.").to(Array).go(&["listType"]),
-    m("list_map_key", Str, Schema, "Key field of a `list_type = \"map\"` list (repeatable).").to(Array).many().go(&["listMapKey"]),
+    m("list_type", OneOf(&["atomic", "set", "map"]), Schema, "How server-side apply merges the list.")
+        .to(Array)
+        .go(&["listType", "k8s:listType"]),
+    m("list_map_key", Str, Schema, "Key field of a `list_type = \"map\"` list (repeatable).")
+        .to(Array)
+        .many()
+        .go(&["listMapKey", "k8s:listMapKey"]),
     m("map_type", OneOf(&["granular", "atomic"]), Schema, "How server-side apply merges the map.").to(Object).go(&["mapType"]),
     m("struct_type", OneOf(&["granular", "atomic"]), Schema, "How server-side apply merges the struct.").to(Object).go(&["structType"]),
     m("validation", Group(VALIDATION), Schema, "CEL validation rule (x-kubernetes-validations; repeatable).")
         .many()
         .go(&["kubebuilder:validation:XValidation"]),
     m("items", Items, Schema, "Schema markers for the elements of an array.").to(Array),
-    m("required", Flag, Field, "The field is required even though serde would accept it missing.")
-        .go(&["kubebuilder:validation:Required", "required"]),
-    m("optional", Flag, Field, "The field is optional even though serde requires it.").go(&["kubebuilder:validation:Optional", "optional"]),
+    m("external_docs", Group(EXTERNAL_DOCS), Schema, "Link to external documentation (externalDocs).").go(&["kubebuilder:externalDoc"]),
+    m("immutable", Flag, Field, "The field cannot change once set (CEL `self == oldSelf`; an optional one cannot be removed either).")
+        .go(&["k8s:immutable"]),
+    m("required", Flag, Field, "The field is required even though serde would accept it missing.").go(&[
+        "kubebuilder:validation:Required",
+        "required",
+        "k8s:required",
+    ]),
+    m("optional", Flag, Field, "The field is optional even though serde requires it.").go(&[
+        "kubebuilder:validation:Optional",
+        "optional",
+        "k8s:optional",
+    ]),
     m("skip", Flag, Field, "Leave the field out of the schema.").go(&["kubebuilder:skip"]),
 ];
 

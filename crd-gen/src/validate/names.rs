@@ -95,25 +95,40 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
             );
         }
         let root = &v.schema.open_api_v3_schema;
+        if decl.marker("status_subresource").is_some_and(|m| m.as_bool()) && decl.status.is_none() {
+            diags.push(
+                Diagnostic::warning(
+                    "the status subresource is on, but the resource has no status: every status the controller writes is pruned away",
+                    Place::Source(at("status_subresource")),
+                )
+                .with_help("add `status = \"MyStatus\"` naming the status struct"),
+            );
+        }
         let mut seen = Vec::new();
-        for c in &v.additional_printer_columns {
+        // Each column's own marker, so a message points at the column that is wrong.
+        let column_locs: Vec<Loc> = decl.attrs.all("printcolumn").map(|m| Loc::from_span(*file, m.span)).collect();
+        for (ci, c) in v.additional_printer_columns.iter().enumerate() {
+            let here = column_locs.get(ci).copied().unwrap_or_else(|| at("printcolumn"));
             if seen.contains(&&c.name) {
-                err(diags, at("printcolumn"), format!("printer column `{}` is declared twice", c.name), "give each column its own name");
+                err(diags, here, format!("printer column `{}` is declared twice", c.name), "give each column its own name");
             }
             seen.push(&c.name);
             if !c.json_path.starts_with('.') {
                 err(
                     diags,
-                    at("printcolumn"),
+                    here,
                     format!("printer column `{}`: json_path `{}` must start with `.`", c.name, c.json_path),
                     "e.g. `json_path = \".status.phase\"`",
                 );
-            } else if !c.json_path.contains(['[', '*', '@', '?']) && lookup(root, &c.json_path).is_none() {
+            } else if !c.json_path.contains(['[', '*', '@', '?'])
+                && !c.json_path.starts_with(".metadata.")
+                && lookup(root, &c.json_path).is_none()
+            {
                 err(
                     diags,
-                    at("printcolumn"),
+                    here,
                     format!("printer column `{}`: `{}` is not a field of the schema", c.name, c.json_path),
-                    "point json_path at a field of the spec or status (by its JSON name)",
+                    "point json_path at a field of the spec or status (by its JSON name), or at `.metadata.*`",
                 );
             }
         }

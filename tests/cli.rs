@@ -124,3 +124,14 @@ fn markers_reference_is_generated_from_the_vocabulary() {
         assert!(generated.contains(&format!("`{}", d.name)), "{} is not in docs/markers.md", d.name);
     }
 }
+
+/// One engine, same bytes from every front end: the CRD a crate's build.rs generated (and
+/// compiled into the crate) equals what `cargo crd-gen manifests` prints for it.
+#[test]
+fn build_rs_and_cli_give_the_same_bytes() {
+    let out = run(&["manifests", "--manifest-path", "fixtures/build-rs/Cargo.toml", "--stdout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), build_rs::CRD_YAML);
+    let golden = std::fs::read_to_string(fixture("build-rs").join("config/crd/bases/ops.example.com_backups.yaml")).unwrap();
+    assert_eq!(golden, build_rs::CRD_YAML);
+}

@@ -97,3 +97,8 @@ fn conformance_job() {
 fn conformance_cronjob() {
     golden_case("conformance/cronjob");
 }
+
+#[test]
+fn build_rs() {
+    golden_case("build-rs");
+}

@@ -5,19 +5,26 @@ use crd_gen_tests::*;
 
 fn golden_case(name: &str) {
     let dir = fixture(name);
-    let out = run(&["manifests", "--manifest-path", dir.join("Cargo.toml").to_str().unwrap(), "--stdout", "--color", "never"]);
+    golden_check(name, &dir.join("Cargo.toml"), &dir.join("config/crd/bases"), &[]);
+}
+
+/// `manifests` on `manifest` (with `extra` arguments, e.g. `-p NAME`) prints exactly the golden
+/// files in `bases`, and `--check` agrees.
+fn golden_check(name: &str, manifest: &std::path::Path, bases: &std::path::Path, extra: &[&str]) {
+    let manifest = manifest.to_str().unwrap();
+    let run_args = |args: &[&str]| run(&[args, extra].concat());
+    let out = run_args(&["manifests", "--manifest-path", manifest, "--stdout", "--color", "never"]);
     assert!(out.status.success(), "{name}: exit {:?}\n{}", out.status, stderr(&out));
     let text = stdout(&out);
-    let bases = dir.join("config/crd/bases");
     // --stdout prints the files in name order; split them back on the document markers.
     let docs: Vec<String> =
         text.split("\n---\n").enumerate().map(|(i, d)| if i == 0 { d.to_string() } else { format!("---\n{d}") }).collect();
-    let mut names: Vec<String> = std::fs::read_dir(&bases)
+    let mut names: Vec<String> = std::fs::read_dir(bases)
         .map(|r| r.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".yaml")).collect())
         .unwrap_or_default();
     names.sort();
     if std::env::var_os("CRD_GEN_BLESS").is_some() {
-        let out = run(&["manifests", "--manifest-path", dir.join("Cargo.toml").to_str().unwrap()]);
+        let out = run_args(&["manifests", "--manifest-path", manifest]);
         assert!(out.status.success(), "{}", stderr(&out));
         return;
     }
@@ -26,7 +33,7 @@ fn golden_case(name: &str) {
         let doc = if doc.ends_with('\n') { doc.clone() } else { format!("{doc}\n") };
         assert_golden(&bases.join(file), &doc);
     }
-    let check = run(&["manifests", "--manifest-path", dir.join("Cargo.toml").to_str().unwrap(), "--check"]);
+    let check = run_args(&["manifests", "--manifest-path", manifest, "--check"]);
     assert!(check.status.success(), "{name}: --check failed:\n{}{}", stdout(&check), stderr(&check));
 }
 
@@ -38,6 +45,27 @@ fn guestbook() {
 #[test]
 fn cronjob() {
     golden_case("cronjob");
+}
+
+#[test]
+fn enums() {
+    golden_case("enums");
+}
+
+#[test]
+fn generics() {
+    golden_case("generics");
+}
+
+/// A workspace of its own whose resources (in `operator`) use types of another member (`api`):
+/// the virtual manifest generates every member with resources, `-p operator` the same files.
+#[test]
+fn workspace() {
+    let dir = fixture("workspace");
+    let bases = dir.join("operator/config/crd/bases");
+    golden_check("workspace", &dir.join("Cargo.toml"), &bases, &[]);
+    golden_check("workspace -p operator", &dir.join("Cargo.toml"), &bases, &["-p", "operator"]);
+    golden_check("workspace/operator", &dir.join("operator/Cargo.toml"), &bases, &[]);
 }
 
 #[test]

@@ -119,20 +119,28 @@ pub fn fixture_schema(fixture_name: &str, kind: &str, version: &str) -> serde_js
     v.schema.open_api_v3_schema.to_json()
 }
 
-/// A JSON Schema (draft 4, the dialect OpenAPI v3.0 schemas build on) validator for a CRD
-/// schema: `nullable` becomes a `null` type, `x-kubernetes-int-or-string` is already an anyOf.
+/// What the API server checks an object against, for the value tests: the structural schema
+/// (with a JSON Schema draft 4 validator, the dialect OpenAPI v3.0 schemas build on: `nullable`
+/// becomes a `null` type, `x-kubernetes-int-or-string` is already an anyOf) and every
+/// `x-kubernetes-validations` CEL rule ([`cel_failures`]), after pruning the object as the API
+/// server does ([`prune`]).
 pub struct SchemaCheck {
+    openapi: serde_json::Value,
     validator: jsonschema::Validator,
 }
 
 impl SchemaCheck {
     pub fn new(openapi: &serde_json::Value) -> SchemaCheck {
         let schema = to_json_schema(openapi.clone());
-        SchemaCheck { validator: jsonschema::draft4::new(&schema).expect("schema compiles") }
+        SchemaCheck { openapi: openapi.clone(), validator: jsonschema::draft4::new(&schema).expect("schema compiles") }
     }
     /// The validation errors of `object` (empty when valid).
     pub fn errors(&self, object: &serde_json::Value) -> Vec<String> {
-        self.validator.iter_errors(object).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+        let mut object = object.clone();
+        prune(&self.openapi, &mut object);
+        let mut errors: Vec<String> = self.validator.iter_errors(&object).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        errors.extend(cel_failures(&self.openapi, &object));
+        errors
     }
     pub fn assert_valid(&self, object: &serde_json::Value) {
         let errors = self.errors(object);
@@ -141,6 +149,99 @@ impl SchemaCheck {
     pub fn assert_invalid(&self, object: &serde_json::Value, why: &str) {
         assert!(!self.errors(object).is_empty(), "expected the schema to reject ({why}): {object}");
     }
+}
+
+/// The schema of `key`'s value in an object of schema `schema`.
+fn property_schema<'s>(schema: &'s serde_json::Value, key: &str) -> Option<&'s serde_json::Value> {
+    schema.get("properties").and_then(|p| p.get(key)).or_else(|| schema.get("additionalProperties"))
+}
+
+/// What the API server does to an object before validating it: fields the schema does not know
+/// are pruned (unless `x-kubernetes-preserve-unknown-fields`), and a `null` whose schema is
+/// neither `nullable` nor has a `default` is dropped (serde writes `null` for an `Option` without
+/// `skip_serializing_if`).
+pub fn prune(schema: &serde_json::Value, value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let keep_unknown = schema.get("x-kubernetes-preserve-unknown-fields") == Some(&true.into());
+            map.retain(|k, v| match property_schema(schema, k) {
+                None => keep_unknown,
+                Some(s) => !(v.is_null() && s.get("nullable") != Some(&true.into()) && s.get("default").is_none()),
+            });
+            for (k, v) in map.iter_mut() {
+                if let Some(s) = property_schema(schema, k) {
+                    prune(s, v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(s) = schema.get("items") {
+                items.iter_mut().for_each(|v| prune(s, v));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every `x-kubernetes-validations` rule of `schema` that does not hold for `value`, evaluated as
+/// the API server does: at each node of the schema that has a value, with `self` bound to that
+/// value. Transition rules (those using `oldSelf`) do not run on create and are skipped.
+pub fn cel_failures(schema: &serde_json::Value, value: &serde_json::Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    cel_walk(schema, value, "", &mut failures);
+    failures
+}
+
+fn cel_walk(schema: &serde_json::Value, value: &serde_json::Value, path: &str, failures: &mut Vec<String>) {
+    if value.is_null() {
+        return;
+    }
+    let rules = schema.get("x-kubernetes-validations").and_then(|r| r.as_array()).into_iter().flatten();
+    for rule in rules.filter(|r| !r["rule"].as_str().unwrap_or_default().contains("oldSelf")) {
+        let text = rule["rule"].as_str().unwrap_or_default();
+        let mut context = cel::Context::default();
+        context.add_variable("self", value).expect("JSON converts to CEL");
+        match cel::Program::compile(text).map(|program| program.execute(&context)) {
+            Ok(Ok(cel::Value::Bool(true))) => {}
+            Ok(Ok(cel::Value::Bool(false))) => failures.push(format!("{path}: {} ({text})", rule["message"].as_str().unwrap_or(text))),
+            Ok(other) => failures.push(format!("{path}: `{text}` gave {other:?}")),
+            Err(e) => failures.push(format!("{path}: `{text}` does not compile: {e}")),
+        }
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if let Some(s) = property_schema(schema, k) {
+                    cel_walk(s, v, &format!("{path}.{k}"), failures);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(s) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    cel_walk(s, v, &format!("{path}[{i}]"), failures);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The spec schema crd-gen generates for a crate written into a scratch directory (no
+/// dependencies: crd-gen reads the source, nothing is compiled), or the diagnostics. For engine
+/// gaps that would break a fixture's generation.
+pub fn scratch_spec_schema(name: &str, lib_rs: &str) -> Result<serde_json::Value, String> {
+    let dir = scratch(name);
+    let manifest = format!("[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n");
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/lib.rs"), lib_rs).unwrap();
+    let plan = crd_gen::Generator::new().manifest_path(dir.join("Cargo.toml")).plan();
+    if plan.failure.is_some() {
+        return Err(plan.generated.render_diagnostics(false));
+    }
+    let file = plan.generated.crates.iter().flat_map(|c| &c.files).next().ok_or("no CRD generated")?;
+    Ok(file.crd.spec.versions[0].schema.open_api_v3_schema.to_json()["properties"]["spec"].clone())
 }
 
 fn to_json_schema(mut v: serde_json::Value) -> serde_json::Value {

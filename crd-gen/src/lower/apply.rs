@@ -63,6 +63,12 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
             "max_properties" => schema.max_properties = count(),
             "enum_values" => schema.enum_ = m.as_json().and_then(|v| v.as_array().cloned()),
             "nullable" => schema.nullable = m.as_bool(),
+            // controller-gen's `{}` means empty of whatever the field is: `[]` for a list.
+            "default"
+                if m.from_go && schema.is_type("array") && m.as_json().is_some_and(|v| v.as_object().is_some_and(|o| o.is_empty())) =>
+            {
+                schema.default = Some(serde_json::Value::Array(Vec::new()))
+            }
             "default" | "default_json" => schema.default = m.as_json().cloned(),
             "example" => schema.example = m.as_json().cloned(),
             "preserve_unknown_fields" => schema.preserve_unknown_fields = m.as_bool(),

@@ -47,6 +47,15 @@ pub fn lower_enum(lw: &mut Lowerer, item: &syn::ItemEnum, env: &Env) -> Schema {
     schema
 }
 
+/// The tag's schema: the variants' names, or any string when a `#[serde(other)]` variant
+/// takes unknown tags.
+fn tag_values(variants: &[&ast::Variant], names: Vec<String>) -> Schema {
+    if variants.iter().any(|v| v.attrs.other()) {
+        return Schema::string();
+    }
+    Schema { enum_: Some(names.into_iter().map(Value::String).collect()), ..Schema::string() }
+}
+
 fn variant_name(v: &ast::Variant) -> String {
     v.attrs.name().serialize_name().value.clone()
 }
@@ -105,7 +114,10 @@ fn external(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
     }
     let mut props = IndexMap::new();
     for v in variants {
-        if let Some(c) = content(lw, name, v, env) {
+        if let Some(mut c) = content(lw, name, v, env) {
+            if let Some(doc) = crate::markers::docs(&v.original.attrs).text {
+                c.description = Some(doc);
+            }
             props.insert(variant_name(v), c);
         }
     }
@@ -137,7 +149,7 @@ fn internal(lw: &mut Lowerer, name: &str, tag: &str, variants: &[&ast::Variant],
         per_variant.push((variant_name(v), c));
     }
     let mut schema = merge_objects(lw, name, &per_variant, env, item);
-    let tag_schema = Schema { enum_: Some(per_variant.iter().map(|(n, _)| Value::String(n.clone())).collect()), ..Schema::string() };
+    let tag_schema = tag_values(variants, per_variant.iter().map(|(n, _)| n.clone()).collect());
     let props = schema.properties.get_or_insert_with(IndexMap::new);
     props.shift_insert(0, tag.to_string(), tag_schema);
     schema.required.insert(0, tag.to_string());
@@ -162,10 +174,7 @@ fn adjacent(
         }
     }
     let mut props = IndexMap::new();
-    props.insert(
-        tag.to_string(),
-        Schema { enum_: Some(variants.iter().map(|v| Value::String(variant_name(v))).collect()), ..Schema::string() },
-    );
+    props.insert(tag.to_string(), tag_values(variants, variants.iter().map(|v| variant_name(v)).collect()));
     let mut schema = Schema::object();
     if !contents.is_empty() {
         let merged = merge_all(lw, name, &contents, env, item);

@@ -32,14 +32,16 @@ pub fn primitive(name: &str) -> Option<Known> {
         "u8" => bounded("int32", Some(0), Some(u8::MAX as i64)),
         "u16" => bounded("int32", Some(0), Some(u16::MAX as i64)),
         "i32" => Schema::typed("integer").with_format("int32"),
-        "u32" | "u64" | "usize" => bounded("int64", Some(0), None),
+        "u32" => bounded("int64", Some(0), Some(u32::MAX as i64)),
+        "u64" | "usize" => bounded("int64", Some(0), None),
         "i64" | "isize" => Schema::typed("integer").with_format("int64"),
         "i128" | "u128" => {
             return Some(Known::Unsupported("128-bit integers do not fit a Kubernetes integer (int64); use i64/u64, or a String"));
         }
         "f32" => Schema::typed("number").with_format("float"),
         "f64" => Schema::typed("number").with_format("double"),
-        "str" | "char" | "String" => Schema::string(),
+        "str" | "String" => Schema::string(),
+        "char" => Schema { min_length: Some(1), max_length: Some(1), ..Schema::string() },
         _ => return None,
     };
     Some(Known::Fixed(Box::new(s)))

@@ -58,10 +58,10 @@ impl Lowered {
 
 pub struct Lowerer<'a> {
     pub res: Resolver<'a>,
-    /// Items being lowered, to catch recursive types.
-    stack: Vec<ItemRef>,
-    /// Schemas of non-generic items already lowered (most types are used many times).
-    cache: HashMap<ItemRef, Lowered>,
+    /// Items being lowered (with what their type arguments mean), to catch recursive types.
+    stack: Vec<(ItemRef, String)>,
+    /// Schemas of items already lowered, by item and arguments (most types are used many times).
+    cache: HashMap<(ItemRef, String), Lowered>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -265,7 +265,23 @@ impl<'a> Lowerer<'a> {
                     );
                 }
                 let value = self.lower_type(value, env).schema;
-                Lowered::of(Schema::map(value))
+                let mut map = Schema::map(value);
+                // Keys from a unit-variant enum: serde accepts only its names. A map cannot have
+                // more keys than there are names, which also bounds the rule's cost.
+                if let Some(names) = &key_schema.enum_ {
+                    let list: Vec<String> = names
+                        .iter()
+                        .filter_map(|n| n.as_str())
+                        .map(|n| format!("'{}'", n.replace('\\', "\\\\").replace('\'', "\\'")))
+                        .collect();
+                    map.max_properties = Some(names.len() as u64);
+                    map.validations.push(crate::schema::ValidationRule {
+                        rule: format!("self.all(k, k in [{}])", list.join(", ")),
+                        message: Some(format!("keys must be one of {}", list.join(", "))),
+                        ..Default::default()
+                    });
+                }
+                Lowered::of(map)
             }
             Known::Unsupported(help) => {
                 self.error(env.scope, p.span(), format!("unsupported type `{}`", text()), help);
@@ -277,7 +293,7 @@ impl<'a> Lowerer<'a> {
     /// The spec struct of a resource: lowered with itself on the stack, so a spec that contains
     /// itself is reported as recursion once.
     pub fn lower_resource_spec(&mut self, item: ItemRef, spec: &syn::ItemStruct) -> Schema {
-        self.stack.push(item);
+        self.stack.push((item, String::new()));
         let schema = structs::lower_struct(self, spec, &Env::new(item.scope), true);
         self.stack.pop();
         schema
@@ -286,10 +302,11 @@ impl<'a> Lowerer<'a> {
     /// A k8s-openapi type, from its generated `JsonSchema` impl (see `k8s.rs`).
     fn lower_k8s(&mut self, item: ItemRef, path: &syn::Path, env: &Env) -> Lowered {
         use syn::spanned::Spanned;
-        if let Some(done) = self.cache.get(&item) {
+        let key = (item, String::new());
+        if let Some(done) = self.cache.get(&key) {
             return done.clone();
         }
-        if self.stack.contains(&item) {
+        if self.stack.contains(&key) {
             let name = item_ident(self.res.program.item(item));
             self.error(
                 env.scope,
@@ -299,13 +316,13 @@ impl<'a> Lowerer<'a> {
             );
             return Lowered::of(Schema::default());
         }
-        self.stack.push(item);
+        self.stack.push(key.clone());
         let schema = k8s::lower_k8s_type(self, item);
         self.stack.pop();
         match schema {
             Some(s) => {
                 let lowered = Lowered::of(s);
-                self.cache.insert(item, lowered.clone());
+                self.cache.insert(key, lowered.clone());
                 lowered
             }
             None => {
@@ -323,13 +340,40 @@ impl<'a> Lowerer<'a> {
 
     /// A struct, enum or alias of a loaded crate, with `args` for its generic parameters.
     fn lower_item(&mut self, item: ItemRef, args: &[&syn::Type], env: &Env, use_span: proc_macro2::Span) -> Lowered {
-        let generic = !args.is_empty();
-        if !generic && let Some(done) = self.cache.get(&item) {
+        let syn_item = self.res.program.item(item).clone();
+        let params = generic_params(&syn_item);
+        // Missing arguments take the parameter's default (`struct Page<T = String>`), written in
+        // the item's own module.
+        let mut bound = HashMap::new();
+        let mut key_parts = Vec::new();
+        for (i, (param, default)) in params.iter().enumerate() {
+            let b = match (args.get(i), default) {
+                (Some(arg), _) => Bound { ty: (*arg).clone(), env: env.clone() },
+                (None, Some(d)) => Bound { ty: d.clone(), env: Env { scope: item.scope, params: Rc::new(bound.clone()) } },
+                (None, None) => {
+                    let name = item_ident(&syn_item);
+                    let needed = params.iter().filter(|(_, d)| d.is_none()).count();
+                    self.error(
+                        env.scope,
+                        use_span,
+                        format!("`{name}` takes {needed} type argument(s), {} given", args.len()),
+                        "crd-gen needs the concrete types a generic struct is used with",
+                    );
+                    return Lowered::of(Schema::default());
+                }
+            };
+            // An instantiation is identified by what its arguments mean, not how they are
+            // spelled: `Wrapper<Wrapper<Foo>>` is two different instantiations of Wrapper.
+            key_parts.push(self.lower_type(&b.ty, &b.env).schema.to_json().to_string());
+            bound.insert(param.clone(), b);
+        }
+        let key = (item, key_parts.join("|"));
+        if let Some(done) = self.cache.get(&key) {
             return done.clone();
         }
-        if self.stack.contains(&item) {
-            let name = item_ident(self.res.program.item(item));
-            let chain: Vec<String> = self.stack.iter().skip_while(|i| **i != item).map(|i| item_ident(self.res.program.item(*i))).collect();
+        if self.stack.contains(&key) {
+            let name = item_ident(&syn_item);
+            let chain: Vec<String> = self.stack.iter().skip_while(|i| **i != key).map(|i| item_ident(self.res.program.item(i.0))).collect();
             self.error(
                 env.scope,
                 use_span,
@@ -338,26 +382,18 @@ impl<'a> Lowerer<'a> {
             );
             return Lowered::of(Schema::default());
         }
-        let syn_item = self.res.program.item(item).clone();
-        let params = generic_params(&syn_item);
-        let mut bound = HashMap::new();
-        for (i, param) in params.iter().enumerate() {
-            if let Some(arg) = args.get(i) {
-                bound.insert(param.clone(), Bound { ty: (*arg).clone(), env: env.clone() });
-            }
-        }
-        if params.len() != args.len() && !params.is_empty() {
+        if args.len() > params.len() {
             let name = item_ident(&syn_item);
             self.error(
                 env.scope,
                 use_span,
                 format!("`{name}` takes {} type argument(s), {} given", params.len(), args.len()),
-                "crd-gen needs the concrete types a generic struct is used with",
+                "remove the extra type arguments",
             );
             return Lowered::of(Schema::default());
         }
         let item_env = Env { scope: item.scope, params: Rc::new(bound) };
-        self.stack.push(item);
+        self.stack.push(key.clone());
         let lowered = match &syn_item {
             syn::Item::Struct(s) => Lowered::of(structs::lower_struct(self, s, &item_env, false)),
             syn::Item::Enum(e) => Lowered::of(enums::lower_enum(self, e, &item_env)),
@@ -370,9 +406,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         self.stack.pop();
-        if !generic {
-            self.cache.insert(item, lowered.clone());
-        }
+        self.cache.insert(key, lowered.clone());
         lowered
     }
 }
@@ -408,14 +442,14 @@ pub fn type_args(seg: &syn::PathSegment) -> Vec<&syn::Type> {
     }
 }
 
-fn generic_params(item: &syn::Item) -> Vec<String> {
+fn generic_params(item: &syn::Item) -> Vec<(String, Option<syn::Type>)> {
     let generics = match item {
         syn::Item::Struct(s) => &s.generics,
         syn::Item::Enum(e) => &e.generics,
         syn::Item::Type(t) => &t.generics,
         _ => return Vec::new(),
     };
-    generics.type_params().map(|p| p.ident.to_string()).collect()
+    generics.type_params().map(|p| (p.ident.to_string(), p.default.as_ref().map(|(_, t)| t.clone()))).collect()
 }
 
 pub fn item_ident(item: &syn::Item) -> String {

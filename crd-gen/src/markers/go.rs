@@ -158,6 +158,7 @@ fn translate_simple(name: &str, arg: Option<&str>, span: Span) -> Result<Marker,
         (ValueKind::Flag, None) => Value::Bool(true),
         // `+kubebuilder:unservedversion` means served = false.
         (ValueKind::Bool, None) if def.name == "served" => Value::Bool(false),
+        (ValueKind::Bool, None) => Value::Bool(true),
         (ValueKind::FlagOrStr, None) => Value::Bool(true),
         (ValueKind::FlagOrStr, Some(a)) => {
             let warning = split_args(a).into_iter().find(|(k, _)| k == "warning").map(|(_, v)| v);
@@ -303,21 +304,47 @@ fn go_literal(text: &str) -> serde_json::Value {
     if let Ok(v) = serde_json::from_str(t) {
         return v;
     }
-    // controller-gen's own literal syntax: `{a,b}` is a list, `{k: v}` a map.
+    // controller-gen's own literal syntax: `{a,b}` is a list, `{k: v}` a map, nested freely.
     if let Some(inner) = t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-        let parts = split_args(inner);
-        if !inner.trim().is_empty() && parts.iter().all(|(k, v)| v.is_empty() && !k.contains(':')) {
-            return serde_json::Value::Array(parts.iter().map(|(k, _)| go_literal(k)).collect());
+        let parts = split_top(inner, ',');
+        if parts.iter().all(|p| split_top(p, ':').len() == 1) {
+            return serde_json::Value::Array(parts.iter().filter(|p| !p.trim().is_empty()).map(|p| go_literal(p)).collect());
         }
-        if let Some(map) = inner
-            .split(',')
-            .map(|kv| kv.split_once(':').map(|(k, v)| (unquote(k.trim()), go_literal(v))))
-            .collect::<Option<serde_json::Map<String, serde_json::Value>>>()
-        {
+        let map: Option<serde_json::Map<String, serde_json::Value>> = parts
+            .iter()
+            .map(|kv| match split_top(kv, ':').as_slice() {
+                [k, v] => Some((unquote(k.trim()), go_literal(v))),
+                _ => None,
+            })
+            .collect();
+        if let Some(map) = map {
             return serde_json::Value::Object(map);
         }
     }
     serde_json::Value::String(t.to_string())
+}
+
+/// Splits on `sep` outside quotes, braces and brackets.
+fn split_top(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start, mut prev) = (0i32, None::<char>, 0, '\0');
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q && prev != '\\' => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '`') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => depth -= 1,
+            (None, c) if c == sep && depth == 0 => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    parts.push(&s[start..]);
+    parts
 }
 
 fn value_from_text(def: &MarkerDef, text: &str) -> Result<Value, String> {
@@ -463,6 +490,20 @@ mod tests {
         assert_eq!(names, ["optional", "list_type", "list_map_key"]);
         let (m, _) = go(&["k8s:required"], AttrSite::Field);
         assert_eq!(m[0].name(), "required");
+    }
+
+    #[test]
+    fn controller_gen_literals() {
+        assert_eq!(go_literal("{a,b}"), serde_json::json!(["a", "b"]));
+        assert_eq!(go_literal("{}"), serde_json::json!({}));
+        assert_eq!(go_literal("{a: b, c: 1}"), serde_json::json!({"a": "b", "c": 1}));
+        assert_eq!(
+            go_literal(r#"{{nested: {foo: "baz", bar: true}},{nested: {foo: "qux", bar: false}}}"#),
+            serde_json::json!([{"nested": {"foo": "baz", "bar": true}}, {"nested": {"foo": "qux", "bar": false}}])
+        );
+        let (m, e) = go(&["kubebuilder:subresource:status"], AttrSite::ResourceStruct);
+        assert!(e.is_empty(), "{e:?}");
+        assert!(m[0].as_bool() && m[0].name() == "status_subresource");
     }
 
     #[test]

@@ -171,7 +171,7 @@ pub const MARKERS: &[MarkerDef] = &[
     m("version", Str, Resource, "API version of this spec struct, e.g. `v1`.").req(),
     m("kind", Str, Resource, "Kind; default: the struct name without `Spec`."),
     m("status", Str, Resource, "Status type; adds `status` and the status subresource (Go's `+kubebuilder:subresource:status`)."),
-    m("status_subresource", Bool, Resource, "Whether `status` also gets the status subresource; default true.")
+    m("status_subresource", Flag, Resource, "Whether `status` also gets the status subresource; default true.")
         .go(&["kubebuilder:subresource:status"]),
     m("spec_required", Flag, Resource, "Objects must have a `spec` (controller-gen: a Spec field without `omitempty`)."),
     m("scope", OneOf(&["Namespaced", "Cluster"]), Resource, "Resource scope; default `Namespaced`.").go(&["kubebuilder:resource:scope"]),

@@ -165,11 +165,19 @@ impl Resolver<'_> {
             return self.resolve_use(scope, path, depth).map(Some);
         }
         for glob in &body.globs {
-            if let Ok(Resolved::Module(target)) = self.resolve_use(scope, glob, depth)
-                && target != scope
-                && let Ok(Some(found)) = self.lookup_in(target, name, depth + 1)
-            {
-                return Ok(Some(found));
+            match self.resolve_use(scope, glob, depth) {
+                Ok(Resolved::Module(target)) if target != scope => {
+                    if let Ok(Some(found)) = self.lookup_in(target, name, depth + 1) {
+                        return Ok(Some(found));
+                    }
+                }
+                // `use std::collections::*;`: std has no source here, so a glob into it brings
+                // the std types crd-gen knows by name.
+                Ok(Resolved::External { krate, mut path }) if crate::lower::known::crate_type(&krate, name).is_some() => {
+                    path.push(name.to_string());
+                    return Ok(Some(Resolved::External { krate, path }));
+                }
+                _ => {}
             }
         }
         Ok(None)

@@ -198,28 +198,17 @@ fn enums() {
 
 #[test]
 fn foos() {
-    check(&Case {
-        fixture: "foos",
-        golden: "gen/bar.example.com_foos.yaml",
-        args: &[],
-        // `status = ".."` always adds the status subresource.
-        known: &["+ /spec/versions/0/subresources"],
-    });
+    check(&Case { fixture: "foos", golden: "gen/bar.example.com_foos.yaml", args: &[], known: &[] });
 }
 
 #[test]
 fn foos_max_desc_len() {
-    check(&Case {
-        fixture: "foos",
-        golden: "gen/bar.example.com_foos_maxdesclen.yaml",
-        args: &["--max-desc-len", "50"],
-        known: &["+ /spec/versions/0/subresources"],
-    });
+    check(&Case { fixture: "foos", golden: "gen/bar.example.com_foos_maxdesclen.yaml", args: &["--max-desc-len", "50"], known: &[] });
 }
 
 #[test]
 fn zoo() {
-    check(&Case { fixture: "zoo", golden: "gen/zoo/bar.example.com_zoos.yaml", args: &[], known: &["+ /spec/versions/0/subresources"] });
+    check(&Case { fixture: "zoo", golden: "gen/zoo/bar.example.com_zoos.yaml", args: &[], known: &[] });
 }
 
 #[test]
@@ -228,59 +217,28 @@ fn multiple_versions() {
         fixture: "multiple_versions",
         golden: "multiple_versions/testdata.kubebuilder.io_versionedresources.yaml",
         args: &[],
-        known: &[
-            // No marker makes the root `spec` property required.
-            "- v0:/required",
-            "- v1:/required",
-            // The Go root has `+kubebuilder:subresource:status` but no status field; crd-gen adds
-            // the subresource only with a status type.
-            "- /spec/versions/0/subresources",
-            "- /spec/versions/1/subresources",
-        ],
+        known: &[],
     });
 }
 
 #[test]
 fn oneofs() {
-    check(&Case {
-        fixture: "oneofs",
-        golden: "testdata.kubebuilder.io_oneofs.yaml",
-        args: &[],
-        known: &[
-            "- v0:/required",
-            // Doc comments and Go markers on a type alias (`type CustomTypeAlias = Option<i32>`) are ignored.
-        ],
-    });
+    check(&Case { fixture: "oneofs", golden: "testdata.kubebuilder.io_oneofs.yaml", args: &[], known: &[] });
 }
 
 #[test]
 fn externaldocs() {
-    check(&Case {
-        fixture: "externaldocs",
-        golden: "testdata.kubebuilder.io_externaldocs.yaml",
-        args: &[],
-        // No `externalDocs` marker (`+kubebuilder:externalDoc`).
-        known: &[
-            "- v0:/properties/spec/properties/fieldWithExternalDoc/externalDocs",
-            "- v0:/properties/spec/properties/fieldWithExternalDocURLOnly/externalDocs",
-            "- v0:/properties/spec/properties/typeWithExternalDoc/externalDocs",
-        ],
-    });
+    check(&Case { fixture: "externaldocs", golden: "testdata.kubebuilder.io_externaldocs.yaml", args: &[], known: &[] });
 }
 
 #[test]
 fn immutabletypes() {
-    check(&Case {
-        fixture: "immutabletypes",
-        golden: "testdata.kubebuilder.io_immutabletypes.yaml",
-        args: &[],
-        known: &["- v0:/required"],
-    });
+    check(&Case { fixture: "immutabletypes", golden: "testdata.kubebuilder.io_immutabletypes.yaml", args: &[], known: &[] });
 }
 
 #[test]
 fn job() {
-    check(&Case { fixture: "job", golden: "testdata.kubebuilder.io_jobs.yaml", args: &[], known: &["- v0:/required"] });
+    check(&Case { fixture: "job", golden: "testdata.kubebuilder.io_jobs.yaml", args: &[], known: &[] });
 }
 
 #[test]
@@ -316,15 +274,11 @@ fn cronjob() {
             "+ v0:/properties/spec/properties/fieldLevelAliasOverride/minLength",
             "- v0:/properties/spec/properties/fieldLevelLocalDeclarationOverride/allOf",
             "+ v0:/properties/spec/properties/fieldLevelLocalDeclarationOverride/minLength",
-            // Markers on type aliases are ignored.
             // The type's CEL rule comes before the field's; controller-gen puts the field's first.
             "~ v0:/properties/spec/properties/stringWithEvenLengthAndGoodPrefix/x-kubernetes-validations/0/message",
             "~ v0:/properties/spec/properties/stringWithEvenLengthAndGoodPrefix/x-kubernetes-validations/0/rule",
             "~ v0:/properties/spec/properties/stringWithEvenLengthAndGoodPrefix/x-kubernetes-validations/1/message",
             "~ v0:/properties/spec/properties/stringWithEvenLengthAndGoodPrefix/x-kubernetes-validations/1/rule",
-            // v1beta1 and v1beta2 have `+kubebuilder:subresource:status` but no status field.
-            "- /spec/versions/1/subresources",
-            "- /spec/versions/2/subresources",
             // The Go v1beta2 root has no spec; a crd-gen resource always has a spec struct.
             "+ v2:/properties/spec",
         ],

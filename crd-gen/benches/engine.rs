@@ -127,5 +127,15 @@ fn main() {
         median.as_secs_f64() * 1e3,
         times[0].as_secs_f64() * 1e3
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    // BENCH_KEEP=1 leaves the crate (with a Cargo.toml) for timing the CLI end to end.
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lib]\npath = \"lib.rs\"\n\n[workspace]\n",
+        )
+        .unwrap();
+        println!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

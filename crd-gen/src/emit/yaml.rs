@@ -135,6 +135,9 @@ fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> String {
 
 /// go-yaml folds a plain scalar at a space once the line is past 80 columns.
 fn fold_plain(s: &str, mut column: usize, indent: usize) -> String {
+    if column + s.len() <= BEST_WIDTH + 1 {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let chars: Vec<char> = s.chars().collect();
     let mut prev_space = false;
@@ -240,12 +243,13 @@ fn plain_allowed(s: &str) -> bool {
     if matches!(first, '-' | '?' | ':') && second.is_none_or(|c| c == ' ') {
         return false;
     }
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ':' && chars.get(i + 1).is_none_or(|n| *n == ' ') {
+    // The indicators that matter here are ASCII, so bytes will do.
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b':' && b.get(i + 1).is_none_or(|n| *n == b' ') {
             return false;
         }
-        if c == '#' && i > 0 && chars[i - 1] == ' ' {
+        if c == b'#' && i > 0 && b[i - 1] == b' ' {
             return false;
         }
     }
@@ -337,6 +341,11 @@ fn is_timestamp(s: &str) -> bool {
 /// go-yaml v2's key order: letters compare as runes, a non-letter sorts before a letter, and
 /// runs of digits compare as numbers (`a2` < `a10`).
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    // Keys without digits, non-letters or non-ASCII (nearly all) compare as plain bytes.
+    let simple = |s: &str| s.bytes().all(|c| c.is_ascii_alphabetic());
+    if simple(a) && simple(b) {
+        return a.cmp(b);
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let mut i = 0;

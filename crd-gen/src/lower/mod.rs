@@ -340,8 +340,10 @@ impl<'a> Lowerer<'a> {
 
     /// A struct, enum or alias of a loaded crate, with `args` for its generic parameters.
     fn lower_item(&mut self, item: ItemRef, args: &[&syn::Type], env: &Env, use_span: proc_macro2::Span) -> Lowered {
-        let syn_item = self.res.program.item(item).clone();
-        let params = generic_params(&syn_item);
+        // The module body is shared (Rc), so the item is borrowed from it, not copied.
+        let body = self.res.program.body(item.scope).clone();
+        let syn_item = &body.items[item.index];
+        let params = generic_params(syn_item);
         // Missing arguments take the parameter's default (`struct Page<T = String>`), written in
         // the item's own module.
         let mut bound = HashMap::new();
@@ -351,7 +353,7 @@ impl<'a> Lowerer<'a> {
                 (Some(arg), _) => Bound { ty: (*arg).clone(), env: env.clone() },
                 (None, Some(d)) => Bound { ty: d.clone(), env: Env { scope: item.scope, params: Rc::new(bound.clone()) } },
                 (None, None) => {
-                    let name = item_ident(&syn_item);
+                    let name = item_ident(syn_item);
                     let needed = params.iter().filter(|(_, d)| d.is_none()).count();
                     self.error(
                         env.scope,
@@ -372,7 +374,7 @@ impl<'a> Lowerer<'a> {
             return done.clone();
         }
         if self.stack.contains(&key) {
-            let name = item_ident(&syn_item);
+            let name = item_ident(syn_item);
             let chain: Vec<String> = self.stack.iter().skip_while(|i| **i != key).map(|i| item_ident(self.res.program.item(i.0))).collect();
             self.error(
                 env.scope,
@@ -383,7 +385,7 @@ impl<'a> Lowerer<'a> {
             return Lowered::of(Schema::default());
         }
         if args.len() > params.len() {
-            let name = item_ident(&syn_item);
+            let name = item_ident(syn_item);
             self.error(
                 env.scope,
                 use_span,
@@ -394,7 +396,7 @@ impl<'a> Lowerer<'a> {
         }
         let item_env = Env { scope: item.scope, params: Rc::new(bound) };
         self.stack.push(key.clone());
-        let lowered = match &syn_item {
+        let lowered = match syn_item {
             syn::Item::Struct(s) => Lowered::of(structs::lower_struct(self, s, &item_env, false)),
             syn::Item::Enum(e) => Lowered::of(enums::lower_enum(self, e, &item_env)),
             syn::Item::Type(t) => self.lower_alias(t, &item_env),

@@ -110,6 +110,7 @@ impl Walk {
                 for a in &call.args {
                     self.expr(a, vars);
                 }
+                self.call(call, vars);
             }
             Expr::Comprehension(c) => {
                 self.expr(&c.iter_range, vars);
@@ -197,6 +198,256 @@ impl Walk {
     }
 }
 
+/// What a CEL expression evaluates to, as far as the schema tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Number,
+    String,
+    Bool,
+    List,
+    Map,
+    Null,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Number => "a number",
+            Kind::String => "a string",
+            Kind::Bool => "a bool",
+            Kind::List => "a list",
+            Kind::Map => "a map/object",
+            Kind::Null => "null",
+        }
+    }
+}
+
+/// Functions and macros of the Kubernetes CEL environment (standard library, the Kubernetes
+/// extension libraries: strings, lists, sets, regex, url, quantity, ip, cidr, format, semver,
+/// base64, optional, math). A call to anything else is rejected by the API server.
+const FUNCTIONS: &[&str] = &[
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bytes",
+    "bool",
+    "duration",
+    "timestamp",
+    "dyn",
+    "type",
+    "has",
+    "all",
+    "exists",
+    "exists_one",
+    "map",
+    "filter",
+    "getDate",
+    "getDayOfMonth",
+    "getDayOfWeek",
+    "getDayOfYear",
+    "getFullYear",
+    "getHours",
+    "getMilliseconds",
+    "getMinutes",
+    "getMonth",
+    "getSeconds",
+    "charAt",
+    "indexOf",
+    "lastIndexOf",
+    "lowerAscii",
+    "upperAscii",
+    "replace",
+    "split",
+    "substring",
+    "trim",
+    "join",
+    "quote",
+    "reverse",
+    "format",
+    "isSorted",
+    "sum",
+    "max",
+    "min",
+    "slice",
+    "flatten",
+    "distinct",
+    "sort",
+    "sortBy",
+    "range",
+    "first",
+    "last",
+    "equivalent",
+    "intersects",
+    "find",
+    "findAll",
+    "url",
+    "isURL",
+    "getScheme",
+    "getHost",
+    "getHostname",
+    "getPort",
+    "getEscapedPath",
+    "getQuery",
+    "quantity",
+    "isQuantity",
+    "sign",
+    "isGreaterThan",
+    "isLessThan",
+    "compareTo",
+    "add",
+    "sub",
+    "asInteger",
+    "asApproximateFloat",
+    "isInteger",
+    "ip",
+    "isIP",
+    "family",
+    "isUnspecified",
+    "isLoopback",
+    "isLinkLocalMulticast",
+    "isLinkLocalUnicast",
+    "isGlobalUnicast",
+    "isCanonical",
+    "cidr",
+    "isCIDR",
+    "containsIP",
+    "containsCIDR",
+    "prefixLength",
+    "masked",
+    "named",
+    "validate",
+    "dns1123Label",
+    "dns1123Subdomain",
+    "dns1035Label",
+    "qualifiedName",
+    "dns1123LabelPrefix",
+    "dns1123SubdomainPrefix",
+    "dns1035LabelPrefix",
+    "labelValue",
+    "uri",
+    "uuid",
+    "byte",
+    "date",
+    "datetime",
+    "semver",
+    "isSemver",
+    "major",
+    "minor",
+    "patch",
+    "encode",
+    "decode",
+    "of",
+    "none",
+    "hasValue",
+    "value",
+    "orValue",
+    "or",
+    "ofNonZeroValue",
+    "optMap",
+    "optFlatMap",
+    "greatest",
+    "least",
+    "ceil",
+    "floor",
+    "round",
+    "trunc",
+    "abs",
+    "isInf",
+    "isNaN",
+    "isFinite",
+    "bitAnd",
+    "bitOr",
+    "bitXor",
+    "bitNot",
+    "bitShiftLeft",
+    "bitShiftRight",
+    "sqrt",
+    "transformList",
+    "transformMap",
+    "transformMapEntry",
+    "getNanos",
+    "getMinutes",
+    "getHours",
+    "ext",
+];
+
+impl Walk {
+    fn kind_of(&self, e: &IdedExpr, vars: &[(&str, Option<&Schema>)]) -> Option<Kind> {
+        use cel::common::ast::LiteralValue as L;
+        match &e.expr {
+            Expr::Literal(l) => Some(match l {
+                L::Boolean(_) => Kind::Bool,
+                L::String(_) | L::Bytes(_) => Kind::String,
+                L::Int(_) | L::UInt(_) | L::Double(_) => Kind::Number,
+                L::Null => Kind::Null,
+            }),
+            Expr::List(_) => Some(Kind::List),
+            Expr::Map(_) => Some(Kind::Map),
+            Expr::Call(c) if c.func_name == "size" => Some(Kind::Number),
+            Expr::Call(c)
+                if matches!(c.func_name.as_str(), "_==_" | "_!=_" | "_<_" | "_<=_" | "_>_" | "_>=_" | "_&&_" | "_||_" | "!_" | "@in") =>
+            {
+                Some(Kind::Bool)
+            }
+            Expr::Ident(_) | Expr::Select(_) => {
+                let s = self.schema_of(e, vars)??;
+                if s.int_or_string || s.preserve_unknown_fields && s.type_.is_none() {
+                    return None;
+                }
+                match s.type_.as_deref()? {
+                    "integer" | "number" => Some(Kind::Number),
+                    "string" => Some(Kind::String),
+                    "boolean" => Some(Kind::Bool),
+                    "array" => Some(Kind::List),
+                    "object" => Some(Kind::Map),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Calls the API server's type checker would refuse: unknown functions, and operators
+    /// applied to values of the wrong kinds.
+    fn call(&mut self, call: &cel::common::ast::CallExpr, vars: &[(&str, Option<&Schema>)]) {
+        let f = call.func_name.as_str();
+        let is_operator = f.starts_with('_') || f.starts_with('@') || f.ends_with('_');
+        if !is_operator && !FUNCTIONS.contains(&f) {
+            self.problems.push((
+                format!("function `{f}` does not exist in Kubernetes CEL"),
+                "see https://kubernetes.io/docs/reference/using-api/cel/ for the functions available".into(),
+            ));
+            return;
+        }
+        let (lhs, rhs) = match call.args.as_slice() {
+            [a, b] => (self.kind_of(a, vars), self.kind_of(b, vars)),
+            _ => return,
+        };
+        let (Some(l), Some(r)) = (lhs, rhs) else { return };
+        let op = f.trim_matches('_');
+        let bad = match f {
+            "_==_" | "_!=_" => l != r && l != Kind::Null && r != Kind::Null,
+            "_<_" | "_<=_" | "_>_" | "_>=_" => l != r || !matches!(l, Kind::Number | Kind::String),
+            "_-_" | "_*_" | "_/_" | "_%_" => l != Kind::Number || r != Kind::Number,
+            "_+_" => l != r || !matches!(l, Kind::Number | Kind::String | Kind::List),
+            "_&&_" | "_||_" => l != Kind::Bool || r != Kind::Bool,
+            _ => false,
+        };
+        if bad {
+            self.problems.push((
+                format!("`{op}` cannot apply to {} and {} (the API server's type check rejects this rule)", l.name(), r.name()),
+                "compare values of the same type, e.g. a number field with a number literal".into(),
+            ));
+        }
+    }
+}
+
 fn describe(e: &IdedExpr) -> String {
     match &e.expr {
         Expr::Ident(n) => n.clone(),
@@ -236,6 +487,19 @@ mod tests {
         let d = diagnostics_of(&spec("pub replicas: i32,", "#[crd(validation(rule = \"self.replicas >\"))]"));
         assert!(d.contains("does not parse"), "{d}");
         assert!(d.contains("lib.rs:3:"), "{d}");
+    }
+
+    #[test]
+    fn type_errors_and_unknown_functions() {
+        let d = diagnostics_of(&spec("pub replicas: i32,", "#[crd(validation(rule = \"self.replicas > '3'\"))]"));
+        assert!(d.contains("`>` cannot apply to a number and a string"), "{d}");
+        let d = diagnostics_of(&spec("pub name: String,", "#[crd(validation(rule = \"self.name.lenght() > 3\"))]"));
+        assert!(d.contains("function `lenght` does not exist"), "{d}");
+        let ok = diagnostics_of(&spec(
+            "pub name: String, pub replicas: i32,",
+            "#[crd(validation(rule = \"self.name.startsWith('a') && size(self.name) < 10 && self.replicas + 1 > 2 && self.name.lowerAscii() == 'x'\"))]",
+        ));
+        assert!(!ok.contains("error"), "{ok}");
     }
 
     #[test]

@@ -105,3 +105,57 @@ pub fn check_applies(marker: &Marker, shape: ValueShape, type_text: &str) -> Opt
         .help(help),
     )
 }
+
+/// Markers that contradict each other among one field's or type's markers. The derive reports
+/// these at compile time; the validator says the same about the finished schema (where a type's
+/// and a field's markers have been combined).
+pub fn check_combinations(markers: &[Marker]) -> Vec<MarkerError> {
+    let get = |name: &str| markers.iter().find(|m| m.def.name == name);
+    let num = |name: &str| get(name).and_then(|m| m.as_json()).and_then(|v| v.as_f64());
+    let mut out = Vec::new();
+    if let Some(k) = get("list_map_key")
+        && get("list_type").and_then(Marker::as_str) != Some("map")
+    {
+        out.push(MarkerError::new(k.span, LIST_MAP_KEY_NEEDS_MAP).help("add `list_type = \"map\"` next to `list_map_key`"));
+    }
+    if let Some(t) = get("list_type")
+        && t.as_str() == Some("map")
+        && get("list_map_key").is_none()
+    {
+        out.push(MarkerError::new(t.span, MAP_LIST_NEEDS_KEY).help("add `list_map_key = \"name\"` naming the key field"));
+    }
+    for (flag, bound) in [("exclusive_minimum", "minimum"), ("exclusive_maximum", "maximum")] {
+        if let Some(m) = get(flag)
+            && m.as_bool()
+            && get(bound).is_none()
+        {
+            out.push(MarkerError::new(m.span, needs_bound(flag)).help(format!("add `{bound} = ..` (the bound that is excluded)")));
+        }
+    }
+    for (lo, hi) in [("minimum", "maximum"), ("min_length", "max_length"), ("min_items", "max_items"), ("min_properties", "max_properties")]
+    {
+        if let (Some(l), Some(h)) = (num(lo), num(hi))
+            && l > h
+            && let Some(m) = get(lo)
+        {
+            out.push(MarkerError::new(m.span, min_above_max(lo, l, hi, h)).help(format!("lower `{lo}` or raise `{hi}`")));
+        }
+    }
+    for (a, b) in [("default", "default_json"), ("required", "optional")] {
+        if let (Some(_), Some(m)) = (get(a), get(b)) {
+            out.push(MarkerError::new(m.span, format!("`{a}` and `{b}` cannot both be given")).help("keep one"));
+        }
+    }
+    out
+}
+
+pub const LIST_MAP_KEY_NEEDS_MAP: &str = "`list_map_key` needs `list_type = \"map\"`";
+pub const MAP_LIST_NEEDS_KEY: &str = "a `list_type = \"map\"` list needs at least one `list_map_key`";
+
+pub fn needs_bound(flag: &str) -> String {
+    format!("`{flag}` needs `{}`", flag.trim_start_matches("exclusive_"))
+}
+
+pub fn min_above_max(lo: &str, l: f64, hi: &str, h: f64) -> String {
+    format!("`{lo}` ({l}) is greater than `{hi}` ({h}): no value can satisfy both")
+}

@@ -33,7 +33,11 @@ pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
         } else if size > CLIENT_SIDE_APPLY_LIMIT {
             diags.push(
                 Diagnostic::warning(
-                    format!("CRD `{}` is {} KiB as JSON: `kubectl apply` (client-side) fails on objects over 256 KiB", a.crd.metadata.name, size / 1024),
+                    format!(
+                        "CRD `{}` is {} KiB as JSON: `kubectl apply` (client-side) fails on objects over 256 KiB",
+                        a.crd.metadata.name,
+                        size / 1024
+                    ),
                     place,
                 )
                 .with_help("install it with `kubectl apply --server-side` (or `kubectl create`), or shrink it with `--max-desc-len`"),

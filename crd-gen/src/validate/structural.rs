@@ -164,12 +164,7 @@ fn is_scalar(s: &Schema) -> bool {
 
 fn check_list_type(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     if !s.list_map_keys.is_empty() && s.list_type.as_deref() != Some("map") {
-        ctx.error(
-            origin,
-            path,
-            "`x-kubernetes-list-map-keys` needs `x-kubernetes-list-type: map`",
-            "add `list_type = \"map\"` next to `list_map_key`",
-        );
+        ctx.error(origin, path, crate::markers::check::LIST_MAP_KEY_NEEDS_MAP, "add `list_type = \"map\"` next to `list_map_key`");
     }
     let Some(lt) = s.list_type.as_deref() else { return };
     if !s.is_type("array") {
@@ -202,12 +197,7 @@ fn check_list_type(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) 
                 return;
             }
             if s.list_map_keys.is_empty() {
-                ctx.error(
-                    origin,
-                    path,
-                    "a `map` list needs at least one `x-kubernetes-list-map-keys` entry",
-                    "add `list_map_key = \"name\"` naming the key field",
-                );
+                ctx.error(origin, path, crate::markers::check::MAP_LIST_NEEDS_KEY, "add `list_map_key = \"name\"` naming the key field");
             }
             for key in &s.list_map_keys {
                 match items.properties.as_ref().and_then(|p| p.get(key)) {
@@ -257,7 +247,7 @@ fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
             ctx.error(
                 s.marker_loc(lo_name).or(origin),
                 path,
-                format!("`{lo_name}` ({lo}) is greater than `{hi_name}` ({hi}): no value can satisfy both"),
+                crate::markers::check::min_above_max(lo_name, lo, hi_name, hi),
                 format!("lower `{lo_name}` or raise `{hi_name}`"),
             );
         }
@@ -270,7 +260,7 @@ fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
             ctx.error(
                 s.marker_loc(flag).or(origin),
                 path,
-                format!("`{flag}` needs `{needs}`"),
+                crate::markers::check::needs_bound(flag),
                 format!("add `{needs} = ..` (the bound that is excluded)"),
             );
         }

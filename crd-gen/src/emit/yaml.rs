@@ -134,44 +134,29 @@ fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> String {
 }
 
 /// go-yaml folds a plain scalar at a space once the line is past 80 columns.
-fn fold_plain(s: &str, mut column: usize, indent: usize) -> String {
+fn fold_plain(s: &str, column: usize, indent: usize) -> String {
     if column + s.len() <= BEST_WIDTH + 1 {
         return s.to_string();
     }
-    let mut out = String::with_capacity(s.len());
-    let chars: Vec<char> = s.chars().collect();
-    let mut prev_space = false;
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' {
-            let next_space = chars.get(i + 1) == Some(&' ');
-            if !prev_space && column > BEST_WIDTH && !next_space {
-                out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent));
-                column = indent;
-            } else {
-                out.push(c);
-                column += 1;
-            }
-            prev_space = true;
-        } else {
-            out.push(c);
-            column += 1;
-            prev_space = false;
-        }
-    }
-    out
+    fold(s, column, indent, false)
 }
 
 /// go-yaml folds single-quoted scalars too (a line break inside quotes reads back as one space),
-/// never at the first or last character and never before another space.
-fn fold_single_quoted(q: &str, mut column: usize, indent: usize) -> String {
-    let chars: Vec<char> = q.chars().collect();
-    let mut out = String::with_capacity(q.len());
+/// but never right after the opening or before the closing quote.
+fn fold_single_quoted(q: &str, column: usize, indent: usize) -> String {
+    fold(q, column, indent, true)
+}
+
+/// Replaces a single space by a line break (and `indent`) once past column 80, never before
+/// another space; with `quoted`, never at the first or last character inside the quotes.
+fn fold(s: &str, mut column: usize, indent: usize, quoted: bool) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
     let mut prev_space = false;
     for (i, &c) in chars.iter().enumerate() {
         if c == ' ' {
             let next_space = chars.get(i + 1) == Some(&' ');
-            let inner = i > 1 && i + 2 < chars.len();
+            let inner = !quoted || (i > 1 && i + 2 < chars.len());
             if !prev_space && column > BEST_WIDTH && inner && !next_space {
                 out.push('\n');
                 out.extend(std::iter::repeat_n(' ', indent));

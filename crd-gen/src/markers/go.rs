@@ -255,26 +255,7 @@ fn split_name(line: &str) -> (&str, Option<&str>) {
 
 /// `a="x,y",b=2` -> [(a, x,y), (b, 2)]: commas inside quotes or braces do not split.
 fn split_args(args: &str) -> Vec<(String, String)> {
-    let mut parts = Vec::new();
-    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
-    let mut prev = '\0';
-    for (i, c) in args.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q && prev != '\\' => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '`') => quote = Some(c),
-            (None, '{' | '[') => depth += 1,
-            (None, '}' | ']') => depth -= 1,
-            (None, ',') if depth == 0 => {
-                parts.push(&args[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        prev = c;
-    }
-    parts.push(&args[start..]);
-    parts
+    split_top(args, ',')
         .into_iter()
         .filter(|p| !p.trim().is_empty())
         .map(|p| match p.split_once('=') {

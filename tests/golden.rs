@@ -35,6 +35,31 @@ fn golden_check(name: &str, manifest: &std::path::Path, bases: &std::path::Path,
     }
     let check = run_args(&["manifests", "--manifest-path", manifest, "--check"]);
     assert!(check.status.success(), "{name}: --check failed:\n{}{}", stdout(&check), stderr(&check));
+    // The YAML reads back as exactly the CRD the engine built (the emitter loses nothing).
+    let mut plan_for = crd_gen::Generator::new().manifest_path(manifest);
+    for pair in extra.windows(2) {
+        if pair[0] == "-p" {
+            plan_for = plan_for.package(pair[1]);
+        }
+    }
+    let plan = plan_for.plan();
+    let built: Vec<serde_json::Value> = plan.generated.crates.iter().flat_map(|c| &c.files).map(|f| f.crd.to_json()).collect();
+    let read: Vec<serde_json::Value> = serde_saphyr::from_multiple(&text).unwrap_or_else(|e| panic!("{name}: output is not YAML: {e}"));
+    assert_eq!(read.len(), built.len(), "{name}");
+    for (r, b) in read.iter().zip(&built) {
+        assert!(json_eq(r, b), "{name}: the YAML does not read back as the CRD built for {}", b["metadata"]["name"]);
+    }
+}
+
+/// JSON equality with numbers compared by value (YAML `2` and JSON `2.0` are the same number).
+fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value as V;
+    match (a, b) {
+        (V::Number(x), V::Number(y)) => x.as_f64() == y.as_f64(),
+        (V::Array(x), V::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
+        (V::Object(x), V::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w))),
+        _ => a == b,
+    }
 }
 
 #[test]

@@ -607,3 +607,36 @@ fn engine_gap_impossible_numeric_bounds() {
     .collect();
     assert_refused(&cases);
 }
+
+/// `printcolumn` is "repeatable, in order"; a Go comment `+kubebuilder:printcolumn` written between
+/// two `#[crd(printcolumn(..))]` attributes comes last instead (all `#[crd]` columns first).
+#[test]
+#[ignore = "engine gap: Go comment printcolumns are ordered after every #[crd] printcolumn, not in source order"]
+fn engine_gap_printcolumn_source_order() {
+    let dir = scratch("gap-printcolumn-order");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"gap-printcolumn-order\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let src = r#"use crd_gen_derive::CustomResource;
+use serde::{Deserialize, Serialize};
+#[derive(CustomResource, Serialize, Deserialize)]
+#[crd(group = "gaps.example.com", version = "v1", kind = "Ordered")]
+#[crd(printcolumn(name = "A", type = "string", json_path = ".spec.a"))]
+/// +kubebuilder:printcolumn:name="B",type=string,JSONPath=".spec.b"
+#[crd(printcolumn(name = "C", type = "integer", json_path = ".spec.c"))]
+pub struct OrderedSpec {
+    pub a: String,
+    pub b: String,
+    pub c: i32,
+}
+"#;
+    std::fs::write(dir.join("src/lib.rs"), src).unwrap();
+    let plan = crd_gen::Generator::new().manifest_path(dir.join("Cargo.toml")).plan();
+    assert!(plan.failure.is_none(), "{}", plan.generated.render_diagnostics(false));
+    let file = plan.generated.crates.iter().flat_map(|c| &c.files).next().unwrap();
+    let columns: Vec<&str> = file.crd.spec.versions[0].additional_printer_columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(columns, ["A", "B", "C"]);
+}

@@ -155,3 +155,9 @@ fn conformance_cronjob() {
 fn build_rs() {
     golden_case("build-rs");
 }
+
+/// Every marker of docs/markers.md on one kind (tests/markers_enforced.rs checks what each does).
+#[test]
+fn all_markers() {
+    golden_case("all-markers");
+}

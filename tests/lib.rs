@@ -140,6 +140,7 @@ impl SchemaCheck {
         prune(&self.openapi, &mut object);
         let mut errors: Vec<String> = self.validator.iter_errors(&object).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         errors.extend(cel_failures(&self.openapi, &object));
+        errors.extend(extension_failures(&self.openapi, &object));
         errors
     }
     pub fn assert_valid(&self, object: &serde_json::Value) {
@@ -177,6 +178,101 @@ pub fn prune(schema: &serde_json::Value, value: &mut serde_json::Value) {
         serde_json::Value::Array(items) => {
             if let Some(s) = schema.get("items") {
                 items.iter_mut().for_each(|v| prune(s, v));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the API server checks beyond JSON Schema and CEL, for the `x-kubernetes-*` extensions:
+/// `x-kubernetes-list-type: set` lists have no duplicate items, `map` lists no two items with the
+/// same values of the `x-kubernetes-list-map-keys` (a missing key counts as its `default`), and an
+/// `x-kubernetes-embedded-resource` object has a non-empty `apiVersion` and `kind`.
+pub fn extension_failures(schema: &serde_json::Value, value: &serde_json::Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    extension_walk(schema, value, "", &mut failures);
+    failures
+}
+
+fn extension_walk(schema: &serde_json::Value, value: &serde_json::Value, path: &str, failures: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if schema.get("x-kubernetes-embedded-resource") == Some(&true.into()) {
+                for key in ["apiVersion", "kind"] {
+                    if map.get(key).and_then(|v| v.as_str()).is_none_or(|s| s.is_empty()) {
+                        failures.push(format!("{path}.{key}: Required value (embedded resource)"));
+                    }
+                }
+            }
+            for (k, v) in map {
+                if let Some(s) = property_schema(schema, k) {
+                    extension_walk(s, v, &format!("{path}.{k}"), failures);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            let item_schema = schema.get("items").cloned().unwrap_or_default();
+            let key_of = |item: &serde_json::Value| -> serde_json::Value {
+                match schema.get("x-kubernetes-list-type").and_then(|t| t.as_str()) {
+                    Some("map") => {
+                        let keys = schema.get("x-kubernetes-list-map-keys").and_then(|k| k.as_array()).cloned().unwrap_or_default();
+                        keys.iter()
+                            .map(|k| {
+                                let k = k.as_str().unwrap_or_default();
+                                item.get(k)
+                                    .or_else(|| item_schema.get("properties").and_then(|p| p.get(k)).and_then(|p| p.get("default")))
+                                    .cloned()
+                                    .unwrap_or_default()
+                            })
+                            .collect()
+                    }
+                    _ => item.clone(),
+                }
+            };
+            if matches!(schema.get("x-kubernetes-list-type").and_then(|t| t.as_str()), Some("set" | "map")) {
+                let keys: Vec<serde_json::Value> = items.iter().map(key_of).collect();
+                for (i, key) in keys.iter().enumerate() {
+                    if keys[..i].contains(key) {
+                        failures.push(format!("{path}[{i}]: Duplicate value: {key}"));
+                    }
+                }
+            }
+            for (i, v) in items.iter().enumerate() {
+                extension_walk(&item_schema, v, &format!("{path}[{i}]"), failures);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `value` defaulted as the API server defaults an object (after pruning): each missing property
+/// whose schema has a `default` gets it, as does a `null` one unless its schema is `nullable`;
+/// then the children are defaulted, defaults included (a defaulted object gets its properties'
+/// defaults).
+pub fn apply_defaults(schema: &serde_json::Value, value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(props) = schema.get("properties").and_then(|p| p.as_object()) {
+                for (k, s) in props {
+                    let Some(default) = s.get("default") else { continue };
+                    let missing = match map.get(k) {
+                        None => true,
+                        Some(v) => v.is_null() && s.get("nullable") != Some(&true.into()),
+                    };
+                    if missing {
+                        map.insert(k.clone(), default.clone());
+                    }
+                }
+            }
+            for (k, v) in map.iter_mut() {
+                if let Some(s) = property_schema(schema, k) {
+                    apply_defaults(s, v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(s) = schema.get("items") {
+                items.iter_mut().for_each(|v| apply_defaults(s, v));
             }
         }
         _ => {}

@@ -29,7 +29,7 @@ pub fn lower_enum(lw: &mut Lowerer, item: &syn::ItemEnum, env: &Env) -> Schema {
     let name = item.ident.to_string();
     let mut schema = if let Some(proxy) = container.attrs.type_into().or(container.attrs.type_from()).or(container.attrs.type_try_from()) {
         lw.lower_type(proxy, env).schema
-    } else if attrs.get("schema_type").is_some() || attrs.flag("schemaless") {
+    } else if attrs.get("schema_type").is_some() || attrs.flag("schemaless") || attrs.flag("int_or_string") {
         Schema::default()
     } else {
         match container.attrs.tag() {

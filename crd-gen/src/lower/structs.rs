@@ -41,7 +41,7 @@ pub fn lower_struct(lw: &mut Lowerer, item: &syn::ItemStruct, env: &Env, is_reso
     let mut schema = if let Some(proxy) = container.attrs.type_into().or(container.attrs.type_from()).or(container.attrs.type_try_from()) {
         // `#[serde(into = "T")]` / `from`: the JSON is T's.
         lw.lower_type(proxy, env).schema
-    } else if attrs.get("schema_type").is_some() || attrs.flag("schemaless") {
+    } else if attrs.get("schema_type").is_some() || attrs.flag("schemaless") || attrs.flag("int_or_string") {
         Schema::default()
     } else if container.attrs.transparent() {
         let ast::Data::Struct(_, fields) = &container.data else { return Schema::default() };
@@ -195,7 +195,10 @@ fn lower_field_with(lw: &mut Lowerer, field: &ast::Field, fattrs: &Attrs, env: &
     let custom = field.attrs.serialize_with().is_some() || field.attrs.deserialize_with().is_some();
     let described_by_markers =
         ["schema_type", "schemaless", "int_or_string", "preserve_unknown_fields"].iter().any(|m| fattrs.get(m).is_some());
-    let mut lowered = if described_by_markers && (custom || fattrs.flag("schemaless") || fattrs.get("schema_type").is_some()) {
+    // Markers that say what the value is replace the type's own schema (an untagged
+    // `enum { Count(i32), Percent(String) }` marked `int_or_string` is not lowered as an enum).
+    let replaced = fattrs.flag("schemaless") || fattrs.get("schema_type").is_some() || fattrs.flag("int_or_string");
+    let mut lowered = if described_by_markers && (custom || replaced) {
         Lowered { schema: Schema::default(), optional: is_option(field.ty) }
     } else if custom {
         lw.error(

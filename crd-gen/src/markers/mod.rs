@@ -33,6 +33,11 @@ impl Attrs {
                 markers.push(m);
             }
         }
+        // Source order, whichever syntax each marker used (printer columns keep their order).
+        markers.sort_by_key(|m| {
+            let start = m.span.start();
+            (start.line, start.column)
+        });
         Attrs { markers, docs }
     }
     pub fn get(&self, name: &str) -> Option<&Marker> {

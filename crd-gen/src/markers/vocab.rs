@@ -104,7 +104,7 @@ impl MarkerDef {
     /// How the value is written, for error messages and the reference table.
     pub fn syntax(&self) -> String {
         match self.value {
-            ValueKind::Flag => self.name.to_string(),
+            ValueKind::Flag => format!("{0} / {0} = false", self.name),
             ValueKind::Bool => format!("{} = true|false", self.name),
             ValueKind::Str => format!("{} = \"..\"", self.name),
             ValueKind::OneOf(options) => {

@@ -23,18 +23,39 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
                 continue;
             }
         };
-        if let Some(m) = &rule.message_expression
-            && let Err(e) = cel::Program::compile(m)
-        {
-            ctx.error(
-                origin,
-                path,
-                format!("CEL message_expression `{m}` does not parse: {}", first_error(&e)),
-                "it must be a CEL expression that yields a string",
-            );
-        }
+        check_message(rule, path, origin, ctx);
         let mut walk = Walk { root: path.is_root(), problems: Vec::new(), warnings: Vec::new(), uses_old_self: false };
-        walk.expr(program.expression(), &[("self", Some(s))]);
+        let vars: &[(&str, Option<&Schema>)] = &[("self", Some(s))];
+        walk.expr(program.expression(), vars);
+        if let Some(k) = walk.kind_of(program.expression(), vars)
+            && k != Kind::Bool
+        {
+            walk.problems.push((
+                format!("evaluates to {}, but a rule must evaluate to a bool", k.name()),
+                "write a condition, e.g. `self.x != ''`".into(),
+            ));
+        }
+        if let Some(m) = &rule.message_expression {
+            match cel::Program::compile(m) {
+                Err(e) => ctx.error(
+                    origin,
+                    path,
+                    format!("CEL message_expression `{m}` does not parse: {}", first_error(&e)),
+                    "it must be a CEL expression that yields a string",
+                ),
+                Ok(p) => {
+                    walk.expr(p.expression(), vars);
+                    if let Some(k) = walk.kind_of(p.expression(), vars)
+                        && k != Kind::String
+                    {
+                        walk.problems.push((
+                            format!("message_expression `{m}` evaluates to {}, not a string", k.name()),
+                            "build a string, e.g. `'x is ' + string(self.x)`".into(),
+                        ));
+                    }
+                }
+            }
+        }
         if walk.uses_old_self && path.uncorrelatable {
             ctx.error(
                 origin,
@@ -67,6 +88,29 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
                 "use a JSON path relative to the value the rule is on, e.g. `.spec.replicas` -> `.replicas`",
             );
         }
+    }
+}
+
+/// The API server's rules for `message`: one non-blank line of at most 2048 characters, required
+/// when the rule itself spans several lines.
+fn check_message(rule: &crate::schema::ValidationRule, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
+    match &rule.message {
+        Some(m) if m.contains('\n') => {
+            ctx.error(origin, path, "a validation `message` must not contain line breaks", "write it on one line")
+        }
+        Some(m) if m.trim().is_empty() => {
+            ctx.error(origin, path, "a validation `message` must not be blank", "remove `message` or say what is wrong")
+        }
+        Some(m) if m.chars().count() > 2048 => {
+            ctx.error(origin, path, "a validation `message` may be at most 2048 characters", "shorten it")
+        }
+        None if rule.rule.contains('\n') => ctx.error(
+            origin,
+            path,
+            "a rule that spans several lines needs a `message`",
+            "add `message = \"..\"` to the `validation(...)` marker",
+        ),
+        _ => {}
     }
 }
 

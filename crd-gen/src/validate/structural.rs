@@ -265,6 +265,15 @@ fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
             );
         }
     }
+    if let Some(why) = empty_numeric_range(s) {
+        let at = s.marker_loc("multiple_of").or(s.marker_loc("exclusive_maximum")).or(s.marker_loc("maximum")).or(origin);
+        ctx.error(
+            at,
+            path,
+            format!("no value satisfies these bounds: {why}"),
+            "widen the range (`minimum`/`maximum`), drop an `exclusive_*`, or change `multiple_of`",
+        );
+    }
     if let Some(m) = s.multiple_of.as_ref().and_then(|n| n.as_f64())
         && m <= 0.0
     {
@@ -275,4 +284,32 @@ fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
             "use a positive number",
         );
     }
+}
+
+/// A range that is empty although `minimum <= maximum`: equal exclusive bounds, no integer
+/// between them, or no multiple of `multiple_of` inside.
+fn empty_numeric_range(s: &Schema) -> Option<String> {
+    let (lo, hi) = (s.minimum.as_ref()?.as_f64()?, s.maximum.as_ref()?.as_f64()?);
+    if lo > hi {
+        return None; // reported as min above max
+    }
+    if lo == hi && (s.exclusive_minimum || s.exclusive_maximum) {
+        return Some(format!("the only value, {lo}, is excluded"));
+    }
+    if !s.is_type("integer") {
+        return None;
+    }
+    let first = if s.exclusive_minimum && lo.fract() == 0.0 { lo + 1.0 } else { lo.ceil() };
+    let last = if s.exclusive_maximum && hi.fract() == 0.0 { hi - 1.0 } else { hi.floor() };
+    if first > last {
+        return Some(format!("no integer lies between {lo} and {hi}"));
+    }
+    if let Some(m) = s.multiple_of.as_ref().and_then(|n| n.as_f64())
+        && m > 0.0
+        && m.fract() == 0.0
+        && (first / m).ceil() * m > last
+    {
+        return Some(format!("no multiple of {m} lies between {first} and {last}"));
+    }
+    None
 }

@@ -478,8 +478,9 @@ fn resource_markers_land_in_the_crd() {
         json!({ "status": {}, "scale": { "specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas", "labelSelectorPath": ".status.selector" } })
     );
     let columns: Vec<&str> = v1["additionalPrinterColumns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(columns, ["Replicas", "Color", "Phase"]);
-    assert_eq!(v1["additionalPrinterColumns"][0]["priority"], 1);
+    // Source order, whichever syntax: the Go comment column stands first in the source.
+    assert_eq!(columns, ["Phase", "Replicas", "Color"]);
+    assert_eq!(v1["additionalPrinterColumns"][1]["priority"], 1);
     assert_eq!(v1["selectableFields"], json!([{ "jsonPath": ".spec.color" }, { "jsonPath": ".spec.region" }]));
     let root = &v1["schema"]["openAPIV3Schema"];
     assert_eq!(root["description"], "A Gizmo uses every crd-gen marker, one field per marker.", "description on the spec struct");

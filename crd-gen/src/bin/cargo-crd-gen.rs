@@ -179,8 +179,9 @@ fn manifests(args: ManifestsArgs) -> ExitCode {
             if plan.files.is_empty() {
                 eprintln!("crd-gen: no resources found (derive `CustomResource` on a spec struct)");
             }
-            for p in &written {
-                eprintln!("crd-gen: wrote {}", p.display());
+            for f in &plan.files {
+                let what = if written.contains(&f.path) { "wrote" } else { "up to date:" };
+                eprintln!("crd-gen: {what} {}", f.path.display());
             }
             ExitCode::SUCCESS
         }

@@ -247,39 +247,3 @@ fn root_description(marker: Option<&str>, kind: &str, plural: &str) -> Option<St
         None => Some(format!("{kind} is the Schema for the {plural} API")),
     }
 }
-
-/// Location helper for validators: a version's declaration.
-pub fn decl_loc(decl: &ResourceDecl) -> Loc {
-    decl.loc
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{column_priority, root_description};
-    use crate::markers::{Marker, Value, vocab};
-
-    #[test]
-    fn zero_priority_is_left_out() {
-        let column = |p: u64| Marker {
-            def: vocab::lookup("printcolumn").unwrap(),
-            value: Value::Group(vec![Marker {
-                def: &vocab::PRINTCOLUMN[5],
-                value: Value::Json(p.into()),
-                span: proc_macro2::Span::call_site(),
-                from_go: false,
-            }]),
-            span: proc_macro2::Span::call_site(),
-            from_go: false,
-        };
-        assert_eq!(vocab::PRINTCOLUMN[5].name, "priority");
-        assert_eq!(column_priority(&column(0)), None);
-        assert_eq!(column_priority(&column(1)), Some(1));
-    }
-
-    #[test]
-    fn root_description_default_custom_and_empty() {
-        assert_eq!(root_description(None, "Foo", "foos").as_deref(), Some("Foo is the Schema for the foos API"));
-        assert_eq!(root_description(Some("Mine."), "Foo", "foos").as_deref(), Some("Mine."));
-        assert_eq!(root_description(Some(""), "Foo", "foos"), None);
-    }
-}

@@ -5,7 +5,7 @@ use crate::collect::ResourceDecl;
 use crate::crd::{
     CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema,
 };
-use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Place};
 use crate::names::pluralize;
 use crate::schema::Schema;
 use indexmap::IndexMap;

@@ -88,12 +88,29 @@ enum Tree {
     Map(Vec<(Text, Tree)>),
 }
 
+/// Longest text built from `Concat`/`Repeat`: nested repeats grow exponentially (39^8 times a
+/// string ran the target out of memory), and 4 KiB is past every limit that matters (80-column
+/// folding, 128-byte keys, the 1024-character implicit key limit of readers).
+const MAX_TEXT: usize = 4096;
+
 fn text(t: &Text, depth: usize) -> String {
     match t {
         Text::Any(s) => s.clone(),
         Text::Tricky(i) => TRICKY[*i as usize % TRICKY.len()].to_string(),
-        Text::Concat(parts) if depth < 8 => parts.iter().map(|p| text(p, depth + 1)).collect(),
-        Text::Repeat(p, n) if depth < 8 => text(p, depth + 1).repeat(*n as usize % 40),
+        Text::Concat(parts) if depth < 8 => {
+            let mut out = String::new();
+            for p in parts {
+                if out.len() > MAX_TEXT {
+                    break;
+                }
+                out.push_str(&text(p, depth + 1));
+            }
+            out
+        }
+        Text::Repeat(p, n) if depth < 8 => {
+            let part = text(p, depth + 1);
+            part.repeat((*n as usize % 40).min(MAX_TEXT / part.len().max(1) + 1))
+        }
         _ => String::new(),
     }
 }

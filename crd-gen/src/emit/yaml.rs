@@ -33,7 +33,7 @@ impl Emitter {
         match value {
             Value::Object(map) if !map.is_empty() => {
                 let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort_by(|a, b| natural_cmp(a, b));
+                sort_keys(&mut keys);
                 for (i, key) in keys.into_iter().enumerate() {
                     if !(inline && i == 0) {
                         self.pad(indent);
@@ -414,6 +414,20 @@ fn is_timestamp(s: &str) -> bool {
     (1..=2).contains(&parts[1].len()) && parts[1].chars().all(|c| c.is_ascii_digit()) && (1..=2).contains(&day.len())
 }
 
+/// Sorts keys by [`natural_cmp`] with an insertion sort. go-yaml's order is not a total order
+/// for some keys (`"01"` < `"0a"` < `"1a"` < `"01"`), and the standard sorts panic on such a
+/// comparison; an insertion sort always ends, gives one answer for one input, and the same order
+/// as any sort where the order is consistent (every realistic set of property names).
+fn sort_keys(keys: &mut [&String]) {
+    for i in 1..keys.len() {
+        let mut j = i;
+        while j > 0 && natural_cmp(keys[j], keys[j - 1]) == Ordering::Less {
+            keys.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 /// go-yaml v2's key order: letters compare as runes, a non-letter sorts before a letter, and
 /// runs of digits compare as numbers (`a2` < `a10`).
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
@@ -575,6 +589,22 @@ mod tests {
         // Found by fuzzing (yaml target): "\n" was written `|2` (clip), which reads back as "".
         assert_eq!(to_yaml(&json!({"k": "\n"})), "---\nk: |2+\n\n");
         assert_eq!(to_yaml(&json!({"k": "\n\n"})), "---\nk: |2+\n\n\n");
+    }
+
+    #[test]
+    fn keys_in_an_inconsistent_order_do_not_panic() {
+        // Found by fuzzing (yaml target): go-yaml's order has cycles, and `sort_by` panicked
+        // ("user-provided comparison function does not correctly implement a total order").
+        let (a, b, c) = ("01", "0a", "1a");
+        assert_eq!(natural_cmp(a, b), Ordering::Less);
+        assert_eq!(natural_cmp(b, c), Ordering::Less);
+        assert_eq!(natural_cmp(c, a), Ordering::Less);
+        let mut keys: Vec<String> = (0..40).flat_map(|i| [format!("{i:02}"), format!("{i}a"), format!("0{i}a")]).collect();
+        keys.extend([a, b, c].map(String::from));
+        let v = serde_json::Value::Object(keys.iter().map(|k| (k.clone(), json!(1))).collect());
+        let out = to_yaml(&v);
+        assert_eq!(out, to_yaml(&v));
+        assert_eq!(out.lines().count(), v.as_object().unwrap().len() + 1);
     }
 
     #[test]

@@ -12,6 +12,8 @@ use serde_json::Value;
 use std::cmp::Ordering;
 
 const BEST_WIDTH: usize = 80;
+/// go-yaml (libyaml) writes a key longer than this (in bytes) as an explicit `? key`.
+const MAX_SIMPLE_KEY: usize = 128;
 
 /// One YAML document, starting with `---`.
 pub fn to_yaml(value: &Value) -> String {
@@ -31,12 +33,23 @@ impl Emitter {
         match value {
             Value::Object(map) if !map.is_empty() => {
                 let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort_by(|a, b| natural_cmp(a, b));
+                sort_keys(&mut keys);
                 for (i, key) in keys.into_iter().enumerate() {
                     if !(inline && i == 0) {
                         self.pad(indent);
                     }
                     let key_text = scalar_str(key, usize::MAX, 0, false);
+                    if key.len() > MAX_SIMPLE_KEY {
+                        // go-yaml writes a long key as an explicit `? key` / `: value` pair; a
+                        // YAML reader refuses an implicit key of more than 1024 characters.
+                        self.out.push_str("? ");
+                        self.out.push_str(&key_text);
+                        self.out.push('\n');
+                        self.pad(indent);
+                        self.out.push(':');
+                        self.value_after_key(&map[key], indent, indent + 1);
+                        continue;
+                    }
                     self.out.push_str(&key_text);
                     self.out.push(':');
                     self.value_after_key(&map[key], indent, indent + key_text.chars().count() + 1);
@@ -59,8 +72,10 @@ impl Emitter {
                     }
                 }
             }
+            // Only the document's root is a scalar here. Its continuation lines are indented:
+            // at column 0 a `|2-` block would be empty and a line could read as `---`.
             _ => {
-                let text = self.scalar(value, indent, indent);
+                let text = self.scalar(value, indent, indent.max(2));
                 self.out.push_str(&text);
                 self.out.push('\n');
             }
@@ -109,9 +124,27 @@ fn number(n: &serde_json::Number) -> String {
         return n.to_string();
     }
     let f = n.as_f64().unwrap_or(0.0);
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        // go-yaml prints float64(2) as `2`; the API server reads it as the same number.
+    // sigs.k8s.io/yaml goes through JSON, so go-yaml prints float64(2) as `2` (the API server
+    // reads it as the same number): integral values that read back as an int64 or a uint64.
+    if f.fract() == 0.0 && (i64::MIN as f64..0.0).contains(&f) {
         format!("{}", f as i64)
+    } else if f.fract() == 0.0 && (0.0..u64::MAX as f64).contains(&f) {
+        format!("{}", f as u64)
+    } else {
+        go_float(f)
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`, what go-yaml writes for a float64: the shortest
+/// digits, with an exponent (`1e+20`, `1.5e-07`, `1.2345675e+06`) when it is below -4 or at
+/// least 6; never a 21-digit integer that no reader takes back as a number.
+fn go_float(f: f64) -> String {
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
     } else {
         format!("{f}")
     }
@@ -119,8 +152,9 @@ fn number(n: &serde_json::Number) -> String {
 
 /// A string scalar: plain where YAML 1.1 reads it back as the same string, `|-` when it has
 /// line breaks, quoted otherwise. `column` is where it starts; `indent` is for continuation lines.
+/// `fold` is false for keys, which stay on one line (never a `|-` block).
 fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> String {
-    if s.contains('\n') && literal_allowed(s) {
+    if fold && s.contains('\n') && literal_allowed(s) {
         return literal(s, indent);
     }
     if !plain_allowed(s) || resolves_to_non_string(s) {
@@ -128,7 +162,7 @@ fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> String {
             let quoted = format!("'{}'", s.replace('\'', "''"));
             return if fold { fold_single_quoted(&quoted, column, indent) } else { quoted };
         }
-        return serde_json::to_string(s).expect("string serializes");
+        return double_quoted(s);
     }
     if fold { fold_plain(s, column, indent) } else { s.to_string() }
 }
@@ -175,13 +209,56 @@ fn fold(s: &str, mut column: usize, indent: usize, quoted: bool) -> String {
     out
 }
 
+/// go-yaml's double-quoted style: YAML escapes for line breaks, controls and what a YAML reader
+/// would not take raw (JSON's escaping leaves DEL, C1 controls and U+2028/U+2029 raw).
+fn double_quoted(s: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        let esc = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\0' => "\\0",
+            '\u{7}' => "\\a",
+            '\u{8}' => "\\b",
+            '\t' => "\\t",
+            '\n' => "\\n",
+            '\u{b}' => "\\v",
+            '\u{c}' => "\\f",
+            '\r' => "\\r",
+            '\u{1b}' => "\\e",
+            '\u{85}' => "\\N",
+            '\u{2028}' => "\\L",
+            '\u{2029}' => "\\P",
+            c if is_printable(c) => {
+                out.push(c);
+                continue;
+            }
+            c => {
+                let _ = match c as u32 {
+                    v @ 0..=0xff => write!(out, "\\x{v:02X}"),
+                    v @ 0x100..=0xffff => write!(out, "\\u{v:04X}"),
+                    v => write!(out, "\\U{v:08X}"),
+                };
+                continue;
+            }
+        };
+        out.push_str(esc);
+    }
+    out.push('"');
+    out
+}
+
 fn literal(s: &str, indent: usize) -> String {
     let mut header = String::from("|");
     if s.starts_with(' ') || s.starts_with('\n') {
         header.push('2');
     }
     let body = if let Some(stripped) = s.strip_suffix('\n') {
-        if stripped.ends_with('\n') {
+        // Keep (`+`) when more than the last line break must survive, or when it is all there
+        // is: clip (`|2`) reads an empty block as "".
+        if stripped.is_empty() || stripped.ends_with('\n') {
             header.push('+');
         }
         stripped
@@ -200,8 +277,11 @@ fn literal(s: &str, indent: usize) -> String {
     out
 }
 
+/// Characters written raw. Besides `\n`, YAML 1.1 reads NEL, U+2028 and U+2029 as line breaks
+/// (they would end a plain line or fold in quotes), so they are escaped too.
 fn is_printable(c: char) -> bool {
-    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..) && c != '\u{feff}'
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{2027}' | '\u{202a}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
 }
 
 fn literal_allowed(s: &str) -> bool {
@@ -321,6 +401,20 @@ fn is_timestamp(s: &str) -> bool {
     }
     let day: String = parts[2].chars().take_while(|c| c.is_ascii_digit()).collect();
     (1..=2).contains(&parts[1].len()) && parts[1].chars().all(|c| c.is_ascii_digit()) && (1..=2).contains(&day.len())
+}
+
+/// Sorts keys by [`natural_cmp`] with an insertion sort. go-yaml's order is not a total order
+/// for some keys (`"01"` < `"0a"` < `"1a"` < `"01"`), and the standard sorts panic on such a
+/// comparison; an insertion sort always ends, gives one answer for one input, and the same order
+/// as any sort where the order is consistent (every realistic set of property names).
+fn sort_keys(keys: &mut [&String]) {
+    for i in 1..keys.len() {
+        let mut j = i;
+        while j > 0 && natural_cmp(keys[j], keys[j - 1]) == Ordering::Less {
+            keys.swap(j, j - 1);
+            j -= 1;
+        }
+    }
 }
 
 /// go-yaml v2's key order: letters compare as runes, a non-letter sorts before a letter, and
@@ -444,6 +538,75 @@ mod tests {
         let mut keys = vec!["b", "a10", "a2", "_x", "Z", "x-kubernetes-list-type", "xa"];
         keys.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(keys, ["_x", "Z", "a2", "a10", "b", "x-kubernetes-list-type", "xa"]);
+    }
+
+    #[test]
+    fn floats_are_written_as_go_yaml_writes_them() {
+        // Found by fuzzing (yaml target): 2.6217850690463124e29 was written as a 30-digit
+        // integer, which YAML readers take as an out-of-range integer, not the float.
+        let f = |x: f64| to_yaml(&json!(x));
+        assert_eq!(f(2.6217850690463124e29), "---\n2.6217850690463124e+29\n");
+        assert_eq!(f(1e20), "---\n1e+20\n");
+        assert_eq!(f(1e19), "---\n10000000000000000000\n");
+        assert_eq!(f(-1e19), "---\n-1e+19\n");
+        assert_eq!(f(2.0), "---\n2\n");
+        assert_eq!(f(0.5), "---\n0.5\n");
+        assert_eq!(f(123456.5), "---\n123456.5\n");
+        assert_eq!(f(1234567.5), "---\n1.2345675e+06\n");
+        assert_eq!(f(0.0001), "---\n0.0001\n");
+        assert_eq!(f(-1.5e-7), "---\n-1.5e-07\n");
+    }
+
+    #[test]
+    fn controls_and_unicode_line_breaks_are_escaped() {
+        // Found by fuzzing (yaml target): DEL and U+2028 were written raw (JSON escaping),
+        // which YAML readers refuse or read as a line break.
+        assert_eq!(to_yaml(&json!({"k": "\u{7f}"})), "---\nk: \"\\x7F\"\n");
+        assert_eq!(to_yaml(&json!({"k": "\u{2028}"})), "---\nk: \"\\L\"\n");
+        assert_eq!(to_yaml(&json!({"k": "a\u{85}b"})), "---\nk: \"a\\Nb\"\n");
+        assert_eq!(to_yaml(&json!({"k": "\0\u{1}\u{feff}\u{9f}"})), "---\nk: \"\\0\\x01\\uFEFF\\x9F\"\n");
+        assert_eq!(to_yaml(&json!({"\u{2029}": 1})), "---\n\"\\P\": 1\n");
+    }
+
+    #[test]
+    fn keys_are_never_blocks_and_long_keys_are_explicit() {
+        // Found by fuzzing (yaml target): a key with a line break was written as a `|2` block,
+        // which ends the mapping.
+        assert_eq!(to_yaml(&json!({"\n": null, "a\nb": 1})), "---\n\"\\n\": null\n\"a\\nb\": 1\n");
+        let long = "k".repeat(129);
+        assert_eq!(to_yaml(&json!({ &long: {"a": 1}, "b": [1] })), format!("---\nb:\n- 1\n? {long}\n:\n  a: 1\n"));
+        assert_eq!(to_yaml(&json!([{ &long: "v" }])), format!("---\n- ? {long}\n  : v\n"));
+    }
+
+    #[test]
+    fn only_line_breaks_keep_them() {
+        // Found by fuzzing (yaml target): "\n" was written `|2` (clip), which reads back as "".
+        assert_eq!(to_yaml(&json!({"k": "\n"})), "---\nk: |2+\n\n");
+        assert_eq!(to_yaml(&json!({"k": "\n\n"})), "---\nk: |2+\n\n\n");
+    }
+
+    #[test]
+    fn keys_in_an_inconsistent_order_do_not_panic() {
+        // Found by fuzzing (yaml target): go-yaml's order has cycles, and `sort_by` panicked
+        // ("user-provided comparison function does not correctly implement a total order").
+        let (a, b, c) = ("01", "0a", "1a");
+        assert_eq!(natural_cmp(a, b), Ordering::Less);
+        assert_eq!(natural_cmp(b, c), Ordering::Less);
+        assert_eq!(natural_cmp(c, a), Ordering::Less);
+        let mut keys: Vec<String> = (0..40).flat_map(|i| [format!("{i:02}"), format!("{i}a"), format!("0{i}a")]).collect();
+        keys.extend([a, b, c].map(String::from));
+        let v = serde_json::Value::Object(keys.iter().map(|k| (k.clone(), json!(1))).collect());
+        let out = to_yaml(&v);
+        assert_eq!(out, to_yaml(&v));
+        assert_eq!(out.lines().count(), v.as_object().unwrap().len() + 1);
+    }
+
+    #[test]
+    fn root_scalars_read_back() {
+        // Found by fuzzing (yaml target): a root literal at column 0 with an indentation
+        // indicator read as an empty block followed by a second document.
+        assert_eq!(to_yaml(&json!("\n!")), "---\n|2-\n\n  !\n");
+        assert_eq!(to_yaml(&json!("a\n---")), "---\n|-\n  a\n  ---\n");
     }
 
     #[test]

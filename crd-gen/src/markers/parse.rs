@@ -200,6 +200,9 @@ fn parse_list(input: ParseStream, defs: &Defs, out: &mut Vec<Marker>, errors: &m
                     MarkerError::new(e.span(), "expected a marker name").help("markers look like `name`, `name = value` or `name(...)`"),
                 );
                 skip_entry(input);
+                // The `,` ending the bad entry too: left there, it would be read as the next key,
+                // fail the same way and never be consumed (an endless loop).
+                let _ = input.parse::<Option<Token![,]>>();
                 continue;
             }
         };
@@ -227,6 +230,7 @@ fn parse_list(input: ParseStream, defs: &Defs, out: &mut Vec<Marker>, errors: &m
         if input.parse::<Token![,]>().is_err() {
             errors.push(MarkerError::new(input.span(), "expected `,` between markers"));
             skip_entry(input);
+            let _ = input.parse::<Option<Token![,]>>();
         }
     }
 }
@@ -440,6 +444,24 @@ mod tests {
         let mut errors = Vec::new();
         let markers = parse_attrs(&attrs, site, &mut errors);
         (markers, errors)
+    }
+
+    #[test]
+    fn bad_entries_before_a_comma_are_skipped() {
+        // Found by fuzzing (markers target): an entry that is not `name ...` followed by `,`
+        // (`minimum 0, ...`, a leading `,`, `,,`) looped forever, pushing errors until out of
+        // memory, at the top level and inside groups.
+        let (m, e) = parse(quote!(minimum 0, maximum = 1), AttrSite::Field);
+        assert_eq!(m.iter().map(Marker::name).collect::<Vec<_>>(), ["maximum"]);
+        assert_eq!(e.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(), ["`minimum` needs a value", "expected `,` between markers"]);
+        let (m, e) = parse(quote!(, minimum = 0,, maximum = 1), AttrSite::Field);
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(e.len(), 2, "{e:?}");
+        let (_, e) = parse(quote!(validation(rule G "self > 0", message = "m")), AttrSite::Field);
+        assert!(!e.is_empty());
+        let (m, e) = parse(quote!(a b, 1, minimum = 0), AttrSite::Field);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(e.len(), 3, "{e:?}");
     }
 
     #[test]

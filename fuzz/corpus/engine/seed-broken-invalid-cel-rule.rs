@@ -1,0 +1,9 @@
+use crd_gen_derive::{CrdSchema, CustomResource};
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Serialize, Deserialize)]
+#[crd(group = "example.com", version = "v1")]
+pub struct WidgetSpec {
+    #[crd(validation(rule = "self.size() >"))]
+    pub names: Vec<String>,
+}

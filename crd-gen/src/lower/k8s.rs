@@ -158,6 +158,14 @@ fn flatten(stream: TokenStream) -> Vec<TokenTree> {
     out
 }
 
+/// The strings of a JSON array (`"required": ["a", "b"]`).
+fn strings(j: &J) -> Vec<String> {
+    match j {
+        J::Arr(items) => items.iter().filter_map(|i| if let J::Lit(Value::String(r)) = i { Some(r.clone()) } else { None }).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn to_schema(lw: &mut Lowerer, j: &J, env: &Env) -> Schema {
     match j {
         J::Sub { ty, description } => {
@@ -193,14 +201,7 @@ fn to_schema(lw: &mut Lowerer, j: &J, env: &Env) -> Schema {
                         }
                     }
                     "nullable" => s.nullable = lit() == Some(Value::Bool(true)),
-                    "required" => {
-                        if let J::Arr(items) = v {
-                            s.required = items
-                                .iter()
-                                .filter_map(|i| if let J::Lit(Value::String(r)) = i { Some(r.clone()) } else { None })
-                                .collect();
-                        }
-                    }
+                    "required" => s.required = strings(v),
                     "properties" => {
                         if let J::Obj(props) = v {
                             let mut map = IndexMap::new();
@@ -227,14 +228,7 @@ fn to_schema(lw: &mut Lowerer, j: &J, env: &Env) -> Schema {
                     "x-kubernetes-embedded-resource" => s.embedded_resource = lit() == Some(Value::Bool(true)),
                     "x-kubernetes-list-type" => s.list_type = text(),
                     "x-kubernetes-map-type" => s.map_type = text(),
-                    "x-kubernetes-list-map-keys" => {
-                        if let J::Arr(items) = v {
-                            s.list_map_keys = items
-                                .iter()
-                                .filter_map(|i| if let J::Lit(Value::String(r)) = i { Some(r.clone()) } else { None })
-                                .collect();
-                        }
-                    }
+                    "x-kubernetes-list-map-keys" => s.list_map_keys = strings(v),
                     _ => {}
                 }
             }

@@ -119,3 +119,46 @@ pub const QUANTITY_PATTERN: &str =
 pub fn int_or_string() -> Schema {
     Schema { any_of: vec![Schema::typed("integer"), Schema::string()], int_or_string: true, ..Schema::default() }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::source::CrateSource;
+    use std::rc::Rc;
+
+    /// A dependency crate on disk: the types resolve into its source and are recognised there by
+    /// crate and type name, whatever path the user took to them.
+    fn dep(dir: &std::path::Path, name: &str, src: &str) -> Rc<CrateSource> {
+        let root = dir.join(format!("{name}.rs"));
+        std::fs::write(&root, src).unwrap();
+        Rc::new(CrateSource { name: name.into(), package: name.into(), root_file: root, deps: Default::default(), features: vec![] })
+    }
+
+    #[test]
+    fn timestamps_uuid_url_from_dependency_crates() {
+        let dir = std::env::temp_dir().join(format!("crd-gen-known-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut deps = std::collections::BTreeMap::new();
+        deps.insert(
+            "chrono".to_string(),
+            dep(&dir, "chrono", "mod dt { pub struct DateTime<Tz>(Tz); }\npub use dt::DateTime;\npub struct Utc;\n"),
+        );
+        deps.insert("jiff".to_string(), dep(&dir, "jiff", "pub struct Timestamp(i64);\n"));
+        deps.insert("uuid".to_string(), dep(&dir, "uuid", "pub struct Uuid(u128);\n"));
+        deps.insert("url".to_string(), dep(&dir, "url", "pub struct Url(String);\n"));
+        let root = dir.join("lib.rs");
+        std::fs::write(
+            &root,
+            "use chrono::{DateTime, Utc};\n#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {\n    pub at: DateTime<Utc>,\n    pub seen: jiff::Timestamp,\n    pub id: uuid::Uuid,\n    pub home: url::Url,\n}\n",
+        )
+        .unwrap();
+        let source = Rc::new(CrateSource { name: "w".into(), package: "w".into(), root_file: root, deps, features: vec![] });
+        let out = crate::run(&[source], &crate::Options::default());
+        assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
+        let spec = &out.crates[0].files[0].crd.spec.versions[0].schema.open_api_v3_schema.properties.as_ref().unwrap()["spec"];
+        let props = spec.properties.as_ref().unwrap();
+        let formats: Vec<(&str, Option<&str>)> = ["at", "seen", "id", "home"].iter().map(|k| (*k, props[*k].format.as_deref())).collect();
+        assert_eq!(formats, [("at", Some("date-time")), ("seen", Some("date-time")), ("id", Some("uuid")), ("home", Some("uri"))]);
+        assert!(props.values().all(|p| p.is_type("string")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -83,6 +83,24 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
             err(diags, at("category"), format!("category `{c}` must be a lowercase DNS label"), "e.g. `all`");
         }
     }
+    for (key, value) in &a.crd.metadata.labels {
+        if !is_qualified_name(key) {
+            err(diags, at("label"), format!("label key `{key}` is not a valid qualified name"), QUALIFIED_HELP);
+        }
+        if !is_label_value(value) {
+            err(
+                diags,
+                at("label"),
+                format!("label value `{value}` of `{key}` is not valid"),
+                "at most 63 characters: letters, digits, '-', '_', '.', starting and ending with a letter or digit",
+            );
+        }
+    }
+    for key in a.crd.metadata.annotations.keys() {
+        if !is_qualified_name(key) {
+            err(diags, at("annotation"), format!("annotation key `{key}` is not a valid qualified name"), QUALIFIED_HELP);
+        }
+    }
     for (i, v) in spec.versions.iter().enumerate() {
         let (decl, file) = &a.version_decls[i];
         let at = |name: &str| decl.marker_loc(name, *file);
@@ -189,6 +207,26 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
     }
 }
 
+const QUALIFIED_HELP: &str = "use `name` or `prefix/name`: the prefix a DNS subdomain, the name at most 63 characters of letters, digits, '-', '_', '.', starting and ending with a letter or digit";
+
+/// A label value: empty, or at most 63 of `[A-Za-z0-9._-]` starting and ending alphanumeric.
+pub fn is_label_value(s: &str) -> bool {
+    s.is_empty()
+        || (s.len() <= 63
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+}
+
+/// A label or annotation key: `[prefix/]name`, prefix a DNS subdomain, name a non-empty label value.
+pub fn is_qualified_name(s: &str) -> bool {
+    let (prefix, name) = match s.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, s),
+    };
+    !name.is_empty() && is_label_value(name) && prefix.is_none_or(is_dns1123_subdomain)
+}
+
 /// The schema at a simple JSON path like `.spec.replicas`.
 pub fn lookup<'s>(root: &'s Schema, path: &str) -> Option<&'s Schema> {
     let mut cur = root;
@@ -196,4 +234,28 @@ pub fn lookup<'s>(root: &'s Schema, path: &str) -> Option<&'s Schema> {
         cur = cur.properties.as_ref()?.get(part)?;
     }
     Some(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::diagnostics_of;
+
+    #[test]
+    fn label_and_annotation_keys() {
+        assert!(is_qualified_name("app.kubernetes.io/name") && is_qualified_name("team"));
+        assert!(
+            !is_qualified_name("Bad Key")
+                && !is_qualified_name("a/b/c")
+                && !is_qualified_name("UPPER.example/x")
+                && !is_qualified_name("x/")
+        );
+        assert!(is_label_value("") && is_label_value("v1.2_3-a") && !is_label_value("-x") && !is_label_value(&"a".repeat(64)));
+        let d = diagnostics_of(
+            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\", label(key = \"bad key\", value = \"ok\"), annotation(key = \"a/b/c\", value = \"x\"))]\npub struct WidgetSpec { pub x: i32 }\n",
+        );
+        assert!(d.contains("label key `bad key` is not a valid qualified name"), "{d}");
+        assert!(d.contains("annotation key `a/b/c` is not a valid qualified name"), "{d}");
+        assert!(d.contains("lib.rs:2:"), "{d}");
+    }
 }

@@ -134,4 +134,7 @@ fn build_rs_and_cli_give_the_same_bytes() {
     assert_eq!(stdout(&out), build_rs::CRD_YAML);
     let golden = std::fs::read_to_string(fixture("build-rs").join("config/crd/bases/ops.example.com_backups.yaml")).unwrap();
     assert_eq!(golden, build_rs::CRD_YAML);
+    // The derive's constants name the same CRD the engine wrote.
+    assert!(build_rs::CRD_YAML.contains(&format!("\n  name: {}\n", build_rs::BackupSpec::CRD_NAME)), "{}", build_rs::BackupSpec::CRD_NAME);
+    assert_eq!(build_rs::BackupSpec::CRD_PLURAL, "backups");
 }

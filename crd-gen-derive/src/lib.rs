@@ -70,6 +70,8 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
         let version = attrs.str("version").unwrap_or_default();
         let kind = attrs.str("kind").map(str::to_string).unwrap_or_else(|| ident.to_string().trim_end_matches("Spec").to_string());
         let api_version = format!("{group}/{version}");
+        let plural = crd_gen::names::plural_of(&kind, attrs.str("plural"));
+        let name = format!("{plural}.{group}");
         quote! {
             impl #impl_generics #ident #ty_generics #where_clause {
                 /// The API group of this resource.
@@ -80,6 +82,10 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
                 pub const CRD_KIND: &'static str = #kind;
                 /// `group/version`, as in an object's `apiVersion`.
                 pub const CRD_API_VERSION: &'static str = #api_version;
+                /// The plural resource name (`kubectl get <plural>`).
+                pub const CRD_PLURAL: &'static str = #plural;
+                /// The CustomResourceDefinition's name, `<plural>.<group>`.
+                pub const CRD_NAME: &'static str = #name;
             }
         }
     } else {

@@ -6,7 +6,7 @@ use crate::crd::{
     CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema,
 };
 use crate::diag::{Diagnostic, Diagnostics, FileId, Place};
-use crate::names::pluralize;
+use crate::names::plural_of;
 use crate::schema::Schema;
 use indexmap::IndexMap;
 
@@ -72,7 +72,7 @@ fn names_of(decl: &ResourceDecl) -> Names {
     Names {
         categories: decl.attrs.all("category").filter_map(|m| m.as_str().map(str::to_string)).collect(),
         list_kind: decl.str("list_kind").map(str::to_string).unwrap_or_else(|| format!("{kind}List")),
-        plural: decl.str("plural").map(str::to_string).unwrap_or_else(|| pluralize(&kind.to_lowercase())),
+        plural: plural_of(&kind, decl.str("plural")),
         short_names: decl.attrs.all("short_name").filter_map(|m| m.as_str().map(str::to_string)).collect(),
         singular,
         kind,

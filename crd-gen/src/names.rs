@@ -1,5 +1,11 @@
 //! Resource names derived from the kind: plural, singular, listKind.
 
+/// The plural a resource gets: its `plural` marker, or the English plural of the lowercased kind.
+/// (The engine and the derive's `CRD_NAME` both use this, so they agree.)
+pub fn plural_of(kind: &str, plural_marker: Option<&str>) -> String {
+    plural_marker.map(str::to_string).unwrap_or_else(|| pluralize(&kind.to_lowercase()))
+}
+
 /// English plural of a lowercased kind, for the cases Kubernetes kinds meet (what controller-gen's
 /// pluralizer gives for them): policy→policies, ingress→ingresses, proxy→proxies, status→statuses,
 /// gateway→gateways, box→boxes, match→matches, quota→quotas.

@@ -17,4 +17,6 @@ pub struct GuestbookStatus {}
 fn main() {
     assert_eq!(GuestbookSpec::CRD_API_VERSION, "webapp.my.domain/v1");
     assert_eq!(GuestbookSpec::CRD_KIND, "Guestbook");
+    assert_eq!(GuestbookSpec::CRD_PLURAL, "guestbooks");
+    assert_eq!(GuestbookSpec::CRD_NAME, "guestbooks.webapp.my.domain");
 }

@@ -42,7 +42,7 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
                 );
             }
         }
-        if attrs.get("kind").is_none() && !input.ident.to_string().ends_with("Spec") {
+        if crd_gen::names::kind_of(&input.ident.to_string(), attrs.str("kind")).is_none() {
             errors.push(
                 MarkerError::new(input.ident.span(), format!("cannot tell the kind of `{}`", input.ident))
                     .help("name the struct `<Kind>Spec` or add `#[crd(kind = \"MyKind\")]`"),
@@ -68,7 +68,7 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
     if resource {
         let group = attrs.str("group").unwrap_or_default();
         let version = attrs.str("version").unwrap_or_default();
-        let kind = attrs.str("kind").map(str::to_string).unwrap_or_else(|| ident.to_string().trim_end_matches("Spec").to_string());
+        let kind = crd_gen::names::kind_of(&ident.to_string(), attrs.str("kind")).unwrap_or_default();
         let api_version = format!("{group}/{version}");
         let plural = crd_gen::names::plural_of(&kind, attrs.str("plural"));
         let name = format!("{plural}.{group}");

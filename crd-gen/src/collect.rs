@@ -78,18 +78,12 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Ve
             if version.is_none() {
                 missing("version", "v1");
             }
-            let kind = match attrs.str("kind") {
-                Some(k) => k.to_string(),
-                None => match ident.strip_suffix("Spec") {
-                    Some(k) if !k.is_empty() => k.to_string(),
-                    _ => {
-                        diags.push(
-                            Diagnostic::error(format!("cannot tell the kind of `{ident}`"), Place::Source(loc))
-                                .with_help("name the struct `<Kind>Spec` or add `#[crd(kind = \"MyKind\")]`"),
-                        );
-                        continue;
-                    }
-                },
+            let Some(kind) = crate::names::kind_of(&ident, attrs.str("kind")) else {
+                diags.push(
+                    Diagnostic::error(format!("cannot tell the kind of `{ident}`"), Place::Source(loc))
+                        .with_help("name the struct `<Kind>Spec` or add `#[crd(kind = \"MyKind\")]`"),
+                );
+                continue;
             };
             let status = attrs.get("status").and_then(|m| {
                 let text = m.as_str()?;

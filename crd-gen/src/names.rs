@@ -1,5 +1,14 @@
 //! Resource names derived from the kind: plural, singular, listKind.
 
+/// The kind of a resource: its `kind` marker, or the spec struct's name without `Spec`
+/// (None when neither says; the engine and the derive report that with the same help).
+pub fn kind_of(spec_ident: &str, kind_marker: Option<&str>) -> Option<String> {
+    match kind_marker {
+        Some(k) => Some(k.to_string()),
+        None => spec_ident.strip_suffix("Spec").filter(|k| !k.is_empty()).map(str::to_string),
+    }
+}
+
 /// The plural a resource gets: its `plural` marker, or the English plural of the lowercased kind.
 /// (The engine and the derive's `CRD_NAME` both use this, so they agree.)
 pub fn plural_of(kind: &str, plural_marker: Option<&str>) -> String {

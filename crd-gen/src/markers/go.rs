@@ -62,18 +62,12 @@ pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<Mark
             _ => merged.push(m),
         }
     }
-    let out = merged;
     // Same site rules as `#[crd]`: a Go field marker on a struct is as wrong as the Rust one.
     let mut checked = Vec::new();
-    for m in out {
-        let mut site_errors = Vec::new();
-        let one = [m];
-        super::parse::check_site_pub(&one, site, &mut site_errors);
-        let [m] = one;
-        if site_errors.is_empty() {
-            checked.push(m);
-        } else {
-            errors.extend(site_errors);
+    for m in merged {
+        match super::parse::site_error(&m, site) {
+            Some(e) => errors.push(e),
+            None => checked.push(m),
         }
     }
     checked

@@ -406,21 +406,21 @@ pub fn expr_to_json(expr: &Expr) -> Result<serde_json::Value, String> {
     }
 }
 
-pub(crate) fn check_site_pub(markers: &[Marker], site: AttrSite, errors: &mut Vec<MarkerError>) {
-    check_site(markers, site, errors)
+fn check_site(markers: &[Marker], site: AttrSite, errors: &mut Vec<MarkerError>) {
+    errors.extend(markers.iter().filter_map(|m| site_error(m, site)));
 }
 
-fn check_site(markers: &[Marker], site: AttrSite, errors: &mut Vec<MarkerError>) {
-    for m in markers {
-        if !site.allows(m.def) {
-            let help = match m.def.site {
-                Site::Resource => "resource markers go on the spec struct that derives `CustomResource`".to_string(),
-                Site::Field => format!("`{}` goes on a field", m.def.name),
-                _ => format!("`{}` goes on a field, struct or enum", m.def.name),
-            };
-            errors.push(MarkerError::new(m.span, format!("`{}` cannot be used on {}", m.def.name, site.describe())).help(help));
-        }
+/// Why `m` may not stand at `site` (also used for Go comment markers).
+pub(crate) fn site_error(m: &Marker, site: AttrSite) -> Option<MarkerError> {
+    if site.allows(m.def) {
+        return None;
     }
+    let help = match m.def.site {
+        Site::Resource => "resource markers go on the spec struct that derives `CustomResource`".to_string(),
+        Site::Field => format!("`{}` goes on a field", m.def.name),
+        _ => format!("`{}` goes on a field, struct or enum", m.def.name),
+    };
+    Some(MarkerError::new(m.span, format!("`{}` cannot be used on {}", m.def.name, site.describe())).help(help))
 }
 
 fn check_repeats(markers: &[Marker], errors: &mut Vec<MarkerError>) {

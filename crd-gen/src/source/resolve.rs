@@ -19,16 +19,6 @@ pub enum Resolved {
     },
 }
 
-impl Resolved {
-    /// For external types: the last path segment (`HashMap`).
-    pub fn external_name(&self) -> Option<(&str, &str)> {
-        match self {
-            Resolved::External { krate, path } => Some((krate.as_str(), path.last().map(String::as_str).unwrap_or(""))),
-            _ => None,
-        }
-    }
-}
-
 /// Why a path could not be resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ResolveError {

@@ -92,15 +92,8 @@ impl Path {
     pub fn root() -> Path {
         Path::default()
     }
-    pub fn depth(&self) -> usize {
-        self.parts.len()
-    }
     pub fn is_root(&self) -> bool {
         self.parts.is_empty()
-    }
-    /// `.metadata` directly under the root (or an embedded resource).
-    pub fn last(&self) -> Option<&str> {
-        self.parts.last().map(String::as_str)
     }
 }
 

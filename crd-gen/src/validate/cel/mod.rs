@@ -77,8 +77,15 @@ struct RuleCost {
     cost: u64,
 }
 
+/// CRD validation rules exist from Kubernetes 1.25 (`x-kubernetes-validations`, beta).
+const FIRST_CEL_VERSION: u32 = 25;
+
 /// Checks every rule of one version's schema, and the version's total cost.
 pub fn check_version(root: &Schema, ctx: &mut Ctx) {
+    if ctx.kube.minor < FIRST_CEL_VERSION {
+        refuse_all(root, &mut Path::root(), None, ctx);
+        return;
+    }
     let mut w = Walker { costs: Vec::new() };
     let scope = Scope { cardinality: Some(1), unbounded_above: Vec::new(), uncorrelatable: None, resource_root: true };
     w.node(root, &mut Path::root(), None, &scope, ctx);
@@ -97,6 +104,30 @@ pub fn check_version(root: &Schema, ctx: &mut Ctx) {
             ),
             format!("the most expensive: {}; bound the lists, maps and strings they iterate (`max_items`, `max_properties`, `max_length`)", top.join(", ")),
         );
+    }
+}
+
+/// Every rule is an error when the target has no CEL validation rules at all.
+fn refuse_all(s: &Schema, path: &mut Path, origin: Option<Loc>, ctx: &mut Ctx) {
+    let origin = s.origin.or(origin);
+    for r in &s.validations {
+        let minor = ctx.kube.minor;
+        ctx.error(
+            r.origin.or(origin),
+            path,
+            format!("CEL validation rules (`x-kubernetes-validations`) need Kubernetes 1.{FIRST_CEL_VERSION}; the target is 1.{minor}"),
+            "raise the target (`--kube-version` or the k8s-openapi `v1_NN` feature) or remove the rule",
+        );
+    }
+    for (k, v) in s.properties.iter().flatten() {
+        path.push(format!(".{k}"));
+        refuse_all(v, path, origin, ctx);
+        path.pop();
+    }
+    for c in [s.additional_properties.as_deref(), s.items.as_deref()].into_iter().flatten() {
+        path.push("[*]".into());
+        refuse_all(c, path, origin, ctx);
+        path.pop();
     }
 }
 

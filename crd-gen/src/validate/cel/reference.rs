@@ -59,7 +59,7 @@ fn libraries(out: &mut String) {
         let mut names: Vec<&str> = Vec::new();
         for (_, sig) in lib.overloads {
             let name = signature_name(sig);
-            if !name.starts_with('_') && !name.starts_with('@') && !name.contains('@') && !names.contains(&name) {
+            if !is_operator(name) && !names.contains(&name) {
                 names.push(name);
             }
         }
@@ -75,7 +75,7 @@ fn libraries(out: &mut String) {
                 let _ = writeln!(out, "| `{name}` | {} |", sigs.join("<br>"));
             }
         }
-        let operators = lib.overloads.iter().filter(|(_, s)| signature_name(s).starts_with('_')).count();
+        let operators = lib.overloads.iter().filter(|(_, s)| is_operator(signature_name(s))).count();
         if operators > 0 {
             let _ = writeln!(out, "\nOperators: {operators} overloads (`+ - * / % == != < <= > >= && || ! ?: [] in`).");
         }
@@ -114,4 +114,9 @@ fn types_and_costs(out: &mut String) {
         thousands(RULE_COST_LIMIT),
         thousands(CRD_COST_LIMIT)
     );
+}
+
+/// Operators and cel-go internals (`_+_`, `!_`, `@in`, `cel.@mapInsert`), counted, not listed.
+fn is_operator(name: &str) -> bool {
+    name.starts_with('_') || name.ends_with('_') || name.contains('@')
 }

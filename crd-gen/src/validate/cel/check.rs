@@ -203,6 +203,10 @@ impl Checker {
         if function == "_?._" {
             return self.opt_select(e);
         }
+        // An unknown function is the problem to report, not the names its arguments use (the
+        // variables of a macro the target lacks, say).
+        let known = self.env.functions.contains_key(&function);
+        let before = self.problems.len();
         let mut arg_types = Vec::new();
         if let Some(t) = target {
             arg_types.push(self.check(t));
@@ -212,7 +216,15 @@ impl Checker {
         }
         let member = target.is_some();
         let nargs = args.len();
-        let Some(overloads) = self.env.functions.get(&function) else {
+        let Some(overloads) = self.env.functions.get(&function).filter(|_| known) else {
+            let mut i = before;
+            while i < self.problems.len() {
+                if self.problems[i].message.starts_with("undeclared reference to `") {
+                    self.problems.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
             self.unknown_function(&function, nargs, member, offset);
             return Type::Error;
         };

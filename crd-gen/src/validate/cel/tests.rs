@@ -299,3 +299,100 @@ fn old_self_only_where_correlatable() {
         &["found no matching overload for `>=` applied to `(int, optional_type(int))`"],
     );
 }
+
+#[test]
+fn nested_iteration_over_an_unbounded_list_is_over_budget() {
+    let d = diagnostics_of(&spec("self.items.all(a, self.items.all(b, a.name != b.name || a == b))"));
+    err(&d, &["exceeds the limit 10,000,000", "`.spec.items` is unbounded (estimated up to", "items)", "add `max_items` to `.spec.items`"]);
+    // Bounded, the same rule fits.
+    ok(&diagnostics_of(&spec("self.bounded.all(a, self.bounded.all(b, a.name != b.name || a == b))")));
+}
+
+#[test]
+fn split_on_an_unbounded_string_is_over_budget() {
+    let d = diagnostics_of(&spec("self.text.split(',').all(p, p.size() < 10)"));
+    err(
+        &d,
+        &[
+            "exceeds the limit 10,000,000",
+            "`.spec.text` is unbounded (estimated up to 3,145,726 bytes)",
+            "add `max_length` to `.spec.text`",
+        ],
+    );
+    ok(&diagnostics_of(&spec("self.name.split(',').all(p, p.size() < 10)")));
+}
+
+#[test]
+fn a_rule_under_an_unbounded_list_runs_once_per_item() {
+    let src = spec("true")
+        .replace(
+            "pub struct Item {",
+            "#[crd(validation(rule = \"self.name.matches('^[a-z]+$') && self.name.lowerAscii().contains('x')\"))]\npub struct Item {",
+        )
+        .replace("#[crd(max_length = 10)] pub name: String, pub count", "pub name: String, pub count");
+    let d = diagnostics_of(&src);
+    assert!(d.contains("exceeds the limit 10,000,000"), "{d}");
+    assert!(d.contains("the rule runs for every element of `.spec.items` (unbounded; estimated up to"), "{d}");
+    assert!(d.contains("add `max_length` to `.spec.items[*].name`"), "{d}");
+}
+
+#[test]
+fn near_the_budget_is_a_warning() {
+    let src = spec("true").replace("#[crd(max_items = 5)] pub bounded", "#[crd(max_items = 1000000)] pub bounded").replace(
+        "pub struct Item {",
+        "#[crd(validation(rule = \"self.count > 0 && self.count < 10 && self.count > 1\"))]\npub struct Item {",
+    );
+    let d = diagnostics_of(&src);
+    // 3 per comparison (`==`/`!=` on ints would cost 2: their size is 0) times 1,000,000 items.
+    assert!(d.contains("warning: CEL rule `self.count > 0 && self.count < 10 && self.count > 1`: estimated cost 9,000,000 is 90% of the API server's limit 10,000,000"), "{d}");
+    assert!(d.contains("the rule runs up to 1,000,000 times"), "{d}");
+    assert!(!d.contains("error"), "{d}");
+}
+
+#[test]
+fn the_whole_schema_has_a_budget_too() {
+    let rules: String =
+        (0..12).map(|i| format!("#[crd(validation(rule = \"self.count > {i} && self.count < 100 && self.count != 5\"))]\n")).collect();
+    let src = spec("true")
+        .replace("#[crd(max_items = 5)] pub bounded", "#[crd(max_items = 1000000)] pub bounded")
+        .replace("pub struct Item {", &format!("{rules}pub struct Item {{"));
+    let d = diagnostics_of(&src);
+    // 12 rules of 8 at 1,000,000 items, and the same 12 under the unbounded `.spec.items`
+    // (3,145,728 / 23 bytes per item = 136,770 runs each).
+    assert!(d.contains("error: the CEL rules of this version have an estimated cost of 109,129,920 in total, over the API server's limit of 100,000,000 for a whole schema (by 9%)"), "{d}");
+    assert!(d.contains("the most expensive:"), "{d}");
+}
+
+#[test]
+fn costs_follow_cel_go_and_the_kubernetes_estimator() {
+    use super::cost::estimate;
+    use super::types::decl;
+    use crate::schema::Schema;
+    let mut s = Schema::object();
+    let mut props = indexmap::IndexMap::new();
+    props.insert("s".to_string(), Schema { max_length: Some(10), ..Schema::string() });
+    props.insert("l".to_string(), Schema { max_items: Some(7), ..Schema::array(Schema { max_length: Some(5), ..Schema::string() }) });
+    s.properties = Some(props);
+    let root = decl(&s, false, ".spec").unwrap();
+    let env = super::env::env(35);
+    // (rule, max cost), computed by hand from checker/cost.go and library/cost.go:
+    for (rule, want) in [
+        ("true", 0),
+        ("self.s == 'abc'", 3),            // ident 1 + select 1 + equals min(40, 3) * 0.1 -> 1
+        ("self.s.size() > 3", 4),          // 2 + size 1 + > 1
+        ("self.l.all(x, x != '')", 31),    // 2 + 7 items * (cond 2 + step 1 + 1) + result 1
+        ("self.s.lowerAscii() == 'a'", 7), // 2 + lowerAscii 40 bytes * 0.1 = 4, equals min(40, 1) * 0.1 -> 1
+        ("self.s.matches('^a+$')", 7),     // 2 + ceil((40 + 1) * 0.1) = 5 times 4 chars * 0.25 = 1
+        // list 10; per item: cond !@result 3, step @result || x == 2 is 1 + 1 (the item's size is the
+        // root's, 0, as apiextensions' size estimator resolves a path-less item); result 1.
+        ("[1, 2, 3].exists(x, x == 2)", 26),
+    ] {
+        let syntax = super::parse::Syntax { optional: true, macros: env.macros() };
+        let (mut e, ids) = super::parse::parse(rule, syntax).unwrap();
+        let vars = super::check::Vars0 { self_type: root.ty.clone(), old_self_type: root.ty.clone() };
+        let checked = super::check::check(&mut e, ids, env, &vars, super::check::Target { requested: 35 });
+        assert!(checked.problems.is_empty(), "{rule}: {:?}", checked.problems);
+        let got = estimate(&e, &checked, &root).cost.max;
+        assert_eq!(got, want, "{rule}");
+    }
+}

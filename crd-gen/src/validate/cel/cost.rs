@@ -36,10 +36,10 @@ impl Est {
     pub fn fixed(n: u64) -> Est {
         Est { min: n, max: n }
     }
-    pub fn add(self, o: Est) -> Est {
+    pub fn plus(self, o: Est) -> Est {
         Est { min: self.min.saturating_add(o.min), max: self.max.saturating_add(o.max) }
     }
-    pub fn mul(self, o: Est) -> Est {
+    pub fn times(self, o: Est) -> Est {
         Est { min: self.min.saturating_mul(o.min), max: self.max.saturating_mul(o.max) }
     }
     pub fn factor(self, f: f64) -> Est {
@@ -245,7 +245,7 @@ impl Coster<'_> {
             Kind::Select { operand, field, test } => {
                 let mut sum = self.cost(operand);
                 if !*test && matches!(self.ty(operand), Type::Map(..) | Type::Object(_) | Type::Param(_)) {
-                    sum = sum.add(Est::fixed(1));
+                    sum = sum.plus(Est::fixed(1));
                 }
                 if !*test {
                     let mut p = self.path(operand);
@@ -259,31 +259,31 @@ impl Coster<'_> {
                 let mut sum = Est::default();
                 let mut item = if elements.is_empty() { Est { min: 0, max: 0 } } else { Est { min: MAX, max: 0 } };
                 for el in elements {
-                    sum = sum.add(self.cost(el));
+                    sum = sum.plus(self.cost(el));
                     let s = self.expr_size_or_unknown(el);
                     item = item.union(s);
                 }
                 self.entries.insert(e.id, Entry { list: true, key: Est::fixed(1), val: item });
-                sum.add(Est::fixed(LIST_CREATE))
+                sum.plus(Est::fixed(LIST_CREATE))
             }
             Kind::Map { entries } => {
                 let mut sum = Est::default();
                 let init = if entries.is_empty() { Est { min: 0, max: 0 } } else { Est { min: MAX, max: 0 } };
                 let (mut k, mut v) = (init, init);
                 for en in entries {
-                    sum = sum.add(self.cost(&en.key)).add(self.cost(&en.value));
+                    sum = sum.plus(self.cost(&en.key)).plus(self.cost(&en.value));
                     let ks = self.expr_size_or_unknown(&en.key);
                     let vs = self.expr_size_or_unknown(&en.value);
                     k = k.union(ks);
                     v = v.union(vs);
                 }
                 self.entries.insert(e.id, Entry { list: false, key: k, val: v });
-                sum.add(Est::fixed(MAP_CREATE))
+                sum.plus(Est::fixed(MAP_CREATE))
             }
             Kind::Struct { fields, .. } => {
                 let mut sum = Est::fixed(STRUCT_CREATE);
                 for (_, v) in fields {
-                    sum = sum.add(self.cost(v));
+                    sum = sum.plus(self.cost(v));
                 }
                 sum
             }
@@ -294,9 +294,9 @@ impl Coster<'_> {
     fn comprehension(&mut self, e: &Expr) -> Est {
         let Kind::Comprehension(c) = &e.kind else { unreachable!() };
         if is_bind(e) {
-            let mut sum = self.cost(&c.iter_range).add(self.cost(&c.accu_init));
+            let mut sum = self.cost(&c.iter_range).plus(self.cost(&c.accu_init));
             self.push_local(&c.accu_var, &c.accu_init);
-            sum = sum.add(self.cost(&c.result));
+            sum = sum.plus(self.cost(&c.result));
             self.pop(&c.accu_var);
             if let Some(s) = self.size(&c.result) {
                 self.sizes.insert(e.id, s);
@@ -306,7 +306,7 @@ impl Coster<'_> {
             }
             return sum;
         }
-        let mut sum = self.cost(&c.iter_range).add(self.cost(&c.accu_init));
+        let mut sum = self.cost(&c.iter_range).plus(self.cost(&c.accu_init));
         self.push_local(&c.accu_var, &c.accu_init);
         match &c.iter_var2 {
             Some(v2) => {
@@ -321,10 +321,10 @@ impl Coster<'_> {
         if let Some(v2) = &c.iter_var2 {
             self.pop(v2);
         }
-        sum = sum.add(self.cost(&c.result));
+        sum = sum.plus(self.cost(&c.result));
         self.pop(&c.accu_var);
         let range = self.expr_size_or_unknown(&c.iter_range);
-        sum = sum.add(range.mul(step_cost.add(loop_cost)));
+        sum = sum.plus(range.times(step_cost.plus(loop_cost)));
         match &c.accu_init.kind {
             Kind::Literal(_) => {
                 if let Some(s) = self.size(&c.accu_init) {
@@ -370,7 +370,7 @@ impl Coster<'_> {
     fn call(&mut self, e: &Expr) -> Est {
         let Kind::Call { target, function, args } = &e.kind else { unreachable!() };
         if function == "dyn" && args.len() == 1 {
-            let c = self.cost(&args[0]).add(Est::fixed(1));
+            let c = self.cost(&args[0]).plus(Est::fixed(1));
             if let Some(s) = self.size(&args[0]) {
                 self.sizes.insert(e.id, s);
             }
@@ -392,7 +392,7 @@ impl Coster<'_> {
         let mut sum = Est::default();
         let target_node = match target {
             Some(t) => {
-                sum = sum.add(self.cost(t));
+                sum = sum.plus(self.cost(t));
                 Some(self.node(t))
             }
             None => None,
@@ -422,16 +422,16 @@ impl Coster<'_> {
         if let Some(r) = result {
             self.sizes.insert(e.id, r);
         }
-        sum.add(fn_cost)
+        sum.plus(fn_cost)
     }
 
     fn function_cost(&mut self, c: &CallSite) -> (Est, Option<Est>) {
-        let args_sum = c.arg_costs.iter().fold(Est::default(), |a, b| a.add(*b));
+        let args_sum = c.arg_costs.iter().fold(Est::default(), |a, b| a.plus(*b));
         if let Some((cost, size)) = self.extension_estimate(c) {
-            return (cost.add(args_sum), size);
+            return (cost.plus(args_sum), size);
         }
         if let Some((cost, size)) = self.k8s_estimate(c) {
-            return (cost.add(args_sum), size);
+            return (cost.plus(args_sum), size);
         }
         self.standard_estimate(c, args_sum)
     }
@@ -444,7 +444,7 @@ impl Coster<'_> {
             "list_sets_contains_list" | "list_sets_intersects_list" | "list_sets_equivalent_list" if c.args.len() == 2 => {
                 let f = sets(if id == "list_sets_equivalent_list" { 2.0 } else { 1.0 });
                 let (a, b) = (self.k8s_size(&c.args[0]), self.k8s_size(&c.args[1]));
-                Some((a.mul(b).factor(f).add(Est::fixed(1)), None))
+                Some((a.times(b).factor(f).plus(Est::fixed(1)), None))
             }
             "list_slice" => {
                 let t = c.target?;
@@ -465,19 +465,19 @@ impl Coster<'_> {
             }
             "list_distinct" => {
                 let sz = self.k8s_size(c.target?);
-                Some(allocating_list(2.0, sz.mul(sz)))
+                Some(allocating_list(2.0, sz.times(sz)))
             }
             "list_sort" => {
                 let t = c.target?;
                 let elem = list_elem(&t.ty);
                 let sz = self.k8s_size(t);
-                Some(allocating_list(sort_factor(&elem), sz.mul(sz)))
+                Some(allocating_list(sort_factor(&elem), sz.times(sz)))
             }
             "list_sortByAssociatedKeys" => {
                 let keys = c.args.first()?;
                 let elem = list_elem(&keys.ty);
                 let sz = self.k8s_size(keys);
-                Some(allocating_list(sort_factor(&elem), sz.mul(sz)))
+                Some(allocating_list(sort_factor(&elem), sz.times(sz)))
             }
             _ => None,
         }
@@ -503,10 +503,10 @@ impl Coster<'_> {
                             literal: None,
                         };
                         let sz = self.k8s_size(&en);
-                        el = el.add(sz.factor(STRING_TRAVERSAL));
+                        el = el.plus(sz.factor(STRING_TRAVERSAL));
                     }
                     let sz = self.k8s_size(t);
-                    Some((sz.mul(el), None))
+                    Some((sz.times(el), None))
                 } else {
                     Some((self.k8s_size(t).factor(STRING_TRAVERSAL), None))
                 }
@@ -547,19 +547,19 @@ impl Coster<'_> {
                         literal: None,
                     };
                     let es = self.k8s_size(&en);
-                    sz = list.mul(es);
+                    sz = list.times(es);
                 }
                 if let Some(sep) = c.args.first() {
                     let sep = self.k8s_size(sep);
-                    sz = sz.add(sep.mul(Est { min: list.min.saturating_sub(1), max: list.max.saturating_sub(1) }));
+                    sz = sz.plus(sep.times(Est { min: list.min.saturating_sub(1), max: list.max.saturating_sub(1) }));
                 }
                 Some((sz.factor(STRING_TRAVERSAL), Some(sz)))
             }
             "find" | "findAll" if t.is_some() && !c.args.is_empty() => {
                 let sz = self.k8s_size(t?);
-                let str_cost = sz.add(Est::fixed(1)).factor(STRING_TRAVERSAL);
+                let str_cost = sz.plus(Est::fixed(1)).factor(STRING_TRAVERSAL);
                 let regex = self.k8s_size(&c.args[0]).factor(REGEX_LENGTH);
-                Some((str_cost.mul(regex), Some(Est { min: 0, max: sz.max })))
+                Some((str_cost.times(regex), Some(Est { min: 0, max: sz.max })))
             }
             // Registered as member functions in the estimator, so the global calls fall through.
             "cidr" | "isIP" | "isCIDR" | "quantity" | "isQuantity" | "semver" | "isSemver" if t.is_some() => {
@@ -601,12 +601,12 @@ impl Coster<'_> {
             | "getQuery" => one,
             "containsIP" | "containsCIDR" if t.is_some() && !c.args.is_empty() => {
                 let sz = Est { min: 4, max: 16 };
-                let mut cost = sz.add(sz).factor(STRING_TRAVERSAL);
+                let mut cost = sz.plus(sz).factor(STRING_TRAVERSAL);
                 if c.function == "containsCIDR" {
-                    cost = cost.add(sz.factor(STRING_TRAVERSAL)).add(Est::fixed(1));
+                    cost = cost.plus(sz.factor(STRING_TRAVERSAL)).plus(Est::fixed(1));
                 }
                 if matches!(c.id, "cidr_contains_ip_string" | "cidr_contains_cidr_string") {
-                    cost = cost.add(self.k8s_size(&c.args[0]).factor(STRING_TRAVERSAL));
+                    cost = cost.plus(self.k8s_size(&c.args[0]).factor(STRING_TRAVERSAL));
                 }
                 Some((cost, None))
             }
@@ -634,42 +634,42 @@ impl Coster<'_> {
             "string_format" if c.target.is_some() => {
                 let ts = self.size_or_unknown(c.target.expect("target"));
                 let as_ = self.size_or_unknown(&a[0]);
-                (ts.factor(STRING_TRAVERSAL).add(args_sum), Some(ts.add(as_)))
+                (ts.factor(STRING_TRAVERSAL).plus(args_sum), Some(ts.plus(as_)))
             }
             "string_to_bytes" if a.len() == 1 => {
                 let sz = self.size_or_unknown(&a[0]);
-                (sz.factor(STRING_TRAVERSAL).add(args_sum), Some(Est { min: sz.min, max: sz.max.saturating_mul(4) }))
+                (sz.factor(STRING_TRAVERSAL).plus(args_sum), Some(Est { min: sz.min, max: sz.max.saturating_mul(4) }))
             }
             "bytes_to_string" if a.len() == 1 => {
                 let sz = self.size_or_unknown(&a[0]);
-                (sz.factor(STRING_TRAVERSAL).add(args_sum), Some(Est { min: sz.min / 4, max: sz.max }))
+                (sz.factor(STRING_TRAVERSAL).plus(args_sum), Some(Est { min: sz.min / 4, max: sz.max }))
             }
             "strings_quote" if a.len() == 1 => {
                 let sz = self.size_or_unknown(&a[0]);
                 let r = Est { min: sz.min.saturating_add(2), max: sz.max.saturating_mul(2).saturating_add(2) };
-                (sz.factor(STRING_TRAVERSAL).add(args_sum), Some(r))
+                (sz.factor(STRING_TRAVERSAL).plus(args_sum), Some(r))
             }
             "starts_with_string" | "ends_with_string" if a.len() == 1 => {
                 let sz = self.size_or_unknown(&a[0]);
-                (sz.factor(STRING_TRAVERSAL).add(args_sum), None)
+                (sz.factor(STRING_TRAVERSAL).plus(args_sum), None)
             }
             "in_list" if a.len() == 2 => {
                 let sz = self.size_or_unknown(&a[1]);
-                (sz.factor(1.0).add(args_sum), None)
+                (sz.factor(1.0).plus(args_sum), None)
             }
             "matches_string" if c.target.is_some() && a.len() == 1 => {
-                let s = self.size_or_unknown(c.target.expect("target")).add(Est::fixed(1)).factor(STRING_TRAVERSAL);
+                let s = self.size_or_unknown(c.target.expect("target")).plus(Est::fixed(1)).factor(STRING_TRAVERSAL);
                 let r = self.size_or_unknown(&a[0]).factor(REGEX_LENGTH);
-                (s.mul(r).add(args_sum), None)
+                (s.times(r).plus(args_sum), None)
             }
             "contains_string" if c.target.is_some() && a.len() == 1 => {
                 let s = self.size_or_unknown(c.target.expect("target")).factor(STRING_TRAVERSAL);
                 let sub = self.size_or_unknown(&a[0]).factor(STRING_TRAVERSAL);
-                (s.mul(sub).add(args_sum), None)
+                (s.times(sub).plus(args_sum), None)
             }
             "logical_or" | "logical_and" => {
                 let (l, r) = (c.arg_costs[0], c.arg_costs[1]);
-                (Est { min: l.min, max: l.add(r).max }, None)
+                (Est { min: l.min, max: l.plus(r).max }, None)
             }
             "conditional" => {
                 let size = self.size_or_unknown(&a[1]).union(self.size_or_unknown(&a[2]));
@@ -677,27 +677,27 @@ impl Coster<'_> {
                     let en = Entry { list: x.list, key: x.key.union(y.key), val: x.val.union(y.val) };
                     self.entries.insert(c.expr.id, en);
                 }
-                let cost = c.arg_costs[0].add(c.arg_costs[1].union(c.arg_costs[2]));
+                let cost = c.arg_costs[0].plus(c.arg_costs[1].union(c.arg_costs[2]));
                 (cost, Some(size))
             }
             "add_string" | "add_bytes" | "add_list" if a.len() == 2 => {
-                let size = self.size_or_unknown(&a[0]).add(self.size_or_unknown(&a[1]));
+                let size = self.size_or_unknown(&a[0]).plus(self.size_or_unknown(&a[1]));
                 if let (Some(x), Some(y)) = (self.arg_entry(c, 0), self.arg_entry(c, 1)) {
                     let en = Entry { list: x.list, key: x.key.union(y.key), val: x.val.union(y.val) };
                     self.entries.insert(c.expr.id, en);
                 }
                 if c.id == "add_list" {
-                    return (Est::fixed(1).add(args_sum), Some(size));
+                    return (Est::fixed(1).plus(args_sum), Some(size));
                 }
-                (size.factor(STRING_TRAVERSAL).add(args_sum), Some(size))
+                (size.factor(STRING_TRAVERSAL).plus(args_sum), Some(size))
             }
             id if is_sized_comparison(id) => {
                 let (l, r) = (self.size_or_unknown(&a[0]), self.size_or_unknown(&a[1]));
                 let smallest = l.max.min(r.max);
                 let min = u64::from(smallest > 0);
-                (Est { min, max: smallest }.factor(STRING_TRAVERSAL).add(args_sum), None)
+                (Est { min, max: smallest }.factor(STRING_TRAVERSAL).plus(args_sum), None)
             }
-            _ => (Est::fixed(1).add(args_sum), None),
+            _ => (Est::fixed(1).plus(args_sum), None),
         }
     }
 
@@ -787,7 +787,7 @@ fn sort_factor(elem: &Type) -> f64 {
 
 /// ext/lists.go `estimateAllocatingListCall`: the call, the list allocation and factor × size.
 fn allocating_list(factor: f64, size: Est) -> (Est, Option<Est>) {
-    (size.factor(factor).add(Est::fixed(1)).add(Est::fixed(LIST_CREATE)), Some(size))
+    (size.factor(factor).plus(Est::fixed(1)).plus(Est::fixed(LIST_CREATE)), Some(size))
 }
 
 /// The size of `s.replace(from, to)`, as library/cost.go bounds it.
@@ -809,5 +809,5 @@ fn replace_size(sz: Est, from: Est, to: Est) -> Est {
     } else {
         count.min = (sz.min as f64 / from.max as f64).ceil() as u64;
     }
-    count.mul(to).add(kept)
+    count.times(to).plus(kept)
 }

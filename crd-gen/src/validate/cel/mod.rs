@@ -91,7 +91,7 @@ pub fn check_version(root: &Schema, ctx: &mut Ctx) {
     w.node(root, &mut Path::root(), None, &scope, ctx);
     let total = w.costs.iter().fold(0u64, |a, c| a.saturating_add(c.cost));
     if total > CRD_COST_LIMIT {
-        w.costs.sort_by(|a, b| b.cost.cmp(&a.cost));
+        w.costs.sort_by_key(|c| std::cmp::Reverse(c.cost));
         let top: Vec<String> = w.costs.iter().take(4).map(|c| format!("`{}` at `{}` ({})", c.rule, c.path, thousands(c.cost))).collect();
         ctx.error(
             None,
@@ -461,7 +461,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -92,6 +92,18 @@ mod tests {
     }
 
     #[test]
+    fn the_k8s_openapi_feature_names_the_kubernetes_version() {
+        let mut target = krate(&[]);
+        assert_eq!(k8s_openapi_minor(&target), None);
+        let mut dep = krate(&["default", "v1_34"]);
+        dep.package = "k8s-openapi".into();
+        target.deps.insert("k8s_openapi".into(), std::rc::Rc::new(dep));
+        if std::env::var_os("K8S_OPENAPI_ENABLED_VERSION").is_none() {
+            assert_eq!(k8s_openapi_minor(&target), Some(34));
+        }
+    }
+
+    #[test]
     fn features_versions_and_test() {
         let k = krate(&["default", "v1_34"]);
         assert!(on(r#"#[cfg(k8s_openapi_enabled_version="1.34")]"#, &k));

@@ -395,11 +395,15 @@ impl RuleCheck<'_, '_, '_> {
                 reasons.push(format!("the rule runs up to {} times (the enclosing lists' and maps' bounds multiplied)", thousands(runs)));
             }
         }
-        if reasons.is_empty() && c.estimate.unknown_size {
-            reasons.push("a value's size cannot be bounded from the schema".into());
+        let unsizable = reasons.is_empty() && c.estimate.unknown_size;
+        if unsizable {
+            reasons.push("the size of a computed value (such as `string(x)`) cannot be bounded from the schema".into());
         }
         let why = if reasons.is_empty() { String::new() } else { format!(": {}", reasons.join("; ")) };
-        let help = if fixes.is_empty() {
+        let help = if unsizable {
+            "the server sizes such a value without limit: build strings with `'... %d ...'.format([x])` rather than `+ string(x)`"
+                .to_string()
+        } else if fixes.is_empty() {
             "lower the bounds the rule iterates over, or simplify the rule (fewer nested iterations, no string functions over long strings)"
                 .to_string()
         } else {

@@ -254,7 +254,7 @@ fn message_expression_must_be_a_string() {
     // Concatenating an unbounded `string()` result is over the server's budget (a real 1.34 server
     // refuses it with "more than 100x").
     let d = diagnostics_of(&spec_with("self.replicas > 0", ", message_expression = \"'replicas is ' + string(self.replicas)\""));
-    err(&d, &["CEL message_expression", "more than 100 times over"]);
+    err(&d, &["CEL message_expression", "more than 100 times over", "cannot be bounded", "`'... %d ...'.format([x])`"]);
 }
 
 #[test]
@@ -395,4 +395,13 @@ fn costs_follow_cel_go_and_the_kubernetes_estimator() {
         let got = estimate(&e, &checked, &root).cost.max;
         assert_eq!(got, want, "{rule}");
     }
+}
+
+#[test]
+fn kube_versions_parse_as_1_nn() {
+    use super::parse_kube_version;
+    assert_eq!(parse_kube_version("1.34"), Ok(34));
+    assert_eq!(parse_kube_version("v1.30.2"), Ok(30));
+    assert!(parse_kube_version("2.0").unwrap_err().contains("is not a Kubernetes version"));
+    assert!(parse_kube_version("1.x").is_err());
 }

@@ -375,9 +375,13 @@ fn cel_rules_fail_with_their_messages() {
         .find(|r| r.get("messageExpression").is_some())
         .expect("a rule with a messageExpression");
     assert!(failures[0].contains(rule["rule"].as_str().unwrap()));
-    let mut context = cel::Context::default();
+    // `format` is cel-go's strings extension, which the API server enables (see docs/cel.md).
+    let mut env = cel::Env::stdlib();
+    env.add_extension(cel::extensions::strings).unwrap();
+    let env = std::sync::Arc::new(env);
+    let mut context = cel::Context::with_env(env.clone());
     context.add_variable("self", &spec).unwrap();
-    let message = cel::Program::compile(rule["messageExpression"].as_str().unwrap()).unwrap().execute(&context).unwrap();
+    let message = env.compile(rule["messageExpression"].as_str().unwrap()).unwrap().execute(&context).unwrap();
     assert_eq!(message, cel::Value::String(std::sync::Arc::new("maxReplicas 2 is below replicas 3".into())));
     // The rules hold for the good object and where they do not apply.
     assert!(cel_failures(&schema, &gizmo(edit(&good, "/maxReplicas", None), None)).is_empty());

@@ -54,6 +54,12 @@ impl Generator {
         self.options.max_desc_len = Some(n);
         self
     }
+    /// The Kubernetes version whose API server must accept the CEL rules, by its minor number
+    /// (34 for 1.34). Default: each crate's k8s-openapi `v1_NN` feature, else the newest known.
+    pub fn kube_version(mut self, minor: u32) -> Self {
+        self.options.kube_version = Some(minor);
+        self
+    }
 
     /// Runs discovery and the engine; writes nothing.
     pub fn plan(&self) -> Plan {

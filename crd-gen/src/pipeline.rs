@@ -17,6 +17,10 @@ use std::rc::Rc;
 pub struct Options {
     /// controller-gen's maxDescLen: 0 drops descriptions, N truncates them.
     pub max_desc_len: Option<usize>,
+    /// The Kubernetes version (its minor: 34 for 1.34) whose API server must accept the CRDs'
+    /// CEL rules. Default: the `v1_NN` feature of each crate's k8s-openapi dependency, else the
+    /// newest version crd-gen's CEL table knows.
+    pub kube_version: Option<u32>,
 }
 
 /// One generated file.
@@ -87,13 +91,23 @@ pub fn run(crates: &[Rc<CrateSource>], options: &Options) -> Generated {
         }
         // Validation of a schema that already failed to lower would only repeat those errors.
         if !out.diagnostics.has_errors() {
-            validate::validate(&crds, &mut out.diagnostics);
+            validate::validate(&crds, kube_target(source, options), &mut out.diagnostics);
         }
         let files =
             crds.into_iter().map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd }).collect();
         out.crates.push(CrateResult { source: source.clone(), files });
     }
     out
+}
+
+/// The version CEL rules are checked for: the option, else the crate's k8s-openapi feature.
+fn kube_target(source: &CrateSource, options: &Options) -> validate::cel::KubeTarget {
+    use validate::cel::{KubeTarget, TargetFrom};
+    match (options.kube_version, crate::source::cfg::k8s_openapi_minor(source)) {
+        (Some(minor), _) => KubeTarget { minor, from: TargetFrom::Option },
+        (None, Some(minor)) => KubeTarget { minor, from: TargetFrom::K8sOpenapi },
+        (None, None) => KubeTarget::default(),
+    }
 }
 
 /// Runs the engine on one in-memory `lib.rs` (for unit tests of the stages).
@@ -115,6 +129,25 @@ pub(crate) fn run_source(src: &str) -> Generated {
     let out = run(&[source], &Options::default());
     let _ = std::fs::remove_dir_all(&dir);
     out
+}
+
+/// [`diagnostics_of`] with the CEL rules checked for Kubernetes 1.`minor`.
+#[cfg(test)]
+pub(crate) fn diagnostics_for(src: &str, minor: u32) -> String {
+    let dir = std::env::temp_dir().join(format!("crd-gen-unit-k{minor}-{}-{}", std::process::id(), src.len() ^ (src.as_ptr() as usize)));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let root = dir.join("lib.rs");
+    std::fs::write(&root, src).expect("write lib.rs");
+    let source = Rc::new(CrateSource {
+        name: "unit".into(),
+        package: "unit".into(),
+        root_file: root,
+        deps: Default::default(),
+        features: Vec::new(),
+    });
+    let g = run(&[source], &Options { kube_version: Some(minor), ..Options::default() });
+    let _ = std::fs::remove_dir_all(&dir);
+    g.diagnostics.render(&g.sources, false)
 }
 
 /// The rendered diagnostics of [`run_source`], for assertions.

@@ -28,6 +28,8 @@ enum Command {
     Check(CommonArgs),
     /// Print the markers reference (docs/markers.md).
     Markers,
+    /// Print the CEL reference (docs/cel.md): what CRD validation rules may use in each Kubernetes version.
+    CelEnv,
 }
 
 #[derive(Args)]
@@ -41,6 +43,8 @@ struct CommonArgs {
     /// Truncate descriptions to N characters (0 drops them), as controller-gen's maxDescLen.
     #[arg(long, value_name = "N")]
     max_desc_len: Option<usize>,
+    #[arg(long, value_name = "1.NN", value_parser = crd_gen::validate::cel::parse_kube_version, help = kube_version_help())]
+    kube_version: Option<u32>,
     /// How diagnostics are printed.
     #[arg(long, value_enum, default_value = "human")]
     message_format: MessageFormat,
@@ -95,6 +99,10 @@ fn main() -> ExitCode {
             print!("{}", crd_gen::markers::reference::markdown());
             ExitCode::SUCCESS
         }
+        Command::CelEnv => {
+            print!("{}", crd_gen::validate::cel::reference::markdown());
+            ExitCode::SUCCESS
+        }
         Command::Check(common) => {
             let plan = generator(&common, None).plan();
             report(&plan, &common);
@@ -125,7 +133,17 @@ fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator {
     if let Some(n) = common.max_desc_len {
         g = g.max_desc_len(n);
     }
+    if let Some(minor) = common.kube_version {
+        g = g.kube_version(minor);
+    }
     g
+}
+
+fn kube_version_help() -> String {
+    format!(
+        "Kubernetes version whose API server must accept the CEL validation rules, as 1.NN [default: the v1_NN feature of the crate's k8s-openapi dependency, else 1.{}, the newest crd-gen knows]",
+        crd_gen::validate::cel::env::NEWEST
+    )
 }
 
 fn manifests(args: ManifestsArgs) -> ExitCode {

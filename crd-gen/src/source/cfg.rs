@@ -58,6 +58,12 @@ fn eval_known(meta: &syn::Meta, krate: &CrateSource) -> bool {
 
 /// k8s-openapi's build script turns the `v1_NN` feature (or K8S_OPENAPI_ENABLED_VERSION) into
 /// `k8s_openapi_enabled_version = "1.NN"`.
+/// The Kubernetes minor version `target`'s k8s-openapi dependency is built for (`v1_34` -> 34).
+pub fn k8s_openapi_minor(target: &CrateSource) -> Option<u32> {
+    let dep = target.deps.values().find(|d| d.package == "k8s-openapi")?;
+    k8s_openapi_version(dep)?.strip_prefix("1.")?.parse().ok()
+}
+
 fn k8s_openapi_version(krate: &CrateSource) -> Option<String> {
     if let Ok(v) = std::env::var("K8S_OPENAPI_ENABLED_VERSION") {
         return Some(v);
@@ -83,6 +89,18 @@ mod tests {
     fn on(src: &str, k: &CrateSource) -> bool {
         let item: syn::ItemStruct = syn::parse_str(&format!("{src} struct A;")).unwrap();
         enabled(&item.attrs, k)
+    }
+
+    #[test]
+    fn the_k8s_openapi_feature_names_the_kubernetes_version() {
+        let mut target = krate(&[]);
+        assert_eq!(k8s_openapi_minor(&target), None);
+        let mut dep = krate(&["default", "v1_34"]);
+        dep.package = "k8s-openapi".into();
+        target.deps.insert("k8s_openapi".into(), std::rc::Rc::new(dep));
+        if std::env::var_os("K8S_OPENAPI_ENABLED_VERSION").is_none() {
+            assert_eq!(k8s_openapi_minor(&target), Some(34));
+        }
     }
 
     #[test]

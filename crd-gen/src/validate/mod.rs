@@ -4,7 +4,8 @@
 //!
 //! - `names.rs`: group, names, versions, printer columns, subresource paths;
 //! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
-//! - `defaults.rs`: defaults and enum values checked against their own schema.
+//! - `defaults.rs`: defaults and enum values checked against their own schema;
+//! - `cel/`: CEL rules, compiled as the target Kubernetes version's API server compiles them.
 
 pub mod cel;
 pub mod defaults;
@@ -20,7 +21,7 @@ const CLIENT_SIDE_APPLY_LIMIT: usize = 256 * 1024;
 /// etcd refuses requests over 1.5 MiB, so the API server cannot store a larger CRD.
 const ETCD_REQUEST_LIMIT: usize = 3 * 512 * 1024;
 
-pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
+pub fn validate(crds: &[AssembledCrd], kube: cel::KubeTarget, diags: &mut Diagnostics) {
     for a in crds {
         names::check(a, diags);
         let size = a.crd.to_json().to_string().len();
@@ -46,13 +47,13 @@ pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
         for (i, v) in a.crd.spec.versions.iter().enumerate() {
             let fallback = a.version_decls[i].0.loc;
             let root = &v.schema.open_api_v3_schema;
-            let mut ctx = Ctx { diags, fallback, version: &v.name };
+            let mut ctx = Ctx { diags, fallback, version: &v.name, kube };
             structural::check_root(root, &mut ctx);
             walk(root, &mut Path::root(), None, &mut ctx, &mut |s, path, origin, ctx| {
                 structural::check_node(s, path, origin, ctx);
                 defaults::check_node(s, path, origin, ctx);
-                cel::check_node(s, path, origin, ctx);
             });
+            cel::check_version(root, &mut ctx);
         }
     }
 }
@@ -62,6 +63,8 @@ pub struct Ctx<'a> {
     pub diags: &'a mut Diagnostics,
     pub fallback: Loc,
     pub version: &'a str,
+    /// The Kubernetes version whose API server must accept the CRD (CEL rules depend on it).
+    pub kube: cel::KubeTarget,
 }
 
 impl Ctx<'_> {
@@ -94,6 +97,12 @@ impl Path {
     }
     pub fn is_root(&self) -> bool {
         self.parts.is_empty()
+    }
+    pub fn push(&mut self, part: String) {
+        self.parts.push(part);
+    }
+    pub fn pop(&mut self) {
+        self.parts.pop();
     }
 }
 

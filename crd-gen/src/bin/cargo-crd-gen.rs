@@ -141,8 +141,8 @@ fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator {
 
 fn kube_version_help() -> String {
     format!(
-        "Kubernetes version whose API server must accept the CEL validation rules, as 1.NN [default: the v1_NN feature of the crate's k8s-openapi dependency, else 1.{}, the newest crd-gen knows]",
-        crd_gen::validate::cel::env::NEWEST
+        "Kubernetes version whose API server must accept the CEL validation rules, as 1.NN [default: the v1_NN feature of the crate's k8s-openapi dependency, else 1.{}, one below the newest crd-gen knows, so both accept the CRD]",
+        crd_gen::validate::cel::DEFAULT_MINOR
     )
 }
 

@@ -37,6 +37,12 @@ pub const CRD_COST_LIMIT: u64 = 100_000_000;
 pub const WARN_PERCENT: u64 = 80;
 
 /// The Kubernetes version whose API server must accept the rules, and where it came from.
+/// The target when the crate names none: one minor below the newest row of the table. The API
+/// server itself compiles new rules for its previous minor so that a rollback still accepts
+/// them; crd-gen takes the same step once more, so a CRD generated without a target is
+/// accepted by the newest server it knows and by the one before.
+pub const DEFAULT_MINOR: u32 = env::NEWEST - 1;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KubeTarget {
     /// The minor version: 34 for Kubernetes 1.34.
@@ -50,13 +56,13 @@ pub enum TargetFrom {
     Option,
     /// The `v1_NN` feature of the crate's k8s-openapi dependency.
     K8sOpenapi,
-    /// Neither: the newest version the table knows.
-    Newest,
+    /// Neither: [`DEFAULT_MINOR`].
+    Default,
 }
 
 impl Default for KubeTarget {
     fn default() -> Self {
-        KubeTarget { minor: env::NEWEST, from: TargetFrom::Newest }
+        KubeTarget { minor: DEFAULT_MINOR, from: TargetFrom::Default }
     }
 }
 

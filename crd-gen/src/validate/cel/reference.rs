@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 pub fn markdown() -> String {
     let mut out = String::new();
-    out.push_str(
+    out.push_str(&format!(
         "# CEL in CRD validation rules, by Kubernetes version\n\n\
          <!-- Generated from crd-gen/src/validate/cel/env.rs by `cargo run -p crd-gen -- cel-env > docs/cel.md`; do not edit. -->\n\n\
          crd-gen compiles every `x-kubernetes-validations` rule (`#[crd(validation(rule = ..))]`, \
@@ -15,15 +15,18 @@ pub fn markdown() -> String {
          parsed, type-checked against the schema, and its cost estimated. A CRD is written only when \
          that server would accept it.\n\n\
          **Which version.** The target follows the `v1_NN` feature of the crate's k8s-openapi dependency; \
-         `--kube-version 1.NN` (or `Generator::kube_version`) overrides it; with neither it is the newest \
-         version below. A version newer than the table is checked against the newest row, an older one \
-         against the oldest.\n\n\
+         `--kube-version 1.NN` (or `Generator::kube_version`) overrides it; with neither it is 1.{default}, \
+         one below the newest version of the table, so that the CRD is accepted by the newest API server \
+         crd-gen knows and by the one before (the same rollback rule the API server applies to itself, \
+         below). A version newer than the table is checked against the newest row, an older one against \
+         the oldest.\n\n\
          **Why a library appears one version late.** An API server compiles the rules of a new or changed \
          CRD in its *compatibility* environment, one minor version below its own \
          (`environment.DefaultCompatibilityVersion()`), so that a rollback to the previous version still \
          accepts them. An option that k8s.io/apiserver's `base.go` introduces at 1.N is therefore \
          available to new CRD rules from API server 1.N+1.\n\n",
-    );
+        default = super::DEFAULT_MINOR
+    ));
     version_table(&mut out);
     libraries(&mut out);
     let _ = writeln!(out, "\n## Never available to CRD rules\n");

@@ -715,7 +715,9 @@ pub struct ColonSpec {
 /// (`// +groupName=image.toolkit.fluxcd.io` above `package v1`); the port keeps it as
 /// `//! +groupName=...` in each `mod.rs`, but crd-gen ignores it without a word (also on the spec
 /// struct itself, though docs/markers.md lists `+groupName` as the Go form of `group`), so every
-/// spec struct repeats `group` in `#[crd(...)]`. When this fails, drop those `group = ..`.
+/// spec struct repeats `group` in `#[crd(...)]`. The derive requires `group` too, and cannot see a
+/// module's docs: closing this gap needs the derive to leave a missing `group` to the engine.
+/// When this fails, drop those `group = ..`.
 #[test]
 fn known_gap_group_name_package_marker_is_ignored() {
     let module_doc = r#"//! +groupName=gaps.example.com

@@ -93,7 +93,8 @@ impl Generator {
             }
         }
         if generated.has_errors() {
-            return Plan { generated, files: Vec::new(), outputs: Vec::new(), failure: Some(FailureKind::Source) };
+            let kind = if generated.diagnostics.has_io_errors() { FailureKind::Io } else { FailureKind::Source };
+            return Plan { generated, files: Vec::new(), outputs: Vec::new(), failure: Some(kind) };
         }
         Plan { generated, files, outputs, failure: None }
     }

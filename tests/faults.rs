@@ -81,7 +81,13 @@ fn is_temp(name: &str) -> bool {
 }
 
 fn temps(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| is_temp(n)).collect()
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_temp(n))
+        .collect()
 }
 
 fn record(dir: &Path) -> BTreeSet<String> {
@@ -122,9 +128,10 @@ struct Rng(u64);
 
 impl Rng {
     fn new() -> Rng {
-        let seed = std::env::var("CRD_GEN_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
-        });
+        let seed = std::env::var("CRD_GEN_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
         eprintln!("fault seed: CRD_GEN_SEED={seed}");
         Rng(seed)
     }
@@ -254,7 +261,10 @@ fn a_full_disk_changes_nothing_and_a_write_killed_midway_is_cleaned_up() {
     let err = stderr(&next);
     assert!(next.status.success(), "{err}");
     for t in &left {
-        assert!(err.contains(&format!("removed {} (a temporary file left by an interrupted run)", big.out.join(t).display())), "{t}: {err}");
+        assert!(
+            err.contains(&format!("removed {} (a temporary file left by an interrupted run)", big.out.join(t).display())),
+            "{t}: {err}"
+        );
     }
     assert_exactly(&big.out, &new, "after the next run");
 }

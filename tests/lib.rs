@@ -334,6 +334,27 @@ fn cel_walk(schema: &serde_json::Value, value: &serde_json::Value, path: &str, f
     }
 }
 
+/// A crate of one `lib.rs` (package `package`, its own workspace, no dependencies: crd-gen
+/// reads the source, nothing is compiled) in `dir`; returns its Cargo.toml.
+pub fn write_crate(dir: &Path, package: &str, lib_rs: &str) -> PathBuf {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = dir.join("Cargo.toml");
+    std::fs::write(
+        &manifest,
+        format!("[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), lib_rs).unwrap();
+    manifest
+}
+
+/// A resource declaration for test crates: `kind` in `group`, with `extra` markers.
+pub fn resource(kind: &str, group: &str, extra: &str) -> String {
+    format!(
+        "#[derive(CustomResource)]\n#[crd(group = \"{group}\", version = \"v1\", kind = \"{kind}\"{extra})]\npub struct {kind}Spec {{\n    pub size: i32,\n}}\n\n"
+    )
+}
+
 /// The spec schema crd-gen generates for a crate written into a scratch directory (no
 /// dependencies: crd-gen reads the source, nothing is compiled), or the diagnostics. For engine
 /// gaps that would break a fixture's generation.

@@ -95,7 +95,8 @@ pub struct {kind}Status {{
 /// A Cargo.toml for the crate (its own workspace, no dependencies: crd-gen reads source only).
 pub fn write_manifest(dir: &Path, name: &str) -> PathBuf {
     let manifest = dir.join("Cargo.toml");
-    let text = format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lib]\npath = \"lib.rs\"\n\n[workspace]\n");
+    let text =
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lib]\npath = \"lib.rs\"\n\n[workspace]\n");
     std::fs::write(&manifest, text).unwrap();
     manifest
 }

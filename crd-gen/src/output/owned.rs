@@ -224,15 +224,15 @@ fn takeover_warning(path: &Path, old: &str, now: &str) -> Diagnostic {
 /// Files crd-gen does not own (and is not about to remove) that define a generated CRD's kind
 /// or name in its group.
 fn clashes(layout: &Layout, generated: &Entries, orphans: &[Orphan], owned: &Entries) -> Vec<Diagnostic> {
-    if !layout.exists {
-        return Vec::new();
-    }
     let ours: Vec<(Identity, &Path)> =
         layout.files.iter().flat_map(|(t, f)| identities(&f.contents).into_iter().map(move |id| (id, t.entry.as_path()))).collect();
-    let Ok(entries) = std::fs::read_dir(&layout.out.dir) else { return Vec::new() };
+    if !layout.exists {
+        return twice_generated(&ours);
+    }
+    let mut out = twice_generated(&ours);
+    let Ok(entries) = std::fs::read_dir(&layout.out.dir) else { return out };
     let mut names: Vec<String> = entries.flatten().filter_map(|e| e.file_name().to_str().map(str::to_string)).collect();
     names.sort();
-    let mut out = Vec::new();
     for name in names {
         let path = layout.out.dir.join(&name);
         let is_manifest = name.ends_with(".yaml") || name.ends_with(".yml");
@@ -247,6 +247,25 @@ fn clashes(layout: &Layout, generated: &Entries, orphans: &[Orphan], owned: &Ent
         for id in identities(&text) {
             for (g, gpath) in ours.iter().filter(|(g, _)| g.group == id.group && (g.kind == id.kind || g.plural == id.plural)) {
                 out.push(clash(&path, &id, g, gpath, owned.get(&name)));
+            }
+        }
+    }
+    out
+}
+
+/// One kind of one group generated into two files of one directory (two packages of a run).
+fn twice_generated(ours: &[(Identity, &Path)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, (a, a_path)) in ours.iter().enumerate() {
+        for (b, b_path) in &ours[i + 1..] {
+            if a.group == b.group && a.kind == b.kind {
+                out.push(
+                    Diagnostic::error(
+                        format!("`{}` and `{}` both define kind `{}` of group `{}`", a_path.display(), b_path.display(), a.kind, a.group),
+                        Place::File(b_path.to_path_buf()),
+                    )
+                    .with_help("two packages define one kind: the API server accepts the names of only one CRD (`KindConflict`); rename one kind or move it to another group"),
+                );
             }
         }
     }

@@ -27,6 +27,13 @@ pub enum FailureKind {
     Conflict,
 }
 
+/// What a write or check did: the plan (whose `failure` says whether it failed) and, when it did
+/// not fail, the output stage's report (changes, mismatches).
+pub struct Outcome {
+    pub plan: Plan,
+    pub report: output::Report,
+}
+
 /// Planned files of a run, with the engine's full answer.
 pub struct Plan {
     pub generated: Generated,
@@ -100,17 +107,17 @@ impl Generator {
     }
 
     /// Generates and writes every file (all or none), removes orphaned CRD files crd-gen owns, and
-    /// says on stderr when it waits for another run writing the same directory. On failure the
-    /// diagnostics say why.
-    pub fn write(&self) -> Result<(Plan, output::Report), (Plan, FailureKind)> {
+    /// says on stderr when it waits for another run writing the same directory. On failure
+    /// `plan.failure` says why and the diagnostics how.
+    pub fn write(&self) -> Outcome {
         self.write_with(&mut |dir| eprintln!("crd-gen: waiting for another crd-gen run to finish writing {}", dir.display()))
     }
 
     /// [`Generator::write`], calling `on_wait` before waiting for another run's directory lock.
-    pub fn write_with(&self, on_wait: &mut dyn FnMut(&Path)) -> Result<(Plan, output::Report), (Plan, FailureKind)> {
+    pub fn write_with(&self, on_wait: &mut dyn FnMut(&Path)) -> Outcome {
         let plan = self.plan();
-        if let Some(kind) = plan.failure {
-            return Err((plan, kind));
+        if plan.failure.is_some() {
+            return Outcome { plan, report: output::Report::default() };
         }
         let result = output::write_all(&plan.outputs, on_wait);
         finish(plan, result)
@@ -118,10 +125,10 @@ impl Generator {
 
     /// Generates and compares with the files on disk (orphans and the ownership record
     /// included); writes nothing.
-    pub fn check(&self) -> Result<(Plan, output::Report), (Plan, FailureKind)> {
+    pub fn check(&self) -> Outcome {
         let plan = self.plan();
-        if let Some(kind) = plan.failure {
-            return Err((plan, kind));
+        if plan.failure.is_some() {
+            return Outcome { plan, report: output::Report::default() };
         }
         let result = output::check_all(&plan.outputs);
         finish(plan, result)
@@ -135,51 +142,44 @@ impl Generator {
             (None, Some(dir)) => self.manifest_path(Path::new(&dir).join("Cargo.toml")),
             _ => self,
         };
-        match this.write() {
-            Ok((plan, report)) => {
-                for f in plan.generated.source_files() {
-                    println!("cargo::rerun-if-changed={}", f.display());
-                }
-                for d in plan.generated.diagnostics.iter() {
-                    println!("cargo::warning={}", d.message);
-                }
-                for change in &report.changes {
-                    if let output::Change::Removed { path, reason } = change {
-                        println!("cargo::warning=crd-gen removed {}: {reason}", path.display());
-                    }
-                }
-            }
-            Err((plan, _)) => {
-                eprintln!("{}", plan.generated.render_diagnostics(false));
-                for f in plan.generated.source_files() {
-                    println!("cargo::rerun-if-changed={}", f.display());
-                }
-                println!("cargo::error=crd-gen: could not generate CRDs (see the output above)");
-                std::process::exit(1);
+        let Outcome { plan, report } = this.write();
+        for f in plan.generated.source_files() {
+            println!("cargo::rerun-if-changed={}", f.display());
+        }
+        if plan.failure.is_some() {
+            eprintln!("{}", plan.generated.render_diagnostics(false));
+            println!("cargo::error=crd-gen: could not generate CRDs (see the output above)");
+            std::process::exit(1);
+        }
+        for d in plan.generated.diagnostics.iter() {
+            println!("cargo::warning={}", d.message);
+        }
+        for change in &report.changes {
+            if let output::Change::Removed { path, reason } = change {
+                println!("cargo::warning=crd-gen removed {}: {reason}", path.display());
             }
         }
     }
 }
 
 /// The plan with the output stage's warnings, or its errors and failure kind.
-fn finish(mut plan: Plan, result: Result<output::Report, output::Error>) -> Result<(Plan, output::Report), (Plan, FailureKind)> {
+fn finish(mut plan: Plan, result: Result<output::Report, output::Error>) -> Outcome {
     match result {
         Ok(mut report) => {
             for w in report.warnings.drain(..) {
                 plan.generated.diagnostics.push(w);
             }
-            Ok((plan, report))
+            Outcome { plan, report }
         }
         Err(e) => {
             for d in e.diagnostics {
                 plan.generated.diagnostics.push(d);
             }
-            let kind = match e.kind {
+            plan.failure = Some(match e.kind {
                 output::ErrorKind::Io => FailureKind::Io,
                 output::ErrorKind::Conflict => FailureKind::Conflict,
-            };
-            plan.failure = Some(kind);
-            Err((plan, kind))
+            });
+            Outcome { plan, report: output::Report::default() }
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use crd_gen::output::Change;
-use crd_gen::{FailureKind, Generator, Plan};
+use crd_gen::{FailureKind, Generator, Outcome, Plan};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -154,45 +154,35 @@ fn manifests(args: ManifestsArgs) -> ExitCode {
     if args.check {
         return check(&g, &args.common, say);
     }
-    let result = g.write_with(&mut |dir| {
+    let Outcome { plan, report: written } = g.write_with(&mut |dir| {
         say.event("waiting", Some(dir), &format!("waiting for another crd-gen run to finish writing {}", dir.display()))
     });
-    match result {
-        Err((plan, kind)) => {
-            report(&plan, &args.common);
-            exit_for(kind)
-        }
-        Ok((plan, written)) => {
-            report(&plan, &args.common);
-            if plan.files.is_empty() {
-                say.event("summary", None, "no resources found (derive `CustomResource` on a spec struct)");
+    report(&plan, &args.common);
+    if let Some(kind) = plan.failure {
+        return exit_for(kind);
+    }
+    if plan.files.is_empty() {
+        say.event("summary", None, "no resources found (derive `CustomResource` on a spec struct)");
+    }
+    for change in &written.changes {
+        match change {
+            Change::Wrote(p) => say.event("wrote", Some(p), &format!("wrote {}", p.display())),
+            Change::Unchanged(p) => say.event("unchanged", Some(p), &format!("up to date: {}", p.display())),
+            Change::Removed { path, reason } => say.event("removed", Some(path), &format!("removed {}: {reason}", path.display())),
+            Change::RemovedTemp(p) => {
+                say.event("removed-temp", Some(p), &format!("removed {} (a temporary file left by an interrupted run)", p.display()))
             }
-            for change in &written.changes {
-                match change {
-                    Change::Wrote(p) => say.event("wrote", Some(p), &format!("wrote {}", p.display())),
-                    Change::Unchanged(p) => say.event("unchanged", Some(p), &format!("up to date: {}", p.display())),
-                    Change::Removed { path, reason } => say.event("removed", Some(path), &format!("removed {}: {reason}", path.display())),
-                    Change::RemovedTemp(p) => say.event(
-                        "removed-temp",
-                        Some(p),
-                        &format!("removed {} (a temporary file left by an interrupted run)", p.display()),
-                    ),
-                }
-            }
-            ExitCode::SUCCESS
         }
     }
+    ExitCode::SUCCESS
 }
 
 fn check(g: &Generator, common: &CommonArgs, say: Say) -> ExitCode {
-    let (plan, found) = match g.check() {
-        Err((plan, kind)) => {
-            report(&plan, common);
-            return exit_for(kind);
-        }
-        Ok(ok) => ok,
-    };
+    let Outcome { plan, report: found } = g.check();
     report(&plan, common);
+    if let Some(kind) = plan.failure {
+        return exit_for(kind);
+    }
     if found.mismatches.is_empty() {
         say.event("summary", None, &format!("{} CRD file(s) up to date", plan.files.len()));
         return ExitCode::SUCCESS;

@@ -70,7 +70,7 @@ pub struct DirPlan {
 
 pub fn plan(layout: &Layout) -> Result<DirPlan, Error> {
     let dir = &layout.out.dir;
-    let (old, on_disk, mut warnings) = read_record(&layout.record)?;
+    let OnDisk { entries: old, bytes: on_disk, mut warnings } = read_record(&layout.record)?;
     let generated: Entries = layout.files.iter().map(|(t, f)| (file_name(&t.entry), f.package.clone())).collect();
     let in_run = |p: &str| layout.out.packages.iter().any(|q| q == p);
     let mut new = generated.clone();
@@ -131,11 +131,18 @@ pub fn record_mismatch(layout: &Layout, plan: &DirPlan) -> Option<Mismatch> {
     }
 }
 
-/// The record's entries and bytes (empty when there is none), with warnings for lines that
-/// are not entries.
-fn read_record(record: &Target) -> Result<(Entries, Option<Vec<u8>>, Vec<Diagnostic>), Error> {
+/// The record as it is on disk.
+struct OnDisk {
+    entries: Entries,
+    /// None: there is no record.
+    bytes: Option<Vec<u8>>,
+    /// Lines that are not entries.
+    warnings: Vec<Diagnostic>,
+}
+
+fn read_record(record: &Target) -> Result<OnDisk, Error> {
     if !record.exists {
-        return Ok((Entries::new(), None, Vec::new()));
+        return Ok(OnDisk { entries: Entries::new(), bytes: None, warnings: Vec::new() });
     }
     let bytes = std::fs::read(&record.real)
         .map_err(|e| Error::io(*io_diag(&record.entry, format!("cannot read the ownership record `{}`", record.entry.display()), &e)))?;
@@ -160,7 +167,7 @@ fn read_record(record: &Target) -> Result<(Entries, Option<Vec<u8>>, Vec<Diagnos
             ),
         }
     }
-    Ok((entries, Some(bytes), warnings))
+    Ok(OnDisk { entries, bytes: Some(bytes), warnings })
 }
 
 /// A record line may only name a file in the directory itself, never a path out of it.

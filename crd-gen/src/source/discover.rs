@@ -112,12 +112,10 @@ fn cargo_failure_help(text: &str, manifest: &Path) -> String {
     let home = cargo_home();
     let io_words =
         ["Permission denied", "Read-only file system", "Not a directory", "No space left", "Operation not permitted", "Disk quota"];
-    if let Some(home) = home.filter(|h| text.contains(h.as_str())) {
-        if io_words.iter().any(|w| text.contains(w)) {
-            return format!(
-                "cargo cannot write its registry cache in CARGO_HOME (`{home}`): make that directory writable, or point CARGO_HOME at one that is (e.g. `CARGO_HOME=$HOME/.cargo`)"
-            );
-        }
+    if let Some(home) = home.filter(|h| text.contains(h.as_str()) && io_words.iter().any(|w| text.contains(w))) {
+        return format!(
+            "cargo cannot write its registry cache in CARGO_HOME (`{home}`): make that directory writable, or point CARGO_HOME at one that is (e.g. `CARGO_HOME=$HOME/.cargo`)"
+        );
     }
     let network = [
         "failed to download",

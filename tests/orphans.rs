@@ -228,3 +228,12 @@ fn one_kind_generated_twice_into_one_directory_is_an_error() {
     assert!(err.contains("would both be written to") && err.contains("(the second by package `two`)"), "{err}");
     fails(&args(&["--check"]), 1);
 }
+
+#[test]
+fn a_crate_without_resources_creates_no_directory() {
+    let c = Crate::new("orphans-none", "empty", "pub struct NotAResource;\n");
+    let err = ok(&c.run(&[]));
+    assert!(err.contains("no resources found"), "{err}");
+    assert!(!c.out.exists(), "an empty output directory was created");
+    ok(&c.run(&["--check"]));
+}

@@ -397,6 +397,50 @@ mod tests {
         assert!(identities("{\"kind\": \"CustomResourceDefinition\"}").is_empty());
     }
 
+    /// The record lists every file crd-gen may have written at every point of a run: when a run
+    /// adds files and removes others, the union goes first and the final record last.
+    #[test]
+    fn the_record_grows_before_files_appear_and_shrinks_after_they_go() {
+        use crate::output::{OutputDir, PlannedFile};
+        let dir = std::env::temp_dir().join(format!("crd-gen-owned-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let crd = |group: &str, plural: &str| {
+            format!(
+                "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  group: {group}\n  names:\n    kind: K{plural}\n    plural: {plural}\n"
+            )
+        };
+        let planned = |plural: &str| PlannedFile {
+            path: dir.join(format!("g.io_{plural}.yaml")),
+            contents: crd("g.io", plural),
+            package: "p".into(),
+        };
+        let plan_for = |files: Vec<PlannedFile>| {
+            let out = OutputDir { dir: dir.clone(), packages: vec!["p".into()], files };
+            let mut warnings = Vec::new();
+            let layouts = crate::output::paths::prepare(std::slice::from_ref(&out), &mut warnings).unwrap();
+            plan(&layouts[0]).unwrap()
+        };
+        let entries = |names: &[&str]| names.iter().map(|n| (format!("g.io_{n}.yaml"), "p".to_string())).collect::<Entries>();
+        std::fs::write(dir.join("g.io_olds.yaml"), crd("g.io", "olds")).unwrap();
+        std::fs::write(dir.join(RECORD_NAME), render(&entries(&["olds", "keeps"]))).unwrap();
+
+        // Adds `news`, removes `olds`: union first, final last, `olds` an orphan.
+        let p = plan_for(vec![planned("keeps"), planned("news")]);
+        assert_eq!(p.record_first.as_deref(), Some(render(&entries(&["keeps", "news", "olds"])).as_str()));
+        assert!(!p.record_first_is_final);
+        assert_eq!(p.record_last, RecordStep::Write(render(&entries(&["keeps", "news"]))));
+        assert_eq!(p.orphans.len(), 1);
+        assert!(p.orphans[0].entry.ends_with("g.io_olds.yaml"), "{:?}", p.orphans);
+        // Only adds: the final record goes first.
+        let p = plan_for(vec![planned("keeps"), planned("news"), planned("olds")]);
+        assert!(p.record_first_is_final && p.record_last == RecordStep::Keep);
+        // Only removes (`keeps` is gone from disk: dropped without a word): the record goes last.
+        let p = plan_for(vec![]);
+        assert!(p.record_first.is_none() && p.record_last == RecordStep::Remove && p.orphans.len() == 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn record_lines_name_files_of_the_directory_only() {
         assert!(is_entry_name("example.com_foos.yaml"));

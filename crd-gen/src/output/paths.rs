@@ -42,6 +42,10 @@ pub fn prepare<'a>(dirs: &'a [OutputDir], warnings: &mut Vec<Diagnostic>) -> Res
                 continue;
             }
         };
+        // Nothing to write and nothing there to remove: the directory is not created.
+        if !exists && out.files.is_empty() {
+            continue;
+        }
         let mut resolve_one = |path: &Path| match resolve(path, exists, warnings) {
             Ok(t) => Some(t),
             Err(d) => {

@@ -88,6 +88,9 @@ pub struct Schema {
     /// Where each marker applied to this schema was written (the validator points there).
     #[serde(skip)]
     pub marker_locs: Vec<(&'static str, crate::diag::Loc)>,
+    /// The k8s-openapi type inlined here, if any (the size check names the largest ones).
+    #[serde(skip)]
+    pub inlined_from: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

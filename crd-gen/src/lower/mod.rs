@@ -320,7 +320,8 @@ impl<'a> Lowerer<'a> {
         let schema = k8s::lower_k8s_type(self, item);
         self.stack.pop();
         match schema {
-            Some(s) => {
+            Some(mut s) => {
+                s.inlined_from = Some(item_ident(self.res.program.item(item)));
                 let lowered = Lowered::of(s);
                 self.cache.insert(key, lowered.clone());
                 lowered

@@ -6,44 +6,22 @@
 //! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
 //! - `defaults.rs`: defaults and enum values checked against their own schema;
 //! - `cel/`: CEL rules, compiled as the target Kubernetes version's API server compiles them.
+//! - `size.rs`: what etcd can store, with room for the status the API server writes.
 
 pub mod cel;
 pub mod defaults;
 pub mod names;
+pub mod size;
 pub mod structural;
 
 use crate::assemble::AssembledCrd;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
 use crate::schema::Schema;
 
-/// kubectl's client-side apply stores the whole object in an annotation, which may hold 256 KiB.
-const CLIENT_SIDE_APPLY_LIMIT: usize = 256 * 1024;
-/// etcd refuses requests over 1.5 MiB, so the API server cannot store a larger CRD.
-const ETCD_REQUEST_LIMIT: usize = 3 * 512 * 1024;
-
 pub fn validate(crds: &[AssembledCrd], kube: cel::KubeTarget, diags: &mut Diagnostics) {
     for a in crds {
         names::check(a, diags);
-        let size = a.crd.to_json().to_string().len();
-        let place = Place::Source(a.version_decls[0].0.loc);
-        if size > ETCD_REQUEST_LIMIT {
-            diags.push(
-                Diagnostic::error(format!("CRD `{}` is {} KiB as JSON; etcd stores at most 1536 KiB per object", a.crd.metadata.name, size / 1024), place)
-                    .with_help("shrink it: drop descriptions with `--max-desc-len 0`, or replace large embedded types (PodSpec) with `#[crd(schemaless, preserve_unknown_fields)]`"),
-            );
-        } else if size > CLIENT_SIDE_APPLY_LIMIT {
-            diags.push(
-                Diagnostic::warning(
-                    format!(
-                        "CRD `{}` is {} KiB as JSON: `kubectl apply` (client-side) fails on objects over 256 KiB",
-                        a.crd.metadata.name,
-                        size / 1024
-                    ),
-                    place,
-                )
-                .with_help("install it with `kubectl apply --server-side` (or `kubectl create`), or shrink it with `--max-desc-len`"),
-            );
-        }
+        size::check(a, diags);
         for (i, v) in a.crd.spec.versions.iter().enumerate() {
             let fallback = a.version_decls[i].0.loc;
             let root = &v.schema.open_api_v3_schema;

@@ -35,6 +35,8 @@ pub mod validate;
 mod generator;
 #[cfg(feature = "cargo")]
 pub mod output;
+#[cfg(feature = "scaffold")]
+pub mod scaffold;
 
 #[cfg(feature = "cargo")]
 pub use generator::{FailureKind, Generator, Outcome, Plan};

@@ -39,5 +39,5 @@ pub mod output;
 pub mod scaffold;
 
 #[cfg(feature = "cargo")]
-pub use generator::{FailureKind, Generator, Outcome, Plan};
+pub use generator::{FailureKind, Generator, NoProgress, Outcome, Plan, Progress};
 pub use pipeline::{CrdFile, Generated, Options, run};

@@ -90,7 +90,7 @@ pub fn plan(manifest_path: Option<&Path>, req: &Request) -> Result<(Created, Sou
     let sources = refuse_existing(&root.file, &resource, &types_file, req.force)?;
     let before = types_file.is_file().then(|| std::fs::read_to_string(&types_file).unwrap_or_default());
     let what = if before.is_some() { "overwrote (--force)" } else { "created" };
-    changes.insert(0, FileChange { path: types_file.clone(), before, after: template::types_module(&resource), what: what.into() });
+    changes.push(FileChange { path: types_file.clone(), before, after: template::types_module(&resource), what: what.into() });
     let mut edits = manifest.add_dependencies(&template::dependencies());
     if let (Some(domain), None) = (&req.domain, &recorded) {
         manifest.record_domain(domain);

@@ -12,7 +12,7 @@ const IGNORED: &[&str] =
     &["kubebuilder:object:root", "kubebuilder:object:generate", "kubebuilder:skipversion", "genclient", "groupName", "versionName"];
 
 /// Go argument name -> crd inner key, for the Go markers whose arguments are named.
-const ARGS: &[(&str, &[(&str, &str)])] = &[
+pub(crate) const ARGS: &[(&str, &[(&str, &str)])] = &[
     (
         "kubebuilder:printcolumn",
         &[

@@ -3,11 +3,9 @@
 //! golden (fixtures/conformance/controller-tools/, copied from controller-tools' test data) are
 //! parsed into JSON trees and compared path by path.
 //!
-//! Normalized before comparing (not differences):
-//! - controller-gen's `controller-gen.kubebuilder.io/version` annotation, which crd-gen does not
-//!   write (the CRD would change with every tool release);
-//! - the order of `required` lists (a set for the API server; controller-gen sorts it, crd-gen
-//!   keeps field order).
+//! Normalized before comparing (not a difference): controller-gen's
+//! `controller-gen.kubebuilder.io/version` annotation, which crd-gen does not write (the CRD would
+//! change with every tool release). `required` lists are compared as written: both tools sort them.
 //!
 //! Every other difference must be listed in the fixture's case below, with the same words as in
 //! the fixture's README.md. A new difference fails the test, and so does a listed one that went
@@ -63,26 +61,6 @@ fn normalize(v: &mut Value) {
             meta.remove("annotations");
         }
     }
-    sort_required(v);
-}
-
-fn sort_required(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            for (k, child) in map.iter_mut() {
-                if k == "required"
-                    && let Value::Array(items) = child
-                    && items.iter().all(Value::is_string)
-                {
-                    items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-                } else {
-                    sort_required(child);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(sort_required),
-        _ => {}
-    }
 }
 
 /// `/spec/versions/1/schema/openAPIV3Schema/properties/x` -> `v1:/properties/x`.
@@ -123,7 +101,7 @@ fn walk(g: &Value, o: &Value, path: String, out: &mut Vec<(String, String)>) {
                 }
             }
         }
-        (Value::Array(ga), Value::Array(oa)) if path.ends_with("/required") => {
+        (Value::Array(ga), Value::Array(oa)) if path.ends_with("/required") && !same_members(ga, oa) => {
             for g in ga.iter().filter(|g| !oa.contains(g)) {
                 out.push((format!("- {}[{}]", short(&path), g.as_str().unwrap_or_default()), "only controller-gen requires it".into()));
             }
@@ -141,6 +119,11 @@ fn walk(g: &Value, o: &Value, path: String, out: &mut Vec<(String, String)>) {
         }
         _ => {}
     }
+}
+
+/// The same names, in any order (then a difference in order shows as `~ .../required`).
+fn same_members(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.contains(x))
 }
 
 fn check(case: &Case) {
@@ -317,4 +300,8 @@ fn differences_are_found_and_normalized() {
     normalize(&mut b);
     let found: Vec<String> = differences(&a, &b).into_iter().map(|(d, _)| d).collect();
     assert_eq!(found, ["~ v0:/properties/p/type", "+ v0:/properties/q", "- v0:/required[b]", "+ v0:/required[c]"]);
+    // Same names in another order is a difference too: both tools sort `required`.
+    let order = |r: [&str; 2]| serde_json::json!({"spec": {"versions": [{"schema": {"openAPIV3Schema": {"required": r}}}]}});
+    let found: Vec<String> = differences(&order(["a", "b"]), &order(["b", "a"])).into_iter().map(|(d, _)| d).collect();
+    assert_eq!(found, ["~ v0:/required/0", "~ v0:/required/1"]);
 }

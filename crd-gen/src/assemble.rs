@@ -177,12 +177,13 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
         props.insert("status".to_string(), status.clone());
     }
     let required = if decl.attrs.flag("spec_required") { vec!["spec".to_string()] } else { Vec::new() };
-    let root = Schema {
+    let mut root = Schema {
         required,
         description: root_description(decl.str("description"), &decl.kind, &names.plural),
         properties: Some(props),
         ..Schema::object()
     };
+    root.sort_required();
     let printcolumns = decl
         .attrs
         .all("printcolumn")

@@ -165,6 +165,13 @@ impl Schema {
         }
         self.for_each_child(|c| c.truncate_descriptions(max));
     }
+    /// Sorts every `required` list, as controller-gen and kube-derive emit them (the API server
+    /// reads it as a set, so the order is for stable, diffable output only).
+    pub fn sort_required(&mut self) {
+        self.required.sort();
+        self.required.dedup();
+        self.for_each_child(Schema::sort_required);
+    }
     pub fn for_each_child(&mut self, mut f: impl FnMut(&mut Schema)) {
         if let Some(p) = &mut self.properties {
             p.values_mut().for_each(&mut f);

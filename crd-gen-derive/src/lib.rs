@@ -5,7 +5,7 @@
 //! The derives generate only associated constants; the CRD itself is written by `cargo crd-gen`
 //! or build.rs from the source, so the three front ends share one engine.
 
-use crd_gen::markers::check::{ValueShape, check_applies, check_combinations};
+use crd_gen::markers::check::{ValueShape, check_applies};
 use crd_gen::markers::{AttrSite, Attrs, MarkerError};
 use proc_macro::TokenStream;
 use quote::quote;
@@ -96,7 +96,6 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
 fn check_fields(fields: &syn::Fields, errors: &mut Vec<MarkerError>) {
     for f in fields {
         let attrs = Attrs::read(&f.attrs, AttrSite::Field, errors);
-        errors.extend(check_combinations(&attrs.markers));
         let shape = ValueShape::of_rust_type(&f.ty);
         let text = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
         for m in &attrs.markers {

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod go;
 pub mod parse;
 pub mod reference;
+pub mod rules;
 pub mod vocab;
 
 pub use docs::{Docs, docs};
@@ -38,6 +39,7 @@ impl Attrs {
             let start = m.span.start();
             (start.line, start.column)
         });
+        errors.extend(rules::check_markers(&markers));
         Attrs { markers, docs }
     }
     pub fn get(&self, name: &str) -> Option<&Marker> {

@@ -44,7 +44,11 @@ pub fn check(f: &dyn Facts) -> Vec<Violation> {
 
 fn list_map_key_needs_map_list(f: &dyn Facts, out: &mut Vec<Violation>) {
     if f.has("list_map_key") && f.text("list_type") != Some("map") {
-        out.push(violation("list_map_key", "`list_map_key` needs `list_type = \"map\"`", "add `list_type = \"map\"` next to `list_map_key`"));
+        out.push(violation(
+            "list_map_key",
+            "`list_map_key` needs `list_type = \"map\"`",
+            "add `list_type = \"map\"` next to `list_map_key`",
+        ));
     }
 }
 
@@ -148,7 +152,10 @@ mod tests {
         assert_eq!(messages(quote!(list_type = "map", list_map_key = "name")), Vec::<String>::new());
         assert_eq!(messages(quote!(exclusive_maximum)), ["`exclusive_maximum` needs `maximum`"]);
         assert_eq!(messages(quote!(exclusive_maximum = false)), Vec::<String>::new());
-        assert_eq!(messages(quote!(min_items = 3, max_items = 2)), ["`min_items` (3) is greater than `max_items` (2): no value can satisfy both"]);
+        assert_eq!(
+            messages(quote!(min_items = 3, max_items = 2)),
+            ["`min_items` (3) is greater than `max_items` (2): no value can satisfy both"]
+        );
         assert_eq!(messages(quote!(minimum = 2, maximum = 2)), Vec::<String>::new());
         assert_eq!(messages(quote!(default = 1, default_json = "1")), ["`default` and `default_json` cannot both be given"]);
         assert_eq!(messages(quote!(required, optional)), ["`required` and `optional` cannot both be given"]);

@@ -1,12 +1,13 @@
 //! Assemble: lowered resource versions grouped into CRDs (one per group + kind), with names,
 //! scope, versions in controller-gen's order and exactly one storage version.
 
+mod agree;
+
 use crate::collect::ResourceDecl;
 use crate::crd::{
     CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema,
 };
 use crate::diag::{Diagnostic, Diagnostics, FileId, Place};
-use crate::names::plural_of;
 use crate::schema::Schema;
 use indexmap::IndexMap;
 
@@ -25,6 +26,15 @@ pub struct AssembledCrd {
     pub crd: CustomResourceDefinition,
     /// Per version (same order as `crd.spec.versions`): where it was declared.
     pub version_decls: Vec<(ResourceDecl, FileId)>,
+}
+
+impl AssembledCrd {
+    /// Where CRD-wide marker `name` was written (on whichever version wrote it), else the first
+    /// version's spec struct.
+    pub fn marker_loc(&self, name: &str) -> crate::diag::Loc {
+        let (decl, file) = self.version_decls.iter().find(|(d, _)| d.marker(name).is_some()).unwrap_or(&self.version_decls[0]);
+        decl.marker_loc(name, *file)
+    }
 }
 
 const API_VERSION_DESC: &str = "APIVersion defines the versioned schema of this representation of an object.\nServers should convert recognized schemas to the latest internal value, and\nmay reject unrecognized values.\nMore info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources";
@@ -49,12 +59,9 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
                             "kinds `{}` and `{}` both use the plural `{}` (CRD `{}`)",
                             that.kind, this.kind, crd.crd.spec.names.plural, crd.crd.metadata.name
                         ),
-                        Place::Source(this.marker_loc("plural", crd.version_decls[0].1)),
+                        Place::Source(crd.marker_loc("plural")),
                     )
-                    .with_note(
-                        Place::Source(that.marker_loc("plural", other.version_decls[0].1)),
-                        format!("`{}` is declared here", that.kind),
-                    )
+                    .with_note(Place::Source(other.marker_loc("plural")), format!("`{}` is declared here", that.kind))
                     .with_help("give each kind its own `plural`"),
                 );
                 continue;
@@ -66,42 +73,14 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
     out
 }
 
-fn names_of(decl: &ResourceDecl) -> Names {
-    let kind = decl.kind.clone();
-    let singular = decl.str("singular").map(str::to_string).unwrap_or_else(|| kind.to_lowercase());
-    Names {
-        categories: decl.attrs.all("category").filter_map(|m| m.as_str().map(str::to_string)).collect(),
-        list_kind: decl.str("list_kind").map(str::to_string).unwrap_or_else(|| format!("{kind}List")),
-        plural: plural_of(&kind, decl.str("plural")),
-        short_names: decl.attrs.all("short_name").filter_map(|m| m.as_str().map(str::to_string)).collect(),
-        singular,
-        kind,
-    }
-}
-
 fn place(decl: &ResourceDecl) -> Place {
     Place::Source(decl.loc)
 }
 
 fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mut Diagnostics) -> Option<AssembledCrd> {
     let first = &versions[0];
-    let names = names_of(&first.decl);
-    let scope = first.decl.str("scope").unwrap_or("Namespaced").to_string();
-    let mut ok = true;
-    for v in &versions[1..] {
-        let other = names_of(&v.decl);
-        if other != names || v.decl.str("scope").unwrap_or("Namespaced") != scope {
-            diags.push(
-                Diagnostic::error(
-                    format!("versions `{}` and `{}` of {kind}.{group} disagree on names or scope", first.decl.version, v.decl.version),
-                    place(&v.decl),
-                )
-                .with_note(place(&first.decl), format!("version `{}` is declared here", first.decl.version))
-                .with_help("give every version the same plural, singular, list_kind, short_name, category and scope markers"),
-            );
-            ok = false;
-        }
-    }
+    let shared = agree::shared(group, kind, versions, diags);
+    let mut ok = shared.is_some();
     for pair in versions.windows(2) {
         if pair[0].decl.version == pair[1].decl.version {
             diags.push(
@@ -142,20 +121,7 @@ fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mu
             return None;
         }
     };
-    if !ok {
-        return None;
-    }
-    let mut annotations = IndexMap::new();
-    let mut labels = IndexMap::new();
-    for v in versions {
-        for (marker, map) in [("annotation", &mut annotations), ("label", &mut labels)] {
-            for m in v.decl.attrs.all(marker) {
-                if let (Some(k), Some(val)) = (m.get_str("key"), m.get_str("value")) {
-                    map.insert(k.to_string(), val.to_string());
-                }
-            }
-        }
-    }
+    let agree::Shared { names, scope, annotations, labels } = shared?;
     let crd_versions = versions.iter().map(|v| version(v, &names, v.decl.version == storage_name)).collect();
     let crd = CustomResourceDefinition {
         api_version: "apiextensions.k8s.io/v1",

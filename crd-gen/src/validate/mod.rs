@@ -3,9 +3,11 @@
 //! field or type the offending schema node came from.
 //!
 //! - `names.rs`: group, names, versions, printer columns, subresource paths;
+//! - `approval.rs`: the API-approval annotation that community-owned groups need;
 //! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
 //! - `defaults.rs`: defaults and enum values checked against their own schema.
 
+pub mod approval;
 pub mod cel;
 pub mod defaults;
 pub mod names;
@@ -23,6 +25,7 @@ const ETCD_REQUEST_LIMIT: usize = 3 * 512 * 1024;
 pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
     for a in crds {
         names::check(a, diags);
+        approval::check(a, diags);
         let size = a.crd.to_json().to_string().len();
         let place = Place::Source(a.version_decls[0].0.loc);
         if size > ETCD_REQUEST_LIMIT {

@@ -97,6 +97,30 @@ impl Agreement<'_> {
     }
 }
 
+/// The derive gives each spec struct `CRD_PLURAL` and `CRD_NAME` from that struct's markers alone:
+/// a version that leaves `plural` to another gets constants that do not name this CRD. Said as a
+/// warning at that struct.
+fn derive_constants_differ(plural: &Option<String>, kind: &str, a: &mut Agreement) {
+    let Some(plural) = plural else { return };
+    let default = plural_of(kind, None);
+    if *plural == default {
+        return;
+    }
+    let writer = a.versions.iter().find(|v| v.decl.str("plural").is_some()).map(|v| v.decl.version.clone()).unwrap_or_default();
+    for v in a.versions.iter().filter(|v| v.decl.str("plural").is_none() && v.decl.derives_custom_resource) {
+        a.diags.push(
+            Diagnostic::warning(
+                format!(
+                    "the derive's `{}::CRD_PLURAL` is `{default}` (it sees only this struct), but the CRD's plural is `{plural}` (from version `{writer}`)",
+                    v.decl.ident
+                ),
+                Place::Source(v.decl.loc),
+            )
+            .with_help(format!("if the constants are used, write `plural = \"{plural}\"` on this version too")),
+        );
+    }
+}
+
 /// The CRD-wide values of `versions` (one group and kind), or None after reporting a conflict.
 pub fn shared(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mut Diagnostics) -> Option<Shared> {
     let mut a = Agreement { versions, what: format!("{kind}.{group}"), diags, ok: true };
@@ -118,6 +142,7 @@ pub fn shared(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mut 
     if !a.ok {
         return None;
     }
+    derive_constants_differ(&plural, kind, &mut a);
     let names = Names {
         categories: categories.unwrap_or_default(),
         list_kind: list_kind.unwrap_or_else(|| format!("{kind}List")),

@@ -46,7 +46,8 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
         groups.entry((v.decl.group.clone(), v.decl.kind.clone())).or_default().push(v);
     }
     let mut out: Vec<AssembledCrd> = Vec::new();
-    for ((group, kind), mut versions) in groups {
+    for ((group, kind), all) in groups {
+        let Some(mut versions) = without_skipped(&group, &kind, all, diags) else { continue };
         versions.sort_by(|a, b| a.decl.version.cmp(&b.decl.version));
         if let Some(crd) = assemble_one(&group, &kind, &versions, diags) {
             // Two kinds with one plural would be one CRD name (and one file): the API server
@@ -71,6 +72,24 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
     }
     out.sort_by_key(|c| c.crd.file_name());
     out
+}
+
+/// The versions not marked `skip_version` (controller-gen's `+kubebuilder:skipversion`, for
+/// internal versions); a kind with no other version is an error, as in controller-gen.
+fn without_skipped(group: &str, kind: &str, all: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Option<Vec<LoweredVersion>> {
+    let (skipped, kept): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.decl.attrs.flag("skip_version"));
+    if kept.is_empty() {
+        let v = &skipped[0];
+        diags.push(
+            Diagnostic::error(
+                format!("version `{}` of {kind}.{group} is `skip_version`, and the kind has no other version", v.decl.version),
+                Place::Source(v.decl.marker_loc("skip_version", v.file)),
+            )
+            .with_help("a CRD needs at least one version: remove `skip_version`, or declare the served versions"),
+        );
+        return None;
+    }
+    Some(kept)
 }
 
 fn place(decl: &ResourceDecl) -> Place {

@@ -100,6 +100,8 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
     let mut once_set = Vec::new();
     let mut required = Vec::new();
     let mut preserve = false;
+    // `//! +kubebuilder:validation:Optional` in the module docs: fields are optional unless marked.
+    let package_optional = fields_optional_in(lw, env.scope);
     for field in fields {
         let mut errors = Vec::new();
         let fattrs = Attrs::read(&field.original.attrs, AttrSite::Field, &mut errors);
@@ -144,7 +146,7 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
             lowered.optional || has_default || field.attrs.skip_serializing_if().is_some() || field.attrs.skip_deserializing();
         let is_required = if fattrs.flag("required") {
             true
-        } else if fattrs.flag("optional") {
+        } else if fattrs.flag("optional") || package_optional {
             false
         } else {
             !optional_by_serde
@@ -181,6 +183,21 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
         schema.preserve_unknown_fields = true;
     }
     schema
+}
+
+/// Whether the module docs around `scope` make fields optional by default; problems in those
+/// docs are reported where they are.
+fn fields_optional_in(lw: &mut Lowerer, scope: crate::source::Scope) -> bool {
+    let mut errors = Vec::new();
+    let inherited = crate::markers::package::inherited(lw.res.program, scope, &mut errors);
+    for (file, e) in errors {
+        let mut d = crate::diag::Diagnostic::error(e.message, crate::diag::Place::Source(crate::diag::Loc::from_span(file, e.span)));
+        if let Some(h) = e.help {
+            d = d.with_help(h);
+        }
+        lw.res.diags.push(d);
+    }
+    inherited.fields_optional
 }
 
 pub fn lower_field(lw: &mut Lowerer, field: &ast::Field, env: &Env) -> Lowered {

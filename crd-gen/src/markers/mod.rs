@@ -7,6 +7,7 @@
 pub mod check;
 pub mod docs;
 pub mod go;
+pub mod package;
 pub mod parse;
 pub mod reference;
 pub mod rules;

@@ -120,7 +120,8 @@ mod tests {
 
     #[test]
     fn annotation_given_in_either_syntax() {
-        let go = "/// +kubebuilder:metadata:annotations=\"api-approved.kubernetes.io=https://github.com/kubernetes/enhancements/pull/1111\"\n";
+        let go =
+            "/// +kubebuilder:metadata:annotations=\"api-approved.kubernetes.io=https://github.com/kubernetes/enhancements/pull/1111\"\n";
         assert_eq!(diagnostics_of(&resource("example.k8s.io", go)), "");
         let rust = "#[crd(annotation(key = \"api-approved.kubernetes.io\", value = \"unapproved, testing only\"))]\n";
         assert_eq!(diagnostics_of(&resource("example.kubernetes.io", rust)), "");

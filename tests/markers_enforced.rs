@@ -490,6 +490,13 @@ fn resource_markers_land_in_the_crd() {
     assert_eq!((&v1beta1["name"], &v1beta1["served"], &v1beta1["storage"]), (&json!("v1beta1"), &json!(true), &json!(false)));
     assert_eq!(v1beta1["deprecated"], true);
     assert_eq!(v1beta1["deprecationWarning"], "markers.example.com/v1beta1 Gizmo is deprecated; use markers.example.com/v1");
+    let root = &v1beta1["schema"]["openAPIV3Schema"];
+    assert_eq!(root["description"], "A Gizmo as v1beta1 serves it: the root object's doc comment.", "root");
+    assert_eq!(
+        root["x-kubernetes-validations"],
+        json!([{ "rule": "self.metadata.name.size() <= 63", "message": "gizmo names are DNS labels" }]),
+        "a Go root type's rule in root(...)"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

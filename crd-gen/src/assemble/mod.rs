@@ -7,7 +7,7 @@ use crate::collect::ResourceDecl;
 use crate::crd::{
     CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema,
 };
-use crate::diag::{Diagnostic, Diagnostics, FileId, Place};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place};
 use crate::schema::Schema;
 use indexmap::IndexMap;
 
@@ -164,8 +164,15 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
     let required = if decl.attrs.flag("spec_required") { vec!["spec".to_string()] } else { Vec::new() };
     let mut root = Schema {
         required,
-        description: root_description(decl.str("description"), &decl.kind, &names.plural),
+        description: root_description(decl, &names.plural),
         properties: Some(props),
+        // The Go root type's `+kubebuilder:validation:XValidation` rules, from `root(...)`.
+        validations: decl
+            .attrs
+            .root_rules
+            .iter()
+            .map(|m| crate::lower::apply::validation_rule(m, Loc::from_span(v.file, m.span)))
+            .collect(),
         ..Schema::object()
     };
     root.sort_required();
@@ -223,13 +230,19 @@ fn column_priority(column: &crate::markers::Marker) -> Option<u64> {
     column.get("priority").and_then(|p| p.as_json()).and_then(|p| p.as_u64()).filter(|p| *p != 0)
 }
 
-/// The root object's description: the spec struct's `description` marker, where `description = ""`
-/// means none (as a Go root type without a doc comment); by default the sentence kubebuilder
-/// scaffolds on the root type.
-fn root_description(marker: Option<&str>, kind: &str, plural: &str) -> Option<String> {
-    match marker {
+/// The root object's description: the doc comment in `root(/// ..)` (none if it is empty, as a
+/// Go root type without a doc comment), else the spec struct's `description` marker (`""`: none),
+/// else the sentence kubebuilder scaffolds on the root type.
+fn root_description(decl: &ResourceDecl, plural: &str) -> Option<String> {
+    if let Some(docs) = decl.attrs.root_docs() {
+        return docs.text.clone();
+    }
+    match decl.str("description") {
         Some("") => None,
         Some(text) => Some(text.to_string()),
-        None => Some(format!("{kind} is the Schema for the {plural} API")),
+        None => Some(format!("{} is the Schema for the {plural} API", decl.kind)),
     }
 }
+
+#[cfg(test)]
+mod root_tests;

@@ -13,6 +13,13 @@ pub struct Docs {
     pub go_markers: Vec<(String, Span)>,
 }
 
+/// Equal text and marker lines (spans are where, not what).
+impl PartialEq for Docs {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.go_markers.iter().map(|(m, _)| m).eq(other.go_markers.iter().map(|(m, _)| m))
+    }
+}
+
 pub fn docs(attrs: &[syn::Attribute]) -> Docs {
     let mut lines: Vec<String> = Vec::new();
     let mut go_markers = Vec::new();

@@ -361,7 +361,7 @@ fn value_from_text(def: &MarkerDef, text: &str) -> Result<Value, String> {
         },
         ValueKind::Literal | ValueKind::Json => Value::Json(go_literal(t)),
         ValueKind::LiteralList => Value::Json(serde_json::Value::Array(t.split(';').map(go_literal).collect())),
-        ValueKind::Group(_) | ValueKind::Items => return Err("needs arguments".into()),
+        ValueKind::Group(_) | ValueKind::Items | ValueKind::Docs => return Err("needs arguments".into()),
     })
 }
 

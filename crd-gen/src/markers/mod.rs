@@ -21,6 +21,8 @@ pub use parse::{AttrSite, Marker, MarkerError, Value, parse_attrs};
 pub struct Attrs {
     pub markers: Vec<Marker>,
     pub docs: Docs,
+    /// The CEL rules among the Go markers of `root(/// ..)`: rules on the whole object.
+    pub root_rules: Vec<Marker>,
 }
 
 impl Attrs {
@@ -28,7 +30,15 @@ impl Attrs {
     pub fn read(attrs: &[syn::Attribute], site: AttrSite, errors: &mut Vec<MarkerError>) -> Attrs {
         let mut markers = parse_attrs(attrs, site, errors);
         let docs = docs::docs(attrs);
-        let from_go = go::translate(&docs.go_markers, site, errors);
+        let mut from_go = go::translate(&docs.go_markers, site, errors);
+        // The Go root type's comment, ported into `root(...)`: its resource markers are the
+        // resource's, its CEL rules are the root object's.
+        let mut root_rules = Vec::new();
+        if let Some(root) = markers.iter().find_map(Marker::docs).cloned() {
+            for m in go::translate(&root.go_markers, AttrSite::Root, errors) {
+                if m.def.name == "validation" { root_rules.push(m) } else { from_go.push(m) }
+            }
+        }
         // A `#[crd]` marker wins over a Go comment marker of the same name.
         for m in from_go {
             if m.def.repeatable || !markers.iter().any(|x| x.def.name == m.def.name) {
@@ -41,7 +51,7 @@ impl Attrs {
             (start.line, start.column)
         });
         errors.extend(rules::check_markers(&markers));
-        Attrs { markers, docs }
+        Attrs { markers, docs, root_rules }
     }
     pub fn get(&self, name: &str) -> Option<&Marker> {
         self.markers.iter().find(|m| m.def.name == name)
@@ -54,5 +64,9 @@ impl Attrs {
     }
     pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Marker::as_str)
+    }
+    /// The `root(/// ..)` doc comment, if given.
+    pub fn root_docs(&self) -> Option<&Docs> {
+        self.get("root").and_then(Marker::docs)
     }
 }

@@ -88,10 +88,11 @@ fn lower_bound_not_above_upper(f: &dyn Facts, out: &mut Vec<Violation>) {
 
 /// Two markers that say the same thing two ways, or opposite things.
 fn one_of_each_pair(f: &dyn Facts, out: &mut Vec<Violation>) {
-    const PAIRS: [(&str, &str, &str); 3] = [
+    const PAIRS: [(&str, &str, &str); 4] = [
         ("default", "default_json", "both set the default; keep one"),
         ("required", "optional", "they contradict each other; keep one"),
         ("int_or_string", "schema_type", "an int-or-string value has no single `type`; keep one"),
+        ("description", "root", "on the spec struct both give the root object's description; keep the doc comment in `root(...)`"),
     ];
     for (a, b, why) in PAIRS {
         if f.has(a) && f.has(b) {

@@ -29,6 +29,8 @@ pub enum ValueKind {
     Group(&'static [MarkerDef]),
     /// `key(<schema markers>)`: markers applied to the elements of an array.
     Items,
+    /// `key(/// doc comment lines)`: a doc comment of its own, with the Go markers it holds.
+    Docs,
 }
 
 /// Where a marker may be written.
@@ -122,6 +124,7 @@ impl MarkerDef {
                 format!("{}({})", self.name, keys.join(", "))
             }
             ValueKind::Items => format!("{}(<schema markers>)", self.name),
+            ValueKind::Docs => format!("{}(/// ..)", self.name),
         }
     }
 }
@@ -200,12 +203,18 @@ pub const MARKERS: &[MarkerDef] = &[
     m("selectable_field", Str, Resource, "Field usable in field selectors, e.g. `.spec.color` (repeatable).")
         .many()
         .go(&["kubebuilder:selectablefield"]),
+    m(
+        "root",
+        Docs,
+        Resource,
+        "The root object's doc comment, written as `///` lines inside: the CRD's root `description` (default: `<Kind> is the Schema for the <plural> API`). Go markers among the lines are the Go root type's: resource markers, and `+kubebuilder:validation:XValidation` rules on the whole object (`self.spec`, `self.metadata.name`).",
+    ),
     m("annotation", Group(KEY_VALUE), Resource, "Annotation on the CRD object (repeatable).")
         .many()
         .go(&["kubebuilder:metadata:annotations"]),
     m("label", Group(KEY_VALUE), Resource, "Label on the CRD object (repeatable).").many().go(&["kubebuilder:metadata:labels"]),
     // ---- schema markers (fields, structs, enums) ----
-    m("description", Str, Schema, "Description; replaces the doc comment. On the spec struct: the root object's description."),
+    m("description", Str, Schema, "Description; replaces the doc comment. On the spec struct: the root object's description (see `root`)."),
     m("title", Str, Schema, "Schema title.").go(&["kubebuilder:title"]),
     m("minimum", Number, Schema, "Lowest allowed value.").to(Numeric).go(&["kubebuilder:validation:Minimum"]),
     m("maximum", Number, Schema, "Highest allowed value.").to(Numeric).go(&["kubebuilder:validation:Maximum"]),

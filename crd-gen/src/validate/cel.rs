@@ -222,6 +222,14 @@ impl Walk {
         if s.is_type("object") && s.embedded_resource && matches!(name.as_str(), "apiVersion" | "kind" | "metadata") {
             return;
         }
+        // The root's `metadata` schema names no fields, yet the server gives CEL its `name` and
+        // `generateName` (a Go root type's rules use them).
+        if self.root
+            && matches!(name.as_str(), "name" | "generateName")
+            && matches!(&operand.expr, Expr::Select(m) if m.field == "metadata" && matches!(&m.operand.expr, Expr::Ident(i) if i == "self"))
+        {
+            return;
+        }
         let known: Vec<&String> = s.properties.iter().flat_map(|p| p.keys()).collect();
         if !s.is_type("object") {
             self.problems.push((

@@ -503,9 +503,8 @@ fn resource_markers_land_in_the_crd() {
 // Engine gaps found while writing the fixture.
 
 /// `int_or_string` replaces a value's schema, so the natural Rust type for it, an untagged enum of
-/// an integer and a string, should be accepted. crd-gen lowers the enum first and refuses it
-/// ("variants `Count` (integer) and `Percent` (string) of `IntOrPercent` have different JSON
-/// types"), with the marker on the field or on the enum.
+/// an integer and a string, is accepted with the marker; without it, the enum is int-or-string by
+/// itself (the `i32` adds no bounds).
 #[test]
 fn refused_or_handled_int_or_string_untagged_enum() {
     let src = r#"use crd_gen_derive::{CrdSchema, CustomResource};
@@ -525,6 +524,12 @@ pub enum IntOrPercent {
 "#;
     let spec = scratch_spec_schema("gap-int-or-string-untagged", src).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(spec["properties"]["limit"]["x-kubernetes-int-or-string"], true);
+    let unmarked = src.replace("    #[crd(int_or_string)]\n", "");
+    let spec = scratch_spec_schema("gap-int-or-string-untagged-unmarked", &unmarked).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        spec["properties"]["limit"],
+        json!({ "anyOf": [{ "type": "integer" }, { "type": "string" }], "x-kubernetes-int-or-string": true })
+    );
 }
 
 /// crd-gen must refuse `fields` (of a spec struct, with an `Item { x: String }` type beside it)

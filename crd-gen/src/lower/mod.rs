@@ -12,6 +12,7 @@ pub mod enums;
 pub mod k8s;
 pub mod known;
 pub mod structs;
+pub mod union;
 
 use crate::diag::{Diagnostic, Loc, Place};
 use crate::markers::MarkerError;

@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod enums;
+pub mod flatten;
 pub mod k8s;
 pub mod known;
 pub mod structs;

@@ -100,6 +100,8 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
     let mut once_set = Vec::new();
     let mut required = Vec::new();
     let mut preserve = false;
+    let mut flattened = Vec::new();
+    let mut own_fields = 0;
     // `//! +kubebuilder:validation:Optional` in the module docs: fields are optional unless marked.
     let package_optional = fields_optional_in(lw, env.scope);
     for field in fields {
@@ -126,20 +128,35 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
                 );
                 continue;
             }
-            if inner.additional_properties.is_some() || inner.preserve_unknown_fields {
-                // A flattened map takes every other key: the object keeps unknown fields.
-                preserve = true;
-            }
-            if let Some(props) = inner.properties {
-                for (k, v) in props {
-                    properties.insert(k, v);
+            for (k, v) in inner.properties.iter().flatten() {
+                if let Some((_, first)) = taken.iter().find(|(n, _)| n == k) {
+                    lw.error(
+                        env.scope,
+                        field_span(field),
+                        format!(
+                            "flattened field `{}` brings the JSON name `{k}`, which field `{first}` already uses",
+                            member_name(&field.member)
+                        ),
+                        "serde gives the key to one of them only; rename one with `#[serde(rename = \"..\")]`",
+                    );
+                    continue;
                 }
+                taken.push((k.clone(), member_name(&field.member)));
+                properties.insert(k.clone(), v.clone());
             }
             if !lowered.optional {
-                required.extend(inner.required);
+                required.extend(inner.required.iter().cloned());
             }
+            flattened.push(super::flatten::Part {
+                field: member_name(&field.member),
+                loc: lw.loc(env.scope, field_span(field)),
+                schema: inner,
+                optional: lowered.optional,
+                preserve_marker: fattrs.flag("preserve_unknown_fields"),
+            });
             continue;
         }
+        own_fields += 1;
         let name = field.attrs.name().serialize_name().value.clone();
         let has_default = !matches!(field.attrs.default(), attr::Default::None) || container_default;
         let optional_by_serde =
@@ -178,6 +195,18 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
     }
     schema.properties = if properties.is_empty() { None } else { Some(properties) };
     schema.required = required;
+    let carried = super::flatten::carry(lw, env.scope, flattened, own_fields);
+    preserve |= carried.preserve_unknown_fields;
+    schema.validations.extend(carried.validations);
+    if let Some(only) = carried.only {
+        schema.validations.extend(only.validations);
+        schema.min_properties = only.min_properties;
+        schema.max_properties = only.max_properties;
+        schema.map_type = only.map_type;
+        schema.additional_properties = only.additional_properties;
+        preserve |= only.preserve_unknown_fields;
+        schema.marker_locs.extend(only.marker_locs);
+    }
     schema.validations.extend(once_set);
     if preserve {
         schema.preserve_unknown_fields = true;

@@ -52,10 +52,54 @@ fn cronjob_objects_from_serde_validate() {
             ..Default::default()
         }],
         last_schedule_time: Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time("2026-11-27T10:00:00Z".parse().unwrap())),
+        conditions: vec![ready_condition()],
     })
     .unwrap();
     check.assert_valid(&object("batch.tutorial.kubebuilder.io/v1", "CronJob", spec.clone(), Some(status)));
     check.assert_valid(&object("batch.tutorial.kubebuilder.io/v1", "CronJob", spec, Some(json!({}))));
+}
+
+fn ready_condition() -> k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition {
+    k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition {
+        type_: "example.com/Ready".into(),
+        status: "True".into(),
+        observed_generation: Some(3),
+        last_transition_time: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time("2026-11-27T10:00:00Z".parse().unwrap()),
+        reason: "JobsScheduled".into(),
+        message: String::new(),
+    }
+}
+
+/// `metav1.Condition` keeps the validations of its Go source (apimachinery's kubebuilder markers)
+/// where it is inlined; k8s-openapi's schema has none of them, and serde checks none either.
+#[test]
+fn cronjob_conditions_carry_the_go_validations() {
+    let check = SchemaCheck::new(&fixture_schema("cronjob", "CronJob", "v1"));
+    let spec = serde_json::to_value(cronjob_spec()).unwrap();
+    let good = serde_json::to_value(ready_condition()).unwrap();
+    let cases = [
+        ("status is True, False or Unknown", "status", json!("Maybe")),
+        ("reason is not empty", "reason", json!("")),
+        ("reason is CamelCase", "reason", json!("not camel case")),
+        ("reason is at most 1024 characters", "reason", json!("A".repeat(1025))),
+        ("type is a qualified name", "type", json!("-bad/type")),
+        ("type is at most 316 characters", "type", json!(format!("a{}", "b".repeat(316)))),
+        ("observedGeneration is not negative", "observedGeneration", json!(-1)),
+        ("message is at most 32768 characters", "message", json!("m".repeat(32769))),
+    ];
+    for (why, field, value) in cases {
+        let mut condition = good.clone();
+        condition[field] = value;
+        assert!(
+            serde_json::from_value::<k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition>(condition.clone()).is_ok(),
+            "{why}: serde accepts it"
+        );
+        let status = json!({ "conditions": [condition] });
+        check.assert_invalid(&object("batch.tutorial.kubebuilder.io/v1", "CronJob", spec.clone(), Some(status)), why);
+    }
+    // Two conditions of one type: `conditions` is a map list keyed by `type`.
+    let status = json!({ "conditions": [good.clone(), good] });
+    check.assert_invalid(&object("batch.tutorial.kubebuilder.io/v1", "CronJob", spec, Some(status)), "one condition per type");
 }
 
 #[test]

@@ -88,6 +88,9 @@ pub struct Schema {
     /// Where each marker applied to this schema was written (the validator points there).
     #[serde(skip)]
     pub marker_locs: Vec<(&'static str, crate::diag::Loc)>,
+    /// The k8s-openapi type this schema was inlined from (`api::core::v1::Container`).
+    #[serde(skip)]
+    pub k8s_type: Option<std::rc::Rc<str>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -11,6 +11,7 @@ pub mod apply;
 pub mod enums;
 pub mod flatten;
 pub mod k8s;
+pub mod k8s_markers;
 pub mod known;
 pub mod structs;
 pub mod union;

@@ -13,6 +13,7 @@ pub mod flatten;
 pub mod k8s;
 pub mod k8s_markers;
 pub mod known;
+mod object;
 pub mod structs;
 pub mod union;
 

@@ -93,17 +93,8 @@ pub fn lower_struct(lw: &mut Lowerer, item: &syn::ItemStruct, env: &Env, is_reso
 
 /// The object schema of named fields (also used for struct variants of enums).
 pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_default: bool, env: &Env) -> Schema {
-    let mut schema = Schema::object();
-    let mut properties = indexmap::IndexMap::new();
-    // JSON name -> the Rust field that took it, to name both when two collide.
-    let mut taken: Vec<(String, String)> = Vec::new();
-    let mut once_set = Vec::new();
-    let mut required = Vec::new();
-    let mut preserve = false;
-    let mut flattened = Vec::new();
-    let mut own_fields = 0;
     // `//! +kubebuilder:validation:Optional` in the module docs: fields are optional unless marked.
-    let package_optional = fields_optional_in(lw, env.scope);
+    let mut object = super::object::Object::new(fields_optional_in(lw, env.scope), container_default);
     for field in fields {
         let mut errors = Vec::new();
         let fattrs = Attrs::read(&field.original.attrs, AttrSite::Field, &mut errors);
@@ -113,105 +104,12 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
         }
         let lowered = lower_field_with(lw, field, &fattrs, env);
         if field.attrs.flatten() {
-            let inner = lowered.schema;
-            if inner.int_or_string || inner.type_.as_deref().is_some_and(|t| t != "object") {
-                let type_text = field.ty.to_token_stream().to_string().replace(' ', "");
-                let what = if inner.int_or_string { "int-or-string" } else { inner.type_.as_deref().unwrap_or("?") };
-                lw.error(
-                    env.scope,
-                    field_span(field),
-                    format!(
-                        "field `{}` is `#[serde(flatten)]`, which needs a struct or map, but `{type_text}` is {what}",
-                        member_name(&field.member)
-                    ),
-                    "serde fails on this at run time; flatten a struct (its fields join this object) or a String-keyed map",
-                );
-                continue;
-            }
-            for (k, v) in inner.properties.iter().flatten() {
-                if let Some((_, first)) = taken.iter().find(|(n, _)| n == k) {
-                    lw.error(
-                        env.scope,
-                        field_span(field),
-                        format!(
-                            "flattened field `{}` brings the JSON name `{k}`, which field `{first}` already uses",
-                            member_name(&field.member)
-                        ),
-                        "serde gives the key to one of them only; rename one with `#[serde(rename = \"..\")]`",
-                    );
-                    continue;
-                }
-                taken.push((k.clone(), member_name(&field.member)));
-                properties.insert(k.clone(), v.clone());
-            }
-            if !lowered.optional {
-                required.extend(inner.required.iter().cloned());
-            }
-            flattened.push(super::flatten::Part {
-                field: member_name(&field.member),
-                loc: lw.loc(env.scope, field_span(field)),
-                schema: inner,
-                optional: lowered.optional,
-                preserve_marker: fattrs.flag("preserve_unknown_fields"),
-            });
-            continue;
-        }
-        own_fields += 1;
-        let name = field.attrs.name().serialize_name().value.clone();
-        let has_default = !matches!(field.attrs.default(), attr::Default::None) || container_default;
-        let optional_by_serde =
-            lowered.optional || has_default || field.attrs.skip_serializing_if().is_some() || field.attrs.skip_deserializing();
-        let is_required = if fattrs.flag("required") {
-            true
-        } else if fattrs.flag("optional") || package_optional {
-            false
+            object.add_flattened(lw, env, field, &fattrs, lowered);
         } else {
-            !optional_by_serde
-        };
-        if let Some((_, first)) = taken.iter().find(|(n, _)| *n == name) {
-            lw.error(
-                env.scope,
-                field_span(field),
-                format!("field `{}` has the JSON name `{name}`, which field `{first}` already uses", member_name(&field.member)),
-                "serde writes both under the same key; rename one with `#[serde(rename = \"..\")]`",
-            );
-            continue;
+            object.add_field(lw, env, field, &fattrs, lowered);
         }
-        taken.push((name.clone(), member_name(&field.member)));
-        if is_required {
-            required.push(name.clone());
-        } else if fattrs.flag("immutable")
-            && let Some(f) = crate::schema::cel_field(&name)
-        {
-            // An optional immutable field may not be removed once set either.
-            once_set.push(crate::schema::ValidationRule {
-                rule: format!("!has(oldSelf.{f}) || has(self.{f})"),
-                message: Some(format!("field {name} is immutable once set")),
-                origin: lowered.schema.origin,
-                ..Default::default()
-            });
-        }
-        properties.insert(name, lowered.schema);
     }
-    schema.properties = if properties.is_empty() { None } else { Some(properties) };
-    schema.required = required;
-    let carried = super::flatten::carry(lw, env.scope, flattened, own_fields);
-    preserve |= carried.preserve_unknown_fields;
-    schema.validations.extend(carried.validations);
-    if let Some(only) = carried.only {
-        schema.validations.extend(only.validations);
-        schema.min_properties = only.min_properties;
-        schema.max_properties = only.max_properties;
-        schema.map_type = only.map_type;
-        schema.additional_properties = only.additional_properties;
-        preserve |= only.preserve_unknown_fields;
-        schema.marker_locs.extend(only.marker_locs);
-    }
-    schema.validations.extend(once_set);
-    if preserve {
-        schema.preserve_unknown_fields = true;
-    }
-    schema
+    object.finish(lw, env)
 }
 
 /// Whether the module docs around `scope` make fields optional by default; problems in those
@@ -265,7 +163,7 @@ fn lower_field_with(lw: &mut Lowerer, field: &ast::Field, fattrs: &Attrs, env: &
     lowered
 }
 
-fn member_name(m: &syn::Member) -> String {
+pub(super) fn member_name(m: &syn::Member) -> String {
     match m {
         syn::Member::Named(i) => i.to_string(),
         syn::Member::Unnamed(i) => i.index.to_string(),
@@ -278,7 +176,7 @@ fn is_option(ty: &syn::Type) -> bool {
 }
 
 /// Where a field is named (not where its doc comment starts).
-fn field_span(field: &ast::Field) -> proc_macro2::Span {
+pub(super) fn field_span(field: &ast::Field) -> proc_macro2::Span {
     match &field.original.ident {
         Some(i) => i.span(),
         None => field.original.ty.span(),

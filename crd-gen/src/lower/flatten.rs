@@ -264,7 +264,7 @@ fn whole_use(e: &IdedExpr) -> Option<String> {
         Expr::Call(c) if c.func_name == "_?._" && c.args.first().is_some_and(is_root_var) => None,
         Expr::Call(c) => c.target.iter().map(|t| &**t).chain(&c.args).find_map(whole_use),
         Expr::Comprehension(c) => {
-            [&c.iter_range, &c.accu_init, &c.loop_cond, &c.loop_step, &c.result].into_iter().find_map(|x| whole_use(x))
+            [&c.iter_range, &c.accu_init, &c.loop_cond, &c.loop_step, &c.result].into_iter().find_map(whole_use)
         }
         Expr::List(l) => l.elements.iter().find_map(whole_use),
         Expr::Map(m) => m.entries.iter().find_map(|entry| match &entry.expr {

@@ -170,10 +170,10 @@ fn merge_simple(parts: Vec<Part>) -> Vec<Part> {
         let variant = parts.iter().map(|p| p.variant.as_str()).collect::<Vec<_>>().join(", ");
         return vec![Part { variant, kind: parts[0].kind, schema: Schema { enum_: Some(values), ..Schema::default() } }];
     }
-    if parts.iter().all(|p| p.kind == Kind::Integer) {
-        if let Some(hull) = integer_hull(&parts) {
-            return vec![hull];
-        }
+    if parts.iter().all(|p| p.kind == Kind::Integer)
+        && let Some(hull) = integer_hull(&parts)
+    {
+        return vec![hull];
     }
     parts
 }

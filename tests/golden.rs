@@ -73,6 +73,11 @@ fn cronjob() {
 }
 
 #[test]
+fn go_port() {
+    golden_case("go-port");
+}
+
+#[test]
 fn enums() {
     golden_case("enums");
 }

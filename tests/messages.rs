@@ -214,7 +214,7 @@ fn a_crd_too_large_for_etcd_names_its_largest_parts_and_the_fixes() {
         ),
         "{err}"
     );
-    assert!(err.contains("note: k8s-openapi `JobTemplateSpec` inlined at `.spec.jobTemplate3` (version v1)"), "{err}");
+    assert!(err.contains("note: k8s-openapi `api::batch::v1::JobTemplateSpec` inlined at `.spec.jobTemplate3` (version v1)"), "{err}");
     assert!(err.contains("--> src/v1.rs:"), "each inlined type is shown at its field: {err}");
     assert!(
         err.contains("`--max-desc-len 0` drops them")

@@ -33,22 +33,11 @@ const KINDS: [(&str, &str); 3] = [
 
 const README_ANNOTATION: &str = "No `controller-gen.kubebuilder.io/version`-style annotation";
 const README_K8S_DESCRIPTIONS: &str = "Descriptions of k8s-openapi types are the OpenAPI spec's";
-const README_K8S_LIST_TYPE: &str = "carry no\n  `x-kubernetes-list-type` extensions, which k8s-openapi does not keep";
 const README_I64_FORMAT: &str = "`i64`/`f64` carry `format: int64`/`double` (Go's `int`/`float64` have none)";
 
-/// KNOWN GAP k8s-validations: `metav1.Condition` inlined from k8s-openapi has none of the
-/// kubebuilder validations of its Go type (`maxLength`, `minLength`, `pattern`, `enum`,
-/// `minimum`), so a status the API server would refuse is accepted.
-const GAP_K8S_VALIDATIONS: &str = "KNOWN GAP k8s-validations";
-/// KNOWN GAP k8s-map-type: `metav1.LabelSelector` (Go `+structType=atomic`) has no
-/// `x-kubernetes-map-type: atomic`; the README's deliberate difference names only the
-/// `x-kubernetes-list-type` extensions.
-const GAP_K8S_MAP_TYPE: &str = "KNOWN GAP k8s-map-type";
 /// KNOWN GAP printcolumn-empty-description: Go's `description=""` on a printcolumn becomes
 /// `description: ""`; controller-gen leaves an empty description out.
 const GAP_EMPTY_COLUMN_DESCRIPTION: &str = "KNOWN GAP printcolumn-empty-description";
-/// KNOWN GAP required-order: `required` lists keep field order; controller-gen sorts them.
-const GAP_REQUIRED_ORDER: &str = "KNOWN GAP required-order";
 
 /// KNOWN GAP glob-cycle (source level): sibling modules that glob-import each other through their
 /// parent (`mod.rs`: `pub use a::*; pub use b::*;`, each file `use super::*;`) make crd-gen spin
@@ -76,33 +65,19 @@ fn allowed_differences(kind: &str) -> Vec<(String, &'static str)> {
             .push((format!("+ {VERSION}:/properties/status/properties/lastScanResult/properties/tagCount/format"), README_I64_FORMAT)),
         "ImageUpdateAutomation" => {
             allowed.extend(label_selector_differences(&format!("{VERSION}:/properties/spec/properties/policySelector")));
-            allowed.push((format!("~ {VERSION}:/properties/spec/required (order)"), GAP_REQUIRED_ORDER));
         }
         _ => {}
     }
     allowed
 }
 
-/// A `[]metav1.Condition` at `path`: its k8s-openapi descriptions and its missing validations.
+/// A `[]metav1.Condition` at `path`: its k8s-openapi descriptions.
 fn condition_differences(path: &str) -> Vec<(String, &'static str)> {
     let props = format!("{path}/items/properties");
-    let mut out: Vec<(String, &'static str)> = ["lastTransitionTime", "message", "observedGeneration", "reason"]
+    ["lastTransitionTime", "message", "observedGeneration", "reason"]
         .iter()
         .map(|field| (format!("~ {props}/{field}/description"), README_K8S_DESCRIPTIONS))
-        .collect();
-    for missing in [
-        "message/maxLength",
-        "observedGeneration/minimum",
-        "reason/maxLength",
-        "reason/minLength",
-        "reason/pattern",
-        "status/enum",
-        "type/maxLength",
-        "type/pattern",
-    ] {
-        out.push((format!("- {props}/{missing}"), GAP_K8S_VALIDATIONS));
-    }
-    out
+        .collect()
 }
 
 /// A `*metav1.LabelSelector` at `path`.
@@ -113,9 +88,6 @@ fn label_selector_differences(path: &str) -> Vec<(String, &'static str)> {
         (format!("~ {exprs}/items/properties/operator/description"), README_K8S_DESCRIPTIONS),
         (format!("~ {exprs}/items/properties/values/description"), README_K8S_DESCRIPTIONS),
         (format!("~ {path}/properties/matchLabels/description"), README_K8S_DESCRIPTIONS),
-        (format!("- {exprs}/x-kubernetes-list-type"), README_K8S_LIST_TYPE),
-        (format!("- {exprs}/items/properties/values/x-kubernetes-list-type"), README_K8S_LIST_TYPE),
-        (format!("- {path}/x-kubernetes-map-type"), GAP_K8S_MAP_TYPE),
     ]
 }
 
@@ -445,7 +417,7 @@ fn the_port_generates_exactly_the_upstream_kinds() {
 #[test]
 fn readme_still_says_the_cited_differences() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
-    for quoted in [README_ANNOTATION, README_K8S_DESCRIPTIONS, README_K8S_LIST_TYPE, README_I64_FORMAT] {
+    for quoted in [README_ANNOTATION, README_K8S_DESCRIPTIONS, README_I64_FORMAT] {
         assert!(readme.contains(quoted), "README.md no longer says {quoted:?}: update the port's allowed differences");
     }
 }
@@ -658,14 +630,14 @@ fn own_objects() -> Vec<(&'static str, &'static str, Value, bool, Option<&'stati
             "ImagePolicy",
             with_status(p(policy.clone()), json!({ "conditions": [condition("", "True")] })),
             false,
-            Some(GAP_K8S_VALIDATIONS),
+            None,
         ),
         (
             "a condition with status `Maybe` (Condition: Enum)",
             "ImageRepository",
             with_status(r(repo.clone()), json!({ "conditions": [condition("Succeeded", "Maybe")] })),
             false,
-            Some(GAP_K8S_VALIDATIONS),
+            None,
         ),
     ]
 }
@@ -685,53 +657,4 @@ fn own_objects_from_the_markers_get_upstreams_verdict() {
         }
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Source-level gaps: what the port had to write differently from Go, each pinned to crd-gen's
-// current answer so the test fails when the gap closes (then undo the port's workaround).
-
-/// KNOWN GAP go-colon-equals: Go's `+kubebuilder:default:=generic` and
-/// `+kubebuilder:validation:MaxItems:=25` (controller-gen's `:=` form) are refused as unknown
-/// markers, by the engine and by the derive alike. The port writes `=` on the lines marked
-/// `// port:` in fixtures/ports/flux-image/src; when this fails, put `:=` back there.
-#[test]
-fn known_gap_go_colon_equals_form_is_refused() {
-    let src = r#"use crd_gen_derive::CustomResource;
-#[derive(CustomResource)]
-#[crd(group = "gaps.example.com", version = "v1")]
-pub struct ColonSpec {
-    /// +kubebuilder:validation:MaxItems:=25
-    /// +kubebuilder:default:={"^.*\\.sig$"}
-    pub exclusion_list: Vec<String>,
-}
-"#;
-    let err = scratch_spec_schema("gap-go-colon-equals", src).expect_err("KNOWN GAP go-colon-equals closed: restore `:=` in the port");
-    assert!(err.contains("unknown Go marker `+kubebuilder:validation:MaxItems:`"), "{err}");
-    assert!(err.contains("unknown Go marker `+kubebuilder:default:`"), "{err}");
-}
-
-/// KNOWN GAP group-name-package-marker: Go gives a package's group once, in its doc comment
-/// (`// +groupName=image.toolkit.fluxcd.io` above `package v1`); the port keeps it as
-/// `//! +groupName=...` in each `mod.rs`, but crd-gen ignores it without a word (also on the spec
-/// struct itself, though docs/markers.md lists `+groupName` as the Go form of `group`), so every
-/// spec struct repeats `group` in `#[crd(...)]`. The derive requires `group` too, and cannot see a
-/// module's docs: closing this gap needs the derive to leave a missing `group` to the engine.
-/// When this fails, drop those `group = ..`.
-#[test]
-fn known_gap_group_name_package_marker_is_ignored() {
-    let module_doc = r#"//! +groupName=gaps.example.com
-use crd_gen_derive::CustomResource;
-#[derive(CustomResource)]
-#[crd(version = "v1")]
-pub struct GroupedSpec {
-    pub name: String,
-}
-"#;
-    let err = scratch_spec_schema("gap-group-name-module", module_doc).expect_err("KNOWN GAP group-name-package-marker closed");
-    assert!(err.contains("resource `GroupedSpec` has no `group`"), "{err}");
-    let struct_doc =
-        module_doc.replace("//! +groupName=gaps.example.com\n", "").replace("#[derive", "/// +groupName=gaps.example.com\n#[derive");
-    let err = scratch_spec_schema("gap-group-name-struct", &struct_doc).expect_err("KNOWN GAP group-name-package-marker closed");
-    assert!(err.contains("resource `GroupedSpec` has no `group`"), "{err}");
 }

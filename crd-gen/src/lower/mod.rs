@@ -9,9 +9,13 @@
 
 pub mod apply;
 pub mod enums;
+pub mod flatten;
 pub mod k8s;
+pub mod k8s_markers;
 pub mod known;
+mod object;
 pub mod structs;
+pub mod union;
 
 use crate::diag::{Diagnostic, Loc, Place};
 use crate::markers::MarkerError;
@@ -320,8 +324,7 @@ impl<'a> Lowerer<'a> {
         let schema = k8s::lower_k8s_type(self, item);
         self.stack.pop();
         match schema {
-            Some(mut s) => {
-                s.inlined_from = Some(item_ident(self.res.program.item(item)));
+            Some(s) => {
                 let lowered = Lowered::of(s);
                 self.cache.insert(key, lowered.clone());
                 lowered

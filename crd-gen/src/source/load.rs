@@ -87,7 +87,8 @@ impl Program {
         };
         let file_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let ctx = Ctx { file: file_id, file_dir: &file_dir };
-        let body = build_body(krate_mut(self, scope.krate), scope.module, parsed.items, &child_dir, &ctx);
+        let mut body = build_body(krate_mut(self, scope.krate), scope.module, parsed.items, &child_dir, &ctx);
+        body.attrs = parsed.attrs;
         let body = Rc::new(body);
         self.crates[scope.krate.0].modules[scope.module.0].state = ModState::Loaded(body.clone());
         Some(body)
@@ -168,7 +169,8 @@ fn build_body(krate: &mut Crate, me: ModId, items: Vec<syn::Item>, child_dir: &P
                 let dir = child_dir.join(&name);
                 // `#[path]` inside an inline module is relative to that module's directory.
                 let inner_ctx = Ctx { file: ctx.file, file_dir: &dir };
-                let body = build_body(krate, id, inner, &dir, &inner_ctx);
+                let mut body = build_body(krate, id, inner, &dir, &inner_ctx);
+                body.attrs = m.attrs.iter().filter(|a| matches!(a.style, syn::AttrStyle::Inner(_))).cloned().collect();
                 krate.modules[id.0].state = ModState::Loaded(Rc::new(body));
             }
             None => {
@@ -216,7 +218,7 @@ fn build_body(krate: &mut Crate, me: ModId, items: Vec<syn::Item>, child_dir: &P
             _ => {}
         }
     }
-    ModuleBody { file: ctx.file, items: kept, children, types, uses, globs }
+    ModuleBody { file: ctx.file, attrs: Vec::new(), items: kept, children, types, uses, globs }
 }
 
 /// `use a::{b, c as d, e::*}` -> uses {b: a::b, d: a::c}, globs [a::e].

@@ -80,6 +80,8 @@ pub enum ModState {
 #[derive(Debug)]
 pub struct ModuleBody {
     pub file: FileId,
+    /// The module's inner attributes (`//!` docs hold Go package markers).
+    pub attrs: Vec<syn::Attribute>,
     pub items: Vec<syn::Item>,
     pub children: BTreeMap<String, ModId>,
     /// Struct, enum and type alias names -> index in `items`.

@@ -3,11 +3,13 @@
 //! field or type the offending schema node came from.
 //!
 //! - `names.rs`: group, names, versions, printer columns, subresource paths;
+//! - `approval.rs`: the API-approval annotation that community-owned groups need;
 //! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
 //! - `defaults.rs`: defaults and enum values checked against their own schema;
 //! - `cel/`: CEL rules, compiled as the target Kubernetes version's API server compiles them.
 //! - `size.rs`: what etcd can store, with room for the status the API server writes.
 
+pub mod approval;
 pub mod cel;
 pub mod defaults;
 pub mod names;
@@ -21,6 +23,7 @@ use crate::schema::Schema;
 pub fn validate(crds: &[AssembledCrd], kube: cel::KubeTarget, diags: &mut Diagnostics) {
     for a in crds {
         names::check(a, diags);
+        approval::check(a, diags);
         size::check(a, diags);
         for (i, v) in a.crd.spec.versions.iter().enumerate() {
             let fallback = a.version_decls[i].0.loc;

@@ -183,7 +183,7 @@ impl Walk {
         let shown = if path.is_empty() { "." } else { path };
         let version = &self.version;
         // A type nested in an inlined one is part of that one's size.
-        if let Some(name) = s.inlined_from.as_ref().filter(|_| !in_inlined) {
+        if let Some(name) = s.k8s_type.as_ref().filter(|_| !in_inlined) {
             let bytes = go_json_len(&serde_json::to_value(s).unwrap_or_default());
             self.inlined.push(Part { what: format!("k8s-openapi `{name}` inlined at `{shown}` (version {version})"), bytes, origin });
         }
@@ -195,7 +195,7 @@ impl Walk {
                 self.descriptions.push(Part { what: format!("the description at `{shown}` (version {version})"), bytes, origin });
             }
         }
-        let inside = in_inlined || s.inlined_from.is_some();
+        let inside = in_inlined || s.k8s_type.is_some();
         for (k, c) in s.properties.iter().flatten() {
             self.visit(c, &format!("{path}.{k}"), origin, inside);
         }

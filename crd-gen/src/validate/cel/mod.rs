@@ -21,6 +21,9 @@ mod parse;
 pub mod reference;
 pub mod types;
 mod unify;
+mod whole;
+
+pub use whole::whole_value_use;
 
 use super::{Ctx, Path};
 use crate::diag::Loc;

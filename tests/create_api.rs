@@ -115,7 +115,10 @@ fn a_fresh_crate_builds_and_gives_the_golden_crd_and_takes_a_second_kind() {
     let toml = read(dir.join("Cargo.toml"));
     let o = create(&dir, &["--group", "webapp", "--version", "v1", "--kind", "Visitor"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(lines(&o)[..2], ["crd-gen: edited src/api/v1/mod.rs: declared `pub mod visitor;`", "crd-gen: created src/api/v1/visitor.rs"]);
+    assert_eq!(
+        lines(&o)[..2],
+        ["crd-gen: edited src/api/v1/mod.rs: declared `pub mod visitor;`", "crd-gen: created src/api/v1/visitor.rs"]
+    );
     assert_eq!(read(dir.join("src/api/v1/mod.rs")), "pub mod guestbook;\npub mod visitor;\n");
     assert_eq!(read(dir.join("Cargo.toml")), toml, "nothing to add");
     assert_eq!(read(dir.join("src/lib.rs")).matches("pub mod api;").count(), 1);
@@ -126,7 +129,8 @@ fn a_fresh_crate_builds_and_gives_the_golden_crd_and_takes_a_second_kind() {
 
     // The same kind again: refused, pointing at the declaration.
     let guestbook = dir.join("src/api/v1/guestbook.rs");
-    std::fs::write(&guestbook, read(&guestbook).replace("pub foo: Option<String>,", "pub foo: Option<String>,\n    pub size: i32,")).unwrap();
+    std::fs::write(&guestbook, read(&guestbook).replace("pub foo: Option<String>,", "pub foo: Option<String>,\n    pub size: i32,"))
+        .unwrap();
     let before = snapshot_tree(&dir);
     let o = create(&dir, &["--group", "webapp", "--version", "v1", "--kind", "Guestbook"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -234,7 +238,10 @@ fn an_existing_file_is_not_overwritten_without_force() {
     let err = stderr(&o);
     let file = dir.join("src/api/v1/guestbook.rs");
     assert!(err.starts_with(&format!("error: {} exists already\n  --> ", file.display())), "{err}");
-    assert!(err.contains("= help: pass `--force` to overwrite it with a new scaffold (its contents are lost), or choose another kind"), "{err}");
+    assert!(
+        err.contains("= help: pass `--force` to overwrite it with a new scaffold (its contents are lost), or choose another kind"),
+        "{err}"
+    );
     assert!(tree_changes(&before, &snapshot_tree(&dir)).is_empty(), "nothing is written when anything is refused");
     let o = create(&dir, &["--group", "webapp.example.com", "--version", "v1", "--kind", "Guestbook", "--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -283,7 +290,13 @@ fn bad_names_are_refused_with_the_fix_and_exit_2() {
     // Every bad name at once, in one run.
     let err = refused(
         &["--group", "Web", "--version", "v1beta", "--kind", "cron-job"],
-        &["kind `cron-job`", "`--kind CronJob`", "version `v1beta`", "group `Web`", "error: could not create the API due to 3 previous errors\n"],
+        &[
+            "kind `cron-job`",
+            "`--kind CronJob`",
+            "version `v1beta`",
+            "group `Web`",
+            "error: could not create the API due to 3 previous errors\n",
+        ],
     );
     assert_eq!(err.matches("error: ").count(), 4, "{err}");
     // A flag clap refuses is a usage error too.

@@ -52,7 +52,10 @@ fn one_summary_line_by_default_per_file_with_v_nothing_with_q() {
     let err = stderr(&o);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 3, "{err}");
-    assert!(lines.iter().any(|l| l.starts_with(&format!("crd-gen: removed {}: ", bases.join("a.example.com_bars.yaml").display()))), "{err}");
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!("crd-gen: removed {}: ", bases.join("a.example.com_bars.yaml").display()))),
+        "{err}"
+    );
     assert_eq!(without_time(lines[2]), "crd-gen: wrote 1, unchanged 0, removed 2");
 
     // -q: nothing at all on success, also before or after the command name.
@@ -133,7 +136,11 @@ fn check_diffs_are_colored_only_when_asked_or_on_a_terminal() {
     assert_eq!(never.stdout, plain.stdout);
     // stderr: the stale file, and what to do.
     assert!(stderr(&plain).contains(&format!("crd-gen: {} is out of date\n", file.display())), "{}", stderr(&plain));
-    assert!(stderr(&plain).ends_with("crd-gen: 1 file not what `manifests` writes; run `cargo crd-gen manifests` to update\n"), "{}", stderr(&plain));
+    assert!(
+        stderr(&plain).ends_with("crd-gen: 1 file not what `manifests` writes; run `cargo crd-gen manifests` to update\n"),
+        "{}",
+        stderr(&plain)
+    );
 }
 
 /// A run of a few seconds (the benchmark's crate, 300 resources) with stderr a pipe: no
@@ -169,7 +176,8 @@ fn a_progress_line_on_a_terminal_for_a_long_run() {
     assert_eq!(rc, 0, "openpty");
     // SAFETY: both descriptors were just opened and are owned here only.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    let mut cmd = command_in(&dir, &["manifests", "--manifest-path", manifest.to_str().unwrap(), "--output-dir", dir.join("out").to_str().unwrap()]);
+    let mut cmd =
+        command_in(&dir, &["manifests", "--manifest-path", manifest.to_str().unwrap(), "--output-dir", dir.join("out").to_str().unwrap()]);
     let mut child = cmd.stderr(std::process::Stdio::from(slave)).stdout(std::process::Stdio::null()).spawn().unwrap();
     drop(cmd);
     let reader = std::thread::spawn(move || {
@@ -204,7 +212,8 @@ fn a_progress_line_on_a_terminal_for_a_long_run() {
 #[test]
 fn help_reads_like_a_manual() {
     let long = stdout(&run(&["--help"]));
-    for needle in ["Exit status:", "  0  Success", "  1  The sources have errors", "  2  Usage", "Streams: stdout carries only the product"] {
+    for needle in ["Exit status:", "  0  Success", "  1  The sources have errors", "  2  Usage", "Streams: stdout carries only the product"]
+    {
         assert!(long.contains(needle), "top-level --help lacks {needle:?}:\n{long}");
     }
     assert!(long.contains("cargo crd-gen create api --group webapp --version v1 --kind Guestbook --domain my.domain"), "{long}");
@@ -241,7 +250,8 @@ fn help_reads_like_a_manual() {
         assert!(manifests.contains(needle), "manifests --help lacks {needle:?}:\n{manifests}");
     }
     let api = flat(&stdout(&run(&["create", "api", "--help"])));
-    for needle in ["--group <GROUP>", "<group>.<domain>", "[package.metadata.crd-gen] domain", "--cluster", "--force", " 1 The kind exists"] {
+    for needle in ["--group <GROUP>", "<group>.<domain>", "[package.metadata.crd-gen] domain", "--cluster", "--force", " 1 The kind exists"]
+    {
         assert!(api.contains(needle), "create api --help lacks {needle:?}:\n{api}");
     }
     // As cargo runs it: `cargo-crd-gen crd-gen --help`.
@@ -298,7 +308,11 @@ comp cargo-crd-gen man
     assert!(zsh.starts_with("#compdef cargo-crd-gen\n") && zsh.contains("\n_cargo-crd-gen() {\n") && zsh.contains("'manifests:"), "{zsh}");
     // fish: completions under `cargo` too.
     let fish = stdout(&run(&["completions", "fish"]));
-    assert!(fish.contains("complete -c cargo-crd-gen ") && fish.contains("complete -c cargo -n \"__fish_cargo_crd_gen_hook_needs_command\" -f -a \"crd-gen\""), "{fish}");
+    assert!(
+        fish.contains("complete -c cargo-crd-gen ")
+            && fish.contains("complete -c cargo -n \"__fish_cargo_crd_gen_hook_needs_command\" -f -a \"crd-gen\""),
+        "{fish}"
+    );
     assert!(!fish.contains("function __fish_cargo_needs_command"), "no helper may shadow fish's own cargo completions");
     let bad = run(&["completions", "tcsh"]);
     assert_eq!(bad.status.code(), Some(2));

@@ -66,7 +66,11 @@ fn the_quick_start_shows_the_scaffold_and_its_crd_as_generated() {
     let o = run_in(&dir, &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook", "--domain", "my.domain"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let untimed = |s: &str| -> Vec<String> {
-        s.lines().map(|l| l.rsplit_once(", in ").filter(|(_, t)| t.ends_with(" ms") || t.ends_with(" s")).map(|(h, _)| h).unwrap_or(l).to_string()).collect()
+        s.lines()
+            .map(|l| {
+                l.rsplit_once(", in ").filter(|(_, t)| t.ends_with(" ms") || t.ends_with(" s")).map(|(h, _)| h).unwrap_or(l).to_string()
+            })
+            .collect()
     };
     let shown = block_starting(&text, "crd-gen: edited src/lib.rs").replace("/home/you/crd-gen", repo_root().to_str().unwrap());
     assert_eq!(untimed(&shown), untimed(&stderr(&o)));
@@ -75,7 +79,10 @@ fn the_quick_start_shows_the_scaffold_and_its_crd_as_generated() {
     let o = command_in(&dir, &["manifests"]).env("CARGO_NET_OFFLINE", "true").output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(untimed(&block_starting(&text, "crd-gen: wrote 1")), untimed(&stderr(&o)));
-    assert_eq!(std::fs::read_to_string(dir.join("config/crd/bases/webapp.my.domain_guestbooks.yaml")).unwrap(), block(&text, "scaffold-crd"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("config/crd/bases/webapp.my.domain_guestbooks.yaml")).unwrap(),
+        block(&text, "scaffold-crd")
+    );
     let _ = std::fs::remove_dir_all(dir.parent().unwrap());
 
     // The sample object of step 5 is valid for that schema.

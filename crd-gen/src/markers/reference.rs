@@ -14,7 +14,9 @@ pub fn markdown() -> String {
     section(&mut out, "Resource markers (on the spec struct)", |d| d.site == Site::Resource);
     section(&mut out, "Schema markers (on fields, structs and enums)", |d| d.site == Site::Schema);
     section(&mut out, "Field markers (on fields only)", |d| d.site == Site::Field);
-    out.push_str("\n## Coming from controller-gen\n\nEach Go marker and the Rust marker it means (both are accepted; see the tables above).\n\n");
+    out.push_str(
+        "\n## Coming from controller-gen\n\nEach Go marker and the Rust marker it means (both are accepted; see the tables above).\n\n",
+    );
     out.push_str(&go_table());
     for d in MARKERS {
         if let ValueKind::Group(inner) = d.value {

@@ -22,14 +22,18 @@ pub struct CrateRoot {
 
 impl Manifest {
     /// `explicit` (`--manifest-path`), or the nearest Cargo.toml from the current directory up.
-    pub fn find(explicit: Option<&Path>) -> Result<Manifest, Diagnostic> {
+    pub fn find(explicit: Option<&Path>) -> Result<Manifest, Box<Diagnostic>> {
         let path = match explicit {
             Some(p) => p.to_path_buf(),
             None => nearest_manifest()?,
         };
         let text = std::fs::read_to_string(&path).map_err(|e| {
             let d = Diagnostic::error(format!("cannot read {}: {e}", path.display()), Place::File(path.clone()));
-            if e.kind() == std::io::ErrorKind::NotFound { d.with_help("pass the package's Cargo.toml: `--manifest-path path/to/Cargo.toml`") } else { d.io() }
+            if e.kind() == std::io::ErrorKind::NotFound {
+                d.with_help("pass the package's Cargo.toml: `--manifest-path path/to/Cargo.toml`")
+            } else {
+                d.io()
+            }
         })?;
         let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
             let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
@@ -37,8 +41,8 @@ impl Manifest {
                 .with_help("fix Cargo.toml (`cargo metadata` shows the same error), then run create api again")
         })?;
         if !doc.contains_key("package") {
-            return Err(Diagnostic::error(format!("{} has no [package]: it is a virtual workspace manifest", path.display()), Place::File(path))
-                .with_help("run create api in the package that gets the API (or pass `--manifest-path <package>/Cargo.toml`); create one with `cargo new --lib <name>`"));
+            return Err(Box::new(Diagnostic::error(format!("{} has no [package]: it is a virtual workspace manifest", path.display()), Place::File(path))
+                .with_help("run create api in the package that gets the API (or pass `--manifest-path <package>/Cargo.toml`); create one with `cargo new --lib <name>`")));
         }
         Ok(Manifest { path, text, doc })
     }
@@ -49,7 +53,7 @@ impl Manifest {
 
     /// The library's root (`[lib] path`, else src/lib.rs), else the first binary's (`[[bin]]`
     /// path, else src/main.rs): the crate crd-gen reads, as `manifests` picks it.
-    pub fn crate_root(&self) -> Result<CrateRoot, Diagnostic> {
+    pub fn crate_root(&self) -> Result<CrateRoot, Box<Diagnostic>> {
         let path_of = |t: Option<&Item>| t.and_then(|t| t.get("path")).and_then(Item::as_str).map(|p| self.dir().join(p));
         let lib = path_of(self.doc.get("lib")).unwrap_or_else(|| self.dir().join("src/lib.rs"));
         if lib.is_file() {
@@ -61,8 +65,10 @@ impl Manifest {
         if bin.is_file() {
             return Ok(CrateRoot { file: bin, bin: true });
         }
-        Err(Diagnostic::error(format!("package {} has no src/lib.rs or src/main.rs", self.dir().display()), Place::File(self.path.clone()))
-            .with_help("create the crate first (`cargo new --lib <name>`), or add src/lib.rs"))
+        Err(Box::new(
+            Diagnostic::error(format!("package {} has no src/lib.rs or src/main.rs", self.dir().display()), Place::File(self.path.clone()))
+                .with_help("create the crate first (`cargo new --lib <name>`), or add src/lib.rs"),
+        ))
     }
 
     /// `[package.metadata.crd-gen] domain`, recorded by an earlier `create api --domain`.
@@ -89,7 +95,8 @@ impl Manifest {
         let Some(table) = table.as_table_like_mut() else { return Vec::new() };
         let mut done = Vec::new();
         for dep in deps {
-            let existing = table.iter().find(|(key, item)| *key == dep.name || package_of(item) == Some(dep.name)).map(|(k, _)| k.to_string());
+            let existing =
+                table.iter().find(|(key, item)| *key == dep.name || package_of(item) == Some(dep.name)).map(|(k, _)| k.to_string());
             match existing {
                 None => {
                     table.insert(dep.name, Item::Value(Value::InlineTable(new_entry(dep))));
@@ -170,11 +177,15 @@ fn add_features(item: &mut Item, features: &[&str]) -> Option<String> {
     (!missing.is_empty()).then(|| missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))
 }
 
-fn nearest_manifest() -> Result<PathBuf, Diagnostic> {
-    let cwd = std::env::current_dir().map_err(|e| Diagnostic::error(format!("cannot read the current directory: {e}"), Place::Nowhere).io())?;
+fn nearest_manifest() -> Result<PathBuf, Box<Diagnostic>> {
+    let cwd =
+        std::env::current_dir().map_err(|e| Diagnostic::error(format!("cannot read the current directory: {e}"), Place::Nowhere).io())?;
     cwd.ancestors().map(|d| d.join("Cargo.toml")).find(|p| p.is_file()).ok_or_else(|| {
-        Diagnostic::error(format!("no Cargo.toml in {} or any parent directory", cwd.display()), Place::Nowhere)
-            .with_help("create the crate first (`cargo new --lib <name>`, then `cd <name>`), or pass `--manifest-path path/to/Cargo.toml`")
+        Box::new(
+            Diagnostic::error(format!("no Cargo.toml in {} or any parent directory", cwd.display()), Place::Nowhere).with_help(
+                "create the crate first (`cargo new --lib <name>`, then `cd <name>`), or pass `--manifest-path path/to/Cargo.toml`",
+            ),
+        )
     })
 }
 
@@ -225,7 +236,8 @@ mod tests {
             m.add_dependencies(&deps());
             assert_eq!(m.to_text(), format!("[package]\nname = \"x\"\n\n[dependencies]\n{after}crd-gen-derive = \"0.1\"\n"), "{before}");
         }
-        let mut m = manifest("[package]\nname = \"x\"\n\n[dependencies.serde]\nversion = \"1\"\n\n[dependencies]\ncrd-gen-derive = \"0.1\"\n");
+        let mut m =
+            manifest("[package]\nname = \"x\"\n\n[dependencies.serde]\nversion = \"1\"\n\n[dependencies]\ncrd-gen-derive = \"0.1\"\n");
         assert_eq!(m.add_dependencies(&deps()), ["the `derive` feature of serde"]);
         assert!(m.to_text().contains("[dependencies.serde]\nversion = \"1\"\nfeatures = [\"derive\"]\n"), "{}", m.to_text());
     }
@@ -234,8 +246,16 @@ mod tests {
     fn a_renamed_dependency_counts_and_no_dependencies_table_is_created() {
         let mut m = manifest("[package]\nname = \"x\"\n");
         assert_eq!(m.add_dependencies(&deps()).len(), 2);
-        assert!(m.to_text().ends_with("\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\ncrd-gen-derive = { version = \"0.1.0\" }\n"), "{}", m.to_text());
-        let mut m = manifest("[package]\nname = \"x\"\n[dependencies]\nderive = { package = \"crd-gen-derive\", path = \"../d\" }\nserde = { version = \"1\", features = [\"derive\"] }\n");
+        assert!(
+            m.to_text().ends_with(
+                "\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\ncrd-gen-derive = { version = \"0.1.0\" }\n"
+            ),
+            "{}",
+            m.to_text()
+        );
+        let mut m = manifest(
+            "[package]\nname = \"x\"\n[dependencies]\nderive = { package = \"crd-gen-derive\", path = \"../d\" }\nserde = { version = \"1\", features = [\"derive\"] }\n",
+        );
         assert!(m.add_dependencies(&deps()).is_empty());
     }
 

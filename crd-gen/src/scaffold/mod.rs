@@ -46,9 +46,10 @@ impl Failure {
     fn one(kind: FailureKind, d: Diagnostic) -> Failure {
         Failure { kind, diagnostics: one(d), sources: SourceMap::default() }
     }
+    /// Usage (exit 2), or I/O when the file system failed (exit 2 too, said differently).
     fn usage(d: Diagnostic) -> Failure {
         let kind = if d.io { FailureKind::Io } else { FailureKind::Usage };
-        Failure::one(kind, d)
+        Failure { kind, diagnostics: one(d), sources: SourceMap::default() }
     }
 }
 
@@ -68,7 +69,7 @@ pub struct Created {
 pub fn create_api(manifest_path: Option<&Path>, req: &Request) -> Result<Created, Failure> {
     let (created, _) = plan(manifest_path, req)?;
     for change in &created.changes {
-        write(change, req.force).map_err(|d| Failure::one(FailureKind::Io, d))?;
+        write(change, req.force).map_err(|d| Failure::one(FailureKind::Io, *d))?;
     }
     Ok(created)
 }
@@ -81,12 +82,12 @@ pub fn plan(manifest_path: Option<&Path>, req: &Request) -> Result<(Created, Sou
         errors.into_iter().for_each(|d| diagnostics.push(d));
         return Err(Failure { kind: FailureKind::Usage, diagnostics, sources: SourceMap::default() });
     }
-    let mut manifest = Manifest::find(manifest_path).map_err(Failure::usage)?;
-    let root = manifest.crate_root().map_err(Failure::usage)?;
+    let mut manifest = Manifest::find(manifest_path).map_err(|d| Failure::usage(*d))?;
+    let root = manifest.crate_root().map_err(|d| Failure::usage(*d))?;
     let recorded = manifest.recorded_domain();
-    let resource = resolve(req, recorded.as_deref()).map_err(Failure::usage)?;
+    let resource = resolve(req, recorded.as_deref()).map_err(|d| Failure::usage(*d))?;
     let chain = ["api".to_string(), resource.version.clone(), resource.module.clone()];
-    let (mut changes, types_file) = modules::plan(&root.file, &chain, root.bin).map_err(Failure::usage)?;
+    let (mut changes, types_file) = modules::plan(&root.file, &chain, root.bin).map_err(|d| Failure::usage(*d))?;
     let sources = refuse_existing(&root.file, &resource, &types_file, req.force)?;
     let before = types_file.is_file().then(|| std::fs::read_to_string(&types_file).unwrap_or_default());
     let what = if before.is_some() { "overwrote (--force)" } else { "created" };
@@ -149,21 +150,24 @@ fn one(d: Diagnostic) -> Diagnostics {
 
 /// Writes one planned file: a new one is created exclusively (a file that appeared since the
 /// plan is not overwritten without `--force`); an edit replaces the file by a rename.
-fn write(change: &FileChange, force: bool) -> Result<(), Diagnostic> {
+fn write(change: &FileChange, force: bool) -> Result<(), Box<Diagnostic>> {
     let path = &change.path;
-    let fail = |what: &str, e: std::io::Error| Diagnostic::error(format!("cannot {what} {}: {e}", path.display()), Place::File(path.clone())).io();
+    let fail =
+        |what: &str, e: std::io::Error| Diagnostic::error(format!("cannot {what} {}: {e}", path.display()), Place::File(path.clone())).io();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| fail("create the directory of", e))?;
     }
     if change.before.is_none() && !force {
         use std::io::Write as _;
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| fail("create", e))?;
-        return f.write_all(change.after.as_bytes()).map_err(|e| fail("write", e));
+        f.write_all(change.after.as_bytes()).map_err(|e| fail("write", e))?;
+        return Ok(());
     }
-    let tmp = path.with_file_name(format!(".{}.crd-gen-{}.tmp", path.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    let tmp =
+        path.with_file_name(format!(".{}.crd-gen-{}.tmp", path.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
     std::fs::write(&tmp, &change.after).map_err(|e| fail("write", e))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        fail("replace", e)
+        fail("replace", e).into()
     })
 }

@@ -21,7 +21,7 @@ pub struct FileChange {
 /// The changes that declare the module path `chain` (e.g. `api`, `v1`, `guestbook`) from the
 /// crate root `root`, and the file of the last module (which this does not create).
 /// `bin_root`: the root is a binary's main.rs, whose modules need not be `pub`.
-pub fn plan(root: &Path, chain: &[String], bin_root: bool) -> Result<(Vec<FileChange>, PathBuf), Diagnostic> {
+pub fn plan(root: &Path, chain: &[String], bin_root: bool) -> Result<(Vec<FileChange>, PathBuf), Box<Diagnostic>> {
     let mut changes: Vec<FileChange> = Vec::new();
     let mut parent = root.to_path_buf();
     let mut dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -46,11 +46,12 @@ pub fn plan(root: &Path, chain: &[String], bin_root: bool) -> Result<(Vec<FileCh
 }
 
 /// The text a file will have so far: planned, or on disk.
-fn current_text(changes: &[FileChange], path: &Path) -> Result<String, Diagnostic> {
+fn current_text(changes: &[FileChange], path: &Path) -> Result<String, Box<Diagnostic>> {
     if let Some(c) = changes.iter().find(|c| c.path == path) {
         return Ok(c.after.clone());
     }
-    std::fs::read_to_string(path).map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", path.display()), Place::File(path.into())).io())
+    std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", path.display()), Place::File(path.into())).io().into())
 }
 
 fn record(changes: &mut Vec<FileChange>, path: &Path, after: String, what: String) {
@@ -70,15 +71,17 @@ fn record(changes: &mut Vec<FileChange>, path: &Path, after: String, what: Strin
 
 /// `dir/name.rs` or `dir/name/mod.rs`: the one that exists, else the conventional one for a
 /// module with children (`mod.rs`) or a leaf (`name.rs`).
-fn module_file(dir: &Path, name: &str, leaf: bool) -> Result<PathBuf, Diagnostic> {
+fn module_file(dir: &Path, name: &str, leaf: bool) -> Result<PathBuf, Box<Diagnostic>> {
     let flat = dir.join(format!("{name}.rs"));
     let nested = dir.join(name).join("mod.rs");
     match (flat.exists(), nested.exists()) {
-        (true, true) => Err(Diagnostic::error(
-            format!("module `{name}` has two files, {} and {}", flat.display(), nested.display()),
-            Place::File(flat.clone()),
-        )
-        .with_help("rustc refuses this too (E0761): remove one of them")),
+        (true, true) => Err(Box::new(
+            Diagnostic::error(
+                format!("module `{name}` has two files, {} and {}", flat.display(), nested.display()),
+                Place::File(flat.clone()),
+            )
+            .with_help("rustc refuses this too (E0761): remove one of them"),
+        )),
         (true, false) => Ok(flat),
         (false, true) => Ok(nested),
         (false, false) => Ok(if leaf { flat } else { nested }),
@@ -87,7 +90,7 @@ fn module_file(dir: &Path, name: &str, leaf: bool) -> Result<PathBuf, Diagnostic
 
 /// The line of `mod name;` in the file, or None; an inline module or one with `#[path]` is an
 /// error, since create api writes the conventional files.
-fn find_declaration(path: &Path, text: &str, name: &str) -> Result<Option<usize>, Diagnostic> {
+fn find_declaration(path: &Path, text: &str, name: &str) -> Result<Option<usize>, Box<Diagnostic>> {
     use syn::ext::IdentExt;
     let file = parse(path, text)?;
     for item in &file.items {
@@ -98,29 +101,34 @@ fn find_declaration(path: &Path, text: &str, name: &str) -> Result<Option<usize>
         let line = m.ident.span().start().line;
         let at = Place::FileLine(path.into(), line, m.ident.span().start().column + 1);
         if m.content.is_some() {
-            return Err(Diagnostic::error(format!("module `{name}` is written inline here; create api puts each module in its own file"), at)
-                .with_help(format!("move the contents of `mod {name} {{ .. }}` into its own file and write `pub mod {name};` instead")));
+            return Err(Box::new(
+                Diagnostic::error(format!("module `{name}` is written inline here; create api puts each module in its own file"), at)
+                    .with_help(format!("move the contents of `mod {name} {{ .. }}` into its own file and write `pub mod {name};` instead")),
+            ));
         }
         if m.attrs.iter().any(|a| a.path().is_ident("path")) {
-            return Err(Diagnostic::error(format!("module `{name}` has a `#[path]` attribute; create api writes the conventional files only"), at)
-                .with_help(format!("remove `#[path]` and move the module to `{name}.rs` or `{name}/mod.rs`")));
+            return Err(Box::new(
+                Diagnostic::error(format!("module `{name}` has a `#[path]` attribute; create api writes the conventional files only"), at)
+                    .with_help(format!("remove `#[path]` and move the module to `{name}.rs` or `{name}/mod.rs`")),
+            ));
         }
         return Ok(Some(line));
     }
     Ok(None)
 }
 
-fn parse(path: &Path, text: &str) -> Result<syn::File, Diagnostic> {
+fn parse(path: &Path, text: &str) -> Result<syn::File, Box<Diagnostic>> {
     syn::parse_file(text).map_err(|e| {
         let start = e.span().start();
         Diagnostic::error(format!("cannot parse this Rust file: {e}"), Place::FileLine(path.into(), start.line.max(1), start.column + 1))
             .with_help("fix the syntax error (`cargo check` shows it too), then run create api again")
+            .into()
     })
 }
 
 /// `text` with `line` added after the last `mod x;` declaration, or else after the inner doc
 /// comments and attributes (and the blank lines after them), keeping the file's line endings.
-fn insert_line(path: &Path, text: &str, line: &str) -> Result<String, Diagnostic> {
+fn insert_line(path: &Path, text: &str, line: &str) -> Result<String, Box<Diagnostic>> {
     let file = parse(path, text)?;
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();

@@ -84,22 +84,24 @@ pub fn check_names(req: &Request) -> Vec<Diagnostic> {
 /// The resource, given names that passed [`check_names`] and the domain recorded in
 /// Cargo.toml: an explicit `--domain` is always appended (as kubebuilder does); without one a
 /// dotted group is the whole API group and a short one takes the recorded domain.
-pub fn resolve(req: &Request, recorded_domain: Option<&str>) -> Result<Resource, Diagnostic> {
+pub fn resolve(req: &Request, recorded_domain: Option<&str>) -> Result<Resource, Box<Diagnostic>> {
     let group = match (&req.domain, recorded_domain) {
         (Some(d), _) => format!("{}.{d}", req.group),
         (None, _) if req.group.contains('.') => req.group.clone(),
         (None, Some(d)) => format!("{}.{d}", req.group),
         (None, None) => {
-            return Err(Diagnostic::error(format!("group `{}` needs a domain: the API group is `<group>.<domain>`", req.group), Place::Nowhere)
+            return Err(Box::new(Diagnostic::error(format!("group `{}` needs a domain: the API group is `<group>.<domain>`", req.group), Place::Nowhere)
                 .with_help(format!(
                     "pass `--domain my.domain` (the API group becomes `{0}.my.domain`; the domain is recorded in Cargo.toml for the next kinds), or a whole API group: `--group {0}.example.com`",
                     req.group
-                )));
+                ))));
         }
     };
     if !is_dns1123_subdomain(&group) {
-        return Err(Diagnostic::error(format!("API group `{group}` is longer than 253 characters"), Place::Nowhere)
-            .with_help("use a shorter group or domain"));
+        return Err(Box::new(
+            Diagnostic::error(format!("API group `{group}` is longer than 253 characters"), Place::Nowhere)
+                .with_help("use a shorter group or domain"),
+        ));
     }
     let module = module_name(&req.kind).expect("checked by check_names");
     Ok(Resource {
@@ -150,10 +152,10 @@ pub fn snake_case(kind: &str) -> String {
 /// None for the four names Rust does not allow even raw (`self`, `super`, `crate`, `Self`).
 fn module_name(kind: &str) -> Option<String> {
     const KEYWORDS: &[&str] = &[
-        "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum", "extern",
-        "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override",
-        "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
-        "virtual", "where", "while", "yield",
+        "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum", "extern", "false",
+        "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+        "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where",
+        "while", "yield",
     ];
     let snake = snake_case(kind);
     match snake.as_str() {
@@ -183,9 +185,13 @@ mod tests {
 
     #[test]
     fn snake_case_of_kinds() {
-        for (kind, snake) in
-            [("Guestbook", "guestbook"), ("CronJob", "cron_job"), ("ABTest", "ab_test"), ("V1Thing", "v1_thing"), ("HTTPRoute", "http_route")]
-        {
+        for (kind, snake) in [
+            ("Guestbook", "guestbook"),
+            ("CronJob", "cron_job"),
+            ("ABTest", "ab_test"),
+            ("V1Thing", "v1_thing"),
+            ("HTTPRoute", "http_route"),
+        ] {
             assert_eq!(snake_case(kind), snake);
         }
         assert_eq!(module_name("Type").as_deref(), Some("r#type"));
@@ -209,7 +215,12 @@ mod tests {
     #[test]
     fn bad_names_each_say_what_is_wrong_and_the_fix() {
         let m = messages(&req("webapp", None, "v1", "guestbook"));
-        assert_eq!(m, ["kind `guestbook` is not UpperCamelCase / a kind starts with an uppercase letter and has only letters and digits: `--kind Guestbook`"]);
+        assert_eq!(
+            m,
+            [
+                "kind `guestbook` is not UpperCamelCase / a kind starts with an uppercase letter and has only letters and digits: `--kind Guestbook`"
+            ]
+        );
         let m = messages(&req("webapp", None, "v1", "cron-job"));
         assert!(m[0].ends_with("`--kind CronJob`"), "{m:?}");
         let m = messages(&req("webapp", None, "v1", "Guest_book"));

@@ -45,8 +45,7 @@ pub fn is_kube_version(s: &str) -> bool {
     let (major, stage) = rest.split_at(major_end);
     let digits = |d: &str| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit());
     digits(major)
-        && (stage.is_empty()
-            || ["alpha", "beta"].iter().any(|pre| stage.strip_prefix(pre).is_some_and(digits)))
+        && (stage.is_empty() || ["alpha", "beta"].iter().any(|pre| stage.strip_prefix(pre).is_some_and(digits)))
         && is_dns1035_label(s)
 }
 

@@ -47,7 +47,8 @@ const BASH_NAME: &str = "cargo_crd_gen";
 /// they cannot clash with fish's own cargo completions.
 fn fish_under_cargo() -> String {
     let crd_gen = Cli::command().name("crd-gen");
-    let mut cargo = clap::Command::new("cargo").disable_help_flag(true).disable_version_flag(true).disable_help_subcommand(true).subcommand(crd_gen);
+    let mut cargo =
+        clap::Command::new("cargo").disable_help_flag(true).disable_version_flag(true).disable_help_subcommand(true).subcommand(crd_gen);
     let mut buf = Vec::new();
     generate(Shell::Fish, &mut cargo, "cargo", &mut buf);
     let text = String::from_utf8(buf).expect("clap_complete writes UTF-8");

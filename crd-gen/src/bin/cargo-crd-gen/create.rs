@@ -41,12 +41,8 @@ pub fn create_api(args: &ApiArgs, out: &Out) -> ExitCode {
     }
     let r = &created.resource;
     let scope = if r.cluster { "cluster-scoped" } else { "namespaced" };
-    let next = format!(
-        "edit {}Spec in {}, then run `cargo crd-gen manifests` to write {}",
-        r.kind,
-        shown(&created.types_file),
-        r.crd_file()
-    );
+    let next =
+        format!("edit {}Spec in {}, then run `cargo crd-gen manifests` to write {}", r.kind, shown(&created.types_file), r.crd_file());
     let fields = serde_json::json!({
         "group": r.group, "version": r.version, "kind": r.kind, "plural": r.plural, "next": next,
         "types_file": created.types_file.display().to_string(),
@@ -61,5 +57,8 @@ pub fn create_api(args: &ApiArgs, out: &Out) -> ExitCode {
 
 /// A path relative to the current directory when it is under it, as the diagnostics show paths.
 fn shown(path: &Path) -> String {
-    std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string())).unwrap_or_else(|| path.display().to_string())
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| path.display().to_string())
 }

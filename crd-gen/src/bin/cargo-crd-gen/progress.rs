@@ -50,7 +50,7 @@ impl ProgressLine {
             Some(shared) => {
                 let mut st = shared.0.lock().unwrap_or_else(|e| e.into_inner());
                 let erase = if st.drawn { ERASE } else { "" };
-                let _ = write!(st.sink, "{erase}{text}\n");
+                let _ = writeln!(st.sink, "{erase}{text}");
                 st.drawn = false;
             }
             None => eprintln!("{text}"),

@@ -3,7 +3,7 @@
 //! timed over several runs. Prints the median and the best run; the README quotes the figures.
 
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const MODULES: usize = 100;
@@ -98,13 +98,7 @@ pub struct {kind}Status {{
 fn main() {
     let dir = std::env::temp_dir().join(format!("crd-gen-bench-{}", std::process::id()));
     let root = write_crate(&dir);
-    let source = Rc::new(crd_gen::source::CrateSource {
-        name: "bench".into(),
-        package: "bench".into(),
-        root_file: root,
-        deps: Default::default(),
-        features: Vec::new(),
-    });
+    let source = Arc::new(crd_gen::source::CrateSource::standalone("bench", root));
     let runs = std::env::var("BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(10);
     let mut times: Vec<Duration> = Vec::new();
     let mut files = 0;

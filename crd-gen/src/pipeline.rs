@@ -11,12 +11,14 @@ use crate::lower::{Env, Lowerer};
 use crate::source::resolve::Resolver;
 use crate::source::{CrateSource, Program};
 use crate::validate;
-use std::rc::Rc;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// controller-gen's maxDescLen: 0 drops descriptions, N truncates them.
     pub max_desc_len: Option<usize>,
+    /// The `cfg` options of the build (target, profile, `--cfg`); features are per crate.
+    pub cfg: crate::source::cfg::BuildCfg,
 }
 
 /// One generated file.
@@ -31,7 +33,7 @@ pub struct CrdFile {
 /// What the engine made of one crate.
 #[derive(Debug)]
 pub struct CrateResult {
-    pub source: Rc<CrateSource>,
+    pub source: Arc<CrateSource>,
     pub files: Vec<CrdFile>,
 }
 
@@ -57,9 +59,9 @@ impl Generated {
     }
 }
 
-pub fn run(crates: &[Rc<CrateSource>], options: &Options) -> Generated {
+pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     let mut out = Generated::default();
-    let mut program = Program::default();
+    let mut program = Program::with_cfg(options.cfg.clone());
     for source in crates {
         let id = program.add_crate(source.clone());
         program.load_all(id, &mut out.sources, &mut out.diagnostics);
@@ -105,13 +107,7 @@ pub(crate) fn run_source(src: &str) -> Generated {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let root = dir.join("lib.rs");
     std::fs::write(&root, src).expect("write lib.rs");
-    let source = Rc::new(CrateSource {
-        name: "unit".into(),
-        package: "unit".into(),
-        root_file: root,
-        deps: Default::default(),
-        features: Vec::new(),
-    });
+    let source = Arc::new(CrateSource::standalone("unit", root));
     let out = run(&[source], &Options::default());
     let _ = std::fs::remove_dir_all(&dir);
     out

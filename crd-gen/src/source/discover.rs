@@ -6,14 +6,14 @@ use crate::diag::{Diagnostic, Diagnostics, Place};
 use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A package whose resources are generated.
 #[derive(Debug, Clone)]
 pub struct TargetPackage {
     pub name: String,
     pub manifest_dir: PathBuf,
-    pub source: Rc<CrateSource>,
+    pub source: Arc<CrateSource>,
 }
 
 /// Runs cargo metadata for `manifest_path` (or the Cargo.toml found from the current directory, as
@@ -120,7 +120,7 @@ fn select<'m>(metadata: &'m Metadata, manifest: &Path, names: &[String], diags: 
 }
 
 /// The crate a package provides to its dependents (its lib target), with its own dependencies.
-fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageId, Option<Rc<CrateSource>>>) -> Option<Rc<CrateSource>> {
+fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageId, Option<Arc<CrateSource>>>) -> Option<Arc<CrateSource>> {
     if let Some(done) = memo.get(id) {
         return done.clone();
     }
@@ -154,7 +154,7 @@ fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageI
             }
         }
     }
-    let source = Rc::new(CrateSource {
+    let source = Arc::new(CrateSource {
         name: target.name.replace('-', "_"),
         package: pkg.name.to_string(),
         root_file: target.src_path.clone().into(),

@@ -59,7 +59,32 @@ impl Generated {
     }
 }
 
+/// The engine's stack. Every stage recurses over what it reads (nested modules and imports,
+/// nested types, schemas, JSON values, CEL expressions), and unoptimized builds (build.rs runs
+/// crd-gen unoptimized) take up to ~25 KiB of stack per level, so the engine runs on a thread
+/// whose stack holds tens of thousands of levels; the stages bound their depth below that
+/// (`MAX_NESTING` in lower/, `MAX_DEPTH` in lookup) with an error that says so. Only the pages
+/// touched are ever committed.
+const ENGINE_STACK: usize = if cfg!(target_pointer_width = "64") { 1 << 30 } else { 1 << 28 };
+
+/// Runs `f` on a thread with the engine's stack (on this thread if none can be made).
+pub fn on_engine_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let once = std::sync::Mutex::new(Some(f));
+    let take = || once.lock().unwrap_or_else(|e| e.into_inner()).take().expect("runs once");
+    std::thread::scope(|s| {
+        let thread = std::thread::Builder::new().name("crd-gen engine".into()).stack_size(ENGINE_STACK);
+        match thread.spawn_scoped(s, || take()()) {
+            Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => take()(),
+        }
+    })
+}
+
 pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
+    on_engine_stack(|| run_here(crates, options))
+}
+
+fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     let mut out = Generated::default();
     let mut program = Program::with_cfg(options.cfg.clone());
     for source in crates {

@@ -68,6 +68,10 @@ impl Key {
 /// on input built to be pathological.
 const MAX_ROUNDS: usize = 64;
 
+/// Lookups in progress at once (a chain of imports this long): beyond it, an error, not a
+/// stack overflow (each level takes up to ~25 KiB of the engine's stack unoptimized).
+pub const MAX_DEPTH: usize = 10_000;
+
 /// "Depends on no lookup in progress".
 pub const SETTLED: usize = usize::MAX;
 
@@ -137,6 +141,10 @@ impl Resolver<'_> {
             None => {}
         }
         let depth = memo.stack.len();
+        if depth >= MAX_DEPTH {
+            self.too_deep(&key);
+            return Binding::Unreadable;
+        }
         let round = memo.new_round();
         memo.stack.push(Frame { value: initial, round, read_while_active: false, dirty: false, members: Vec::new() });
         memo.slots.insert(key.clone(), Slot::Active(depth));
@@ -180,6 +188,19 @@ impl Resolver<'_> {
             memo.slots.insert(key, Slot::Done(value.clone()));
             return value;
         }
+    }
+
+    fn too_deep(&mut self, key: &Key) {
+        let krate = self.program.krate(key.scope.krate);
+        let place = match krate.loaded(key.scope.module) {
+            Some(body) => crate::diag::Place::File(self.sources.get(body.file).path.clone()),
+            None => crate::diag::Place::File(krate.source.root_file.clone()),
+        };
+        let module = krate.module_path(key.scope.module);
+        self.diags.push(
+            crate::diag::Diagnostic::error(format!("looking up `{}` in `{module}` leads through more than {MAX_DEPTH} imports", key.name), place)
+                .with_help("crd-gen follows chains of `use` up to that length; import the item from where it is defined"),
+        );
     }
 
     /// One round of a lookup: own definitions, then single imports, then glob imports.

@@ -175,6 +175,73 @@ impl Resolver<'_> {
     }
 }
 
+/// Why a name is missing from a module, for notes under "cannot find type": the imports of
+/// that name that lead nowhere (and whether they form a cycle), and the macro calls that might
+/// define it.
+#[derive(Debug, Default)]
+pub struct Missing {
+    pub notes: Vec<(Loc, String)>,
+    /// A `use` of the name leads back to itself with nothing defining it.
+    pub cycle: bool,
+}
+
+impl Resolver<'_> {
+    pub fn why_missing(&mut self, scope: Scope, name: &str) -> Missing {
+        let mut missing = Missing::default();
+        self.follow_imports(scope, name, &mut Vec::new(), &mut missing);
+        if let Some(body) = self.program.krate(scope.krate).loaded(scope.module).cloned() {
+            for call in &body.names.macro_calls {
+                missing.notes.push((
+                    call.loc,
+                    format!("`{}!` expands to items crd-gen cannot see: if it defines `{name}`, crd-gen cannot read it", call.name),
+                ));
+            }
+        }
+        missing
+    }
+
+    /// Follows the imports that bind `name` in `scope`, noting where each leads nowhere.
+    fn follow_imports(&mut self, scope: Scope, name: &str, chain: &mut Vec<(Scope, String)>, missing: &mut Missing) {
+        let Some(body) = self.program.krate(scope.krate).loaded(scope.module).cloned() else { return };
+        let Some(indices) = body.names.by_name.get(name) else { return };
+        let here = format!("{}::{name}", self.program.krate(scope.krate).module_path(scope.module));
+        if let Some(at) = chain.iter().position(|(s, n)| *s == scope && n == name) {
+            let mut path: Vec<String> =
+                chain[at..].iter().map(|(s, n)| format!("{}::{n}", self.program.krate(s.krate).module_path(s.module))).collect();
+            path.push(here);
+            missing.cycle = true;
+            if let Some(&i) = indices.first() {
+                let loc = body.names.imports[i].loc;
+                missing.notes.push((loc, format!("this `use` is part of a cycle that defines nothing: {}", path.join(" -> "))));
+            }
+            return;
+        }
+        chain.push((scope, name.to_string()));
+        for &i in indices {
+            let import = body.names.imports[i].clone();
+            let (last, module_path) = import.path.split_last().expect("an import has a path");
+            let mut low = SETTLED;
+            let target = if module_path.is_empty() { Ok(Res::Module(scope)) } else { self.walk_use_path(scope, module_path, None, &mut low) };
+            match target {
+                Ok(Res::Module(m)) if !module_path.is_empty() => {
+                    let found = self.lookup(Key::new(m, last), &mut low);
+                    if matches!(found, Binding::NotFound) {
+                        let before = missing.notes.len();
+                        self.follow_imports(m, last, chain, missing);
+                        if missing.notes.len() == before {
+                            let module = self.program.krate(m.krate).module_path(m.module);
+                            missing.notes.push((import.loc, format!("this `use` names nothing: there is no `{last}` in `{module}`")));
+                        }
+                    }
+                }
+                Err(e) => missing.notes.push((import.loc, format!("this `use` leads nowhere: {}", ResolveError::from(e)))),
+                _ => {}
+            }
+        }
+        chain.pop();
+    }
+}
+
 fn binding_error(b: Binding, name: &str, scope: Scope, first: bool) -> PathError {
     match b {
         Binding::Unreadable => PathError::Unreadable,
@@ -182,3 +249,7 @@ fn binding_error(b: Binding, name: &str, scope: Scope, first: bool) -> PathError
         _ => PathError::NotFound { name: name.to_string(), scope, first },
     }
 }
+
+#[cfg(test)]
+#[path = "resolve_tests.rs"]
+mod tests;

@@ -126,13 +126,21 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
 /// Runs the engine on one in-memory `lib.rs` (for unit tests of the stages).
 #[cfg(test)]
 pub(crate) fn run_source(src: &str) -> Generated {
+    run_files(&[("lib.rs", src)])
+}
+
+/// Runs the engine on a crate of in-memory files (`lib.rs` first), written to a temp directory.
+#[cfg(test)]
+pub(crate) fn run_files(files: &[(&str, &str)]) -> Generated {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("crd-gen-unit-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let root = dir.join("lib.rs");
-    std::fs::write(&root, src).expect("write lib.rs");
-    let source = Arc::new(CrateSource::standalone("unit", root));
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("in the dir")).expect("temp dir");
+        std::fs::write(&path, text).expect("write source");
+    }
+    let source = Arc::new(CrateSource::standalone("unit", dir.join("lib.rs")));
     let out = run(&[source], &Options::default());
     let _ = std::fs::remove_dir_all(&dir);
     out

@@ -38,6 +38,20 @@ struct CommonArgs {
     /// Workspace member to generate for (repeatable; default: the package, or every member).
     #[arg(short = 'p', long = "package", value_name = "NAME")]
     packages: Vec<String>,
+    /// Features to enable, separated by commas or spaces (repeatable; `package/feature` for a
+    /// workspace member's), as cargo's `--features`.
+    #[arg(short = 'F', long = "features", value_name = "FEATURES")]
+    features: Vec<String>,
+    /// Enable every feature of the selected packages, as cargo's `--all-features`.
+    #[arg(long)]
+    all_features: bool,
+    /// Do not enable the `default` feature, as cargo's `--no-default-features`.
+    #[arg(long)]
+    no_default_features: bool,
+    /// A cfg option the build sets (e.g. from a build script's `cargo::rustc-cfg`): `name` or
+    /// `name="value"` (repeatable). `--cfg` flags in RUSTFLAGS count too.
+    #[arg(long = "cfg", value_name = "SPEC")]
+    cfgs: Vec<String>,
     /// Truncate descriptions to N characters (0 drops them), as controller-gen's maxDescLen.
     #[arg(long, value_name = "N")]
     max_desc_len: Option<usize>,
@@ -124,6 +138,16 @@ fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator {
     }
     if let Some(n) = common.max_desc_len {
         g = g.max_desc_len(n);
+    }
+    g = g.features(&common.features);
+    if common.all_features {
+        g = g.all_features();
+    }
+    if common.no_default_features {
+        g = g.no_default_features();
+    }
+    for spec in &common.cfgs {
+        g = g.cfg(spec);
     }
     g
 }

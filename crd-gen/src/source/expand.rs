@@ -267,3 +267,114 @@ fn item_attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::{Generated, run_files, run_source};
+
+    fn yaml(g: &Generated) -> String {
+        assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
+        g.crates.iter().flat_map(|c| &c.files).map(|f| f.contents.as_str()).collect()
+    }
+
+    const HEAD: &str = "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\n";
+
+    #[test]
+    fn cfg_on_fields_and_variants_is_what_rustc_compiles() {
+        let g = run_source(&format!(
+            "{HEAD}pub struct WidgetSpec {{\n    pub kept: String,\n    #[cfg(feature = \"extra\")]\n    pub gated: String,\n    #[cfg(not(feature = \"extra\"))]\n    pub plain: String,\n    #[cfg(unix)]\n    pub on_unix: String,\n    #[cfg(windows)]\n    pub on_windows: String,\n    pub mode: Mode,\n}}\npub enum Mode {{ A, #[cfg(feature = \"extra\")] B, #[cfg(any())] C, #[cfg(all())] D }}\n"
+        ));
+        let y = yaml(&g);
+        assert!(y.contains("kept:") && y.contains("plain:"), "{y}");
+        assert!(!y.contains("gated:"), "no features enabled: a feature-gated field is off\n{y}");
+        assert_eq!(y.contains("on_unix:"), cfg!(unix), "{y}");
+        assert_eq!(y.contains("on_windows:"), cfg!(windows), "{y}");
+        assert!(y.contains("- A\n") && y.contains("- D\n") && !y.contains("- B\n") && !y.contains("- C\n"), "{y}");
+    }
+
+    #[test]
+    fn cfg_attr_gives_markers_serde_and_derive_attributes() {
+        let g = run_source(&format!(
+            "#[cfg_attr(all(), derive(CustomResource))]\n#[cfg_attr(any(), derive(Nothing))]\n#[crd(group = \"a.example.com\", version = \"v1\")]\n\
+             #[cfg_attr(not(test), crd(short_name = \"wg\"), serde(rename_all = \"camelCase\"))]\n\
+             pub struct WidgetSpec {{\n    #[cfg_attr(unix, cfg_attr(not(windows), crd(max_length = 9)))]\n    #[cfg_attr(feature = \"x\", crd(min_length = 100))]\n    pub some_name: String,\n    #[cfg_attr(all(), serde(rename = \"other\"))]\n    pub renamed: i32,\n}}\n"
+        ));
+        let y = yaml(&g);
+        assert!(y.contains("shortNames:\n    - wg"), "{y}");
+        assert!(y.contains("someName:") && y.contains("other:"), "{y}");
+        assert_eq!(y.contains("maxLength: 9"), cfg!(unix), "nested cfg_attr\n{y}");
+        assert!(!y.contains("minLength: 100"), "{y}");
+    }
+
+    #[test]
+    fn a_resource_behind_a_feature_is_off_without_it() {
+        let g = run_source(&format!(
+            "{HEAD}pub struct WidgetSpec {{ pub a: String }}\n#[cfg(feature = \"experimental\")]\n{HEAD}pub struct GadgetSpec {{ pub b: String }}\n"
+        ));
+        let y = yaml(&g);
+        assert!(y.contains("kind: Widget") && !y.contains("kind: Gadget"), "{y}");
+    }
+
+    #[test]
+    fn cfg_attr_path_on_a_module() {
+        let g = run_files(&[
+            ("lib.rs", "#[cfg_attr(unix, path = \"unix_api.rs\")]\n#[cfg_attr(not(unix), path = \"other_api.rs\")]\nmod api;\n"),
+            ("unix_api.rs", &format!("{HEAD}pub struct UnixSpec {{ pub a: String }}\n")),
+            ("other_api.rs", &format!("{HEAD}pub struct OtherSpec {{ pub a: String }}\n")),
+        ]);
+        let y = yaml(&g);
+        assert_eq!(y.contains("kind: Unix"), cfg!(unix), "{y}");
+        assert_eq!(y.contains("kind: Other"), !cfg!(unix), "{y}");
+    }
+
+    #[test]
+    fn custom_cfgs_are_off_with_a_warning_at_the_line() {
+        let g = run_source(&format!("{HEAD}pub struct WidgetSpec {{\n    pub a: String,\n    #[cfg(tokio_unstable)]\n    pub b: String,\n}}\n"));
+        let y = yaml(&g);
+        assert!(!y.contains(" b:"), "{y}");
+        let d = g.render_diagnostics(false);
+        assert!(d.contains("warning: crd-gen takes `cfg(tokio_unstable)` as not set"), "{d}");
+        assert!(d.contains("lib.rs:5:5") && d.contains("so this is left out") && d.contains("pass `--cfg tokio_unstable` to crd-gen"), "{d}");
+        // Tool cfgs that no build sets say nothing.
+        let g = run_source(&format!("{HEAD}#[cfg_attr(docsrs, doc(cfg(feature = \"x\")))]\npub struct WidgetSpec {{ pub a: String }}\n"));
+        assert!(g.diagnostics.is_empty(), "{}", g.render_diagnostics(false));
+    }
+
+    #[test]
+    fn malformed_cfg_is_an_error() {
+        let g = run_source(&format!("{HEAD}pub struct WidgetSpec {{\n    #[cfg(feature)]\n    pub a: String,\n    #[cfg(whatever(x))]\n    pub b: String,\n}}\n"));
+        let d = g.render_diagnostics(false);
+        assert!(d.contains("malformed `cfg` predicate") && d.contains("`whatever(..)` is not a cfg predicate"), "{d}");
+    }
+
+    #[test]
+    fn include_str_and_concat_docs_are_read_with_their_markers() {
+        let g = run_files(&[
+            ("lib.rs", "mod api;\n"),
+            (
+                "api.rs",
+                &format!(
+                    "#[doc = include_str!(\"docs/spec.md\")]\n{HEAD}pub struct WidgetSpec {{\n    #[doc = concat!(\"Replicas, at most \", 5, \".\")]\n    #[doc = include_str!(\"docs/replicas.md\")]\n    pub replicas: i32,\n}}\n"
+                ),
+            ),
+            ("docs/spec.md", "The widget.\n\nIt has parts.\n"),
+            ("docs/replicas.md", "+kubebuilder:validation:Maximum=5\n"),
+        ]);
+        let y = yaml(&g);
+        assert!(y.contains("The widget.\n"), "{y}");
+        assert!(y.contains("description: Replicas, at most 5."), "{y}");
+        assert!(y.contains("maximum: 5"), "a marker inside an included doc counts\n{y}");
+        let files: Vec<String> = g.source_files().map(|p| p.display().to_string()).collect();
+        assert!(files.iter().any(|f| f.ends_with("docs/spec.md")) && files.iter().any(|f| f.ends_with("docs/replicas.md")), "{files:?}");
+    }
+
+    #[test]
+    fn docs_crd_gen_cannot_read_are_errors_at_the_attribute() {
+        let g = run_source(&format!(
+            "{HEAD}pub struct WidgetSpec {{\n    #[doc = env!(\"DOCS\")]\n    pub a: String,\n    #[doc = include_str!(\"missing.md\")]\n    pub b: String,\n}}\n"
+        ));
+        let d = g.render_diagnostics(false);
+        assert!(d.contains("cannot read this doc comment: `env!` is expanded by the compiler") && d.contains("lib.rs:4:13"), "{d}");
+        assert!(d.contains("cannot read this doc comment: cannot read `") && d.contains("missing.md"), "{d}");
+    }
+}

@@ -87,10 +87,14 @@ pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
 fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     let mut out = Generated::default();
     let mut program = Program::with_cfg(options.cfg.clone());
+    let (mut targets, mut hidden, mut resources) = (Vec::new(), Vec::new(), 0);
     for source in crates {
         let id = program.add_crate(source.clone());
         program.load_all(id, &mut out.sources, &mut out.diagnostics);
         let decls = collect::collect(&program, id, &mut out.diagnostics);
+        hidden.extend(crate::hidden::scan(&program, &out.sources, id, &mut out.diagnostics));
+        targets.push(id);
+        resources += decls.len();
         let mut versions = Vec::new();
         {
             let res = Resolver { program: &mut program, sources: &mut out.sources, diags: &mut out.diagnostics };
@@ -119,6 +123,10 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         let files =
             crds.into_iter().map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd }).collect();
         out.crates.push(CrateResult { source: source.clone(), files });
+    }
+    // Exit 0 with nothing written would hide a resource crd-gen could not see.
+    if resources == 0 && !targets.is_empty() && !out.diagnostics.has_errors() {
+        out.diagnostics.push(crate::hidden::no_resources(&program, &targets, &hidden));
     }
     out
 }

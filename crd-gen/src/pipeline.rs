@@ -120,8 +120,12 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         if !out.diagnostics.has_errors() {
             validate::validate(&crds, &mut out.diagnostics);
         }
-        let files =
-            crds.into_iter().map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd }).collect();
+        // Nothing is written when there are errors, so there is no YAML to make.
+        let files = if out.diagnostics.has_errors() {
+            Vec::new()
+        } else {
+            crds.into_iter().map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd }).collect()
+        };
         out.crates.push(CrateResult { source: source.clone(), files });
     }
     // Exit 0 with nothing written would hide a resource crd-gen could not see.
@@ -160,3 +164,4 @@ pub(crate) fn diagnostics_of(src: &str) -> String {
     let g = run_source(src);
     g.diagnostics.render(&g.sources, false)
 }
+

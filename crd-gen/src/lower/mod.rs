@@ -29,6 +29,9 @@ use std::rc::Rc;
 pub struct Env {
     pub scope: Scope,
     pub params: Rc<HashMap<String, Bound>>,
+    /// Names this environment (0: no parameters), so the meaning of type arguments written in
+    /// it can be remembered by how they are spelled.
+    pub id: u64,
 }
 
 /// A generic parameter's argument, with the environment it was written in.
@@ -40,7 +43,7 @@ pub struct Bound {
 
 impl Env {
     pub fn new(scope: Scope) -> Env {
-        Env { scope, params: Rc::new(HashMap::new()) }
+        Env { scope, params: Rc::new(HashMap::new()), id: 0 }
     }
 }
 
@@ -57,17 +60,34 @@ impl Lowered {
     }
 }
 
+/// Types nested inside one another (fields' types, generic arguments, aliases) that lowering
+/// follows. A CRD nested this deep is past what the API server decodes (Go's JSON decoder stops
+/// at 10000 levels, and every Rust level is one or two of them); unoptimized, each level takes
+/// up to ~57 KiB of the engine's stack, so this also keeps lowering within it.
+pub const MAX_NESTING: usize = 5_000;
+
 pub struct Lowerer<'a> {
     pub res: Resolver<'a>,
+    /// Types being lowered inside one another, against [`MAX_NESTING`].
+    depth: usize,
+    too_deep: bool,
     /// Items being lowered (with what their type arguments mean), to catch recursive types.
     stack: Vec<(ItemRef, String)>,
+    /// The environment each item on `stack` is lowered in (its own parameters' meaning).
+    stack_envs: Vec<u64>,
     /// Schemas of items already lowered, by item and arguments (most types are used many times).
-    cache: HashMap<(ItemRef, String), Lowered>,
+    /// An item is copied into the cache the second time it is lowered, so a deep chain of types
+    /// each used once is not copied at every level (which is quadratic in the depth).
+    cache: HashMap<(ItemRef, String), Cached>,
+    /// The instantiation key of `item<args>` written in an environment, so that a generic type
+    /// used again is found without lowering its arguments again.
+    keys: HashMap<(ItemRef, String, Scope, u64), String>,
+    next_env: u64,
 }
 
 impl<'a> Lowerer<'a> {
     pub fn new(res: Resolver<'a>) -> Self {
-        Lowerer { res, stack: Vec::new(), cache: HashMap::new() }
+        Lowerer { res, depth: 0, too_deep: false, stack: Vec::new(), stack_envs: Vec::new(), cache: HashMap::new(), keys: HashMap::new(), next_env: 0 }
     }
 
     pub fn loc(&self, scope: Scope, span: proc_macro2::Span) -> Loc {
@@ -92,6 +112,26 @@ impl<'a> Lowerer<'a> {
 
     /// The schema of `ty` as written in `env`.
     pub fn lower_type(&mut self, ty: &syn::Type, env: &Env) -> Lowered {
+        if self.depth >= MAX_NESTING {
+            if !self.too_deep {
+                self.too_deep = true;
+                use syn::spanned::Spanned;
+                self.error(
+                    env.scope,
+                    ty.span(),
+                    format!("types nest more than {MAX_NESTING} levels deep here: the API server cannot decode a CRD this deep (its JSON decoder stops at 10000 levels)"),
+                    "cut the nesting with a field of type `serde_json::Value` marked `#[crd(schemaless, preserve_unknown_fields)]`",
+                );
+            }
+            return Lowered::of(Schema::default());
+        }
+        self.depth += 1;
+        let lowered = self.lower_type_here(ty, env);
+        self.depth -= 1;
+        lowered
+    }
+
+    fn lower_type_here(&mut self, ty: &syn::Type, env: &Env) -> Lowered {
         match ty {
             syn::Type::Path(p) => self.lower_path(p, env),
             syn::Type::Reference(r) => self.lower_type(&r.elem, env),
@@ -271,9 +311,9 @@ impl<'a> Lowerer<'a> {
     /// The spec struct of a resource: lowered with itself on the stack, so a spec that contains
     /// itself is reported as recursion once.
     pub fn lower_resource_spec(&mut self, item: ItemRef, spec: &syn::ItemStruct) -> Schema {
-        self.stack.push((item, String::new()));
+        self.push_frame((item, String::new()), 0);
         let schema = structs::lower_struct(self, spec, &Env::new(item.scope), true);
-        self.stack.pop();
+        self.pop_frame();
         schema
     }
 
@@ -281,7 +321,7 @@ impl<'a> Lowerer<'a> {
     fn lower_k8s(&mut self, item: ItemRef, path: &syn::Path, env: &Env) -> Lowered {
         use syn::spanned::Spanned;
         let key = (item, String::new());
-        if let Some(done) = self.cache.get(&key) {
+        if let Some(Cached::Done(done)) = self.cache.get(&key) {
             return done.clone();
         }
         if self.stack.contains(&key) {
@@ -294,13 +334,13 @@ impl<'a> Lowerer<'a> {
             );
             return Lowered::of(Schema::default());
         }
-        self.stack.push(key.clone());
+        self.push_frame(key.clone(), 0);
         let schema = k8s::lower_k8s_type(self, item);
-        self.stack.pop();
+        self.pop_frame();
         match schema {
             Some(s) => {
                 let lowered = Lowered::of(s);
-                self.cache.insert(key, lowered.clone());
+                self.remember(key, &lowered);
                 lowered
             }
             None => {
@@ -324,12 +364,19 @@ impl<'a> Lowerer<'a> {
         let params = generic_params(syn_item);
         // Missing arguments take the parameter's default (`struct Page<T = String>`), written in
         // the item's own module.
+        let spelled = (item, args.iter().map(|a| a.to_token_stream().to_string()).collect::<Vec<_>>().join("|"), env.scope, env.id);
+        let known_key = self.keys.get(&spelled).cloned();
+        if let Some(k) = &known_key
+            && let Some(Cached::Done(done)) = self.cache.get(&(item, k.clone()))
+        {
+            return done.clone();
+        }
         let mut bound = HashMap::new();
         let mut key_parts = Vec::new();
         for (i, (param, default)) in params.iter().enumerate() {
             let b = match (args.get(i), default) {
                 (Some(arg), _) => Bound { ty: (*arg).clone(), env: env.clone() },
-                (None, Some(d)) => Bound { ty: d.clone(), env: Env { scope: item.scope, params: Rc::new(bound.clone()) } },
+                (None, Some(d)) => Bound { ty: d.clone(), env: Env { scope: item.scope, params: Rc::new(bound.clone()), id: self.new_env_id() } },
                 (None, None) => {
                     let name = item_ident(syn_item);
                     let needed = params.iter().filter(|(_, d)| d.is_none()).count();
@@ -344,12 +391,33 @@ impl<'a> Lowerer<'a> {
             };
             // An instantiation is identified by what its arguments mean, not how they are
             // spelled: `Wrapper<Wrapper<Foo>>` is two different instantiations of Wrapper.
-            key_parts.push(self.lower_type(&b.ty, &b.env).schema.to_json().to_string());
+            if known_key.is_none() {
+                key_parts.push(self.lower_type(&b.ty, &b.env).schema.to_json().to_string());
+            }
             bound.insert(param.clone(), b);
         }
-        let key = (item, key_parts.join("|"));
-        if let Some(done) = self.cache.get(&key) {
+        let key = (item, known_key.unwrap_or_else(|| key_parts.join("|")));
+        if !params.is_empty() {
+            self.keys.insert(spelled, key.1.clone());
+        }
+        if let Some(Cached::Done(done)) = self.cache.get(&key) {
             return done.clone();
+        }
+        // The same item again with other type arguments, written inside its own definition (or
+        // that of a type it contains): `Node<T>` holding `Node<Vec<T>>`. Its instantiations grow
+        // without end. (`Wrap<Wrap<i32>>` meets `Wrap<i32>` inside `Wrap`, but written where
+        // `Wrap` is used: that one ends.)
+        let polymorphic = self.stack.iter().position(|(i, k)| *i == item && *k != key.1).filter(|at| self.stack_envs[*at..].contains(&env.id));
+        if let Some(at) = polymorphic {
+            let name = item_ident(syn_item);
+            let chain: Vec<String> = self.stack[at..].iter().map(|i| item_ident(self.res.program.item(i.0))).collect();
+            self.error(
+                env.scope,
+                use_span,
+                format!("recursive type `{name}` cannot be described by a Kubernetes schema ({} -> {name}, each time with other type arguments)", chain.join(" -> ")),
+                "a generic type that contains itself with other type arguments nests without end: cut the cycle with a field of type `serde_json::Value` marked `#[crd(schemaless, preserve_unknown_fields)]`",
+            );
+            return Lowered::of(Schema::default());
         }
         if self.stack.contains(&key) {
             let name = item_ident(syn_item);
@@ -372,8 +440,8 @@ impl<'a> Lowerer<'a> {
             );
             return Lowered::of(Schema::default());
         }
-        let item_env = Env { scope: item.scope, params: Rc::new(bound) };
-        self.stack.push(key.clone());
+        let item_env = Env { scope: item.scope, params: Rc::new(bound), id: self.new_env_id() };
+        self.push_frame(key.clone(), item_env.id);
         let lowered = match syn_item {
             syn::Item::Struct(s) => Lowered::of(structs::lower_struct(self, s, &item_env, false)),
             syn::Item::Enum(e) => Lowered::of(enums::lower_enum(self, e, &item_env)),
@@ -385,10 +453,43 @@ impl<'a> Lowerer<'a> {
                 Lowered::of(Schema::default())
             }
         };
-        self.stack.pop();
-        self.cache.insert(key, lowered.clone());
+        self.pop_frame();
+        self.remember(key, &lowered);
         lowered
     }
+
+    /// Notes that `key` was lowered: the second time, the result is kept (see `cache`).
+    fn remember(&mut self, key: (ItemRef, String), lowered: &Lowered) {
+        match self.cache.get(&key) {
+            None => {
+                self.cache.insert(key, Cached::SeenOnce);
+            }
+            Some(Cached::SeenOnce) => {
+                self.cache.insert(key, Cached::Done(lowered.clone()));
+            }
+            Some(Cached::Done(_)) => {}
+        }
+    }
+
+    fn push_frame(&mut self, key: (ItemRef, String), env: u64) {
+        self.stack.push(key);
+        self.stack_envs.push(env);
+    }
+
+    fn pop_frame(&mut self) {
+        self.stack.pop();
+        self.stack_envs.pop();
+    }
+
+    fn new_env_id(&mut self) -> u64 {
+        self.next_env += 1;
+        self.next_env
+    }
+}
+
+enum Cached {
+    SeenOnce,
+    Done(Lowered),
 }
 
 impl Lowerer<'_> {

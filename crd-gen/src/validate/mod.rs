@@ -17,14 +17,24 @@ use crate::schema::Schema;
 
 /// kubectl's client-side apply stores the whole object in an annotation, which may hold 256 KiB.
 const CLIENT_SIDE_APPLY_LIMIT: usize = 256 * 1024;
+/// Go's JSON decoder (the API server's) refuses objects nested deeper than this.
+const JSON_DEPTH_LIMIT: usize = 10_000;
 /// etcd refuses requests over 1.5 MiB, so the API server cannot store a larger CRD.
 const ETCD_REQUEST_LIMIT: usize = 3 * 512 * 1024;
 
 pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
     for a in crds {
         names::check(a, diags);
-        let size = a.crd.to_json().to_string().len();
+        let json = a.crd.to_json();
+        let size = json.to_string().len();
         let place = Place::Source(a.version_decls[0].0.loc);
+        let depth = json_depth(&json);
+        if depth > JSON_DEPTH_LIMIT {
+            diags.push(
+                Diagnostic::error(format!("CRD `{}` nests {depth} levels deep as JSON; the API server decodes at most {JSON_DEPTH_LIMIT}", a.crd.metadata.name), place.clone())
+                    .with_help("cut the nesting with a field of type `serde_json::Value` marked `#[crd(schemaless, preserve_unknown_fields)]`"),
+            );
+        }
         if size > ETCD_REQUEST_LIMIT {
             diags.push(
                 Diagnostic::error(format!("CRD `{}` is {} KiB as JSON; etcd stores at most 1536 KiB per object", a.crd.metadata.name, size / 1024), place)
@@ -55,6 +65,23 @@ pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
             });
         }
     }
+}
+
+/// How deeply arrays and objects nest in `v` (a scalar is 0), without recursion.
+fn json_depth(v: &serde_json::Value) -> usize {
+    let mut deepest = 0;
+    let mut todo = vec![(v, 0)];
+    while let Some((v, d)) = todo.pop() {
+        match v {
+            serde_json::Value::Array(a) => todo.extend(a.iter().map(|x| (x, d + 1))),
+            serde_json::Value::Object(o) => todo.extend(o.values().map(|x| (x, d + 1))),
+            _ => deepest = deepest.max(d),
+        }
+        if matches!(v, serde_json::Value::Array(_) | serde_json::Value::Object(_)) {
+            deepest = deepest.max(d + 1);
+        }
+    }
+    deepest
 }
 
 /// Where the validator is: diagnostics, and where to point when a node has no origin.

@@ -10,7 +10,11 @@ const HEAD: &str = "#[derive(CustomResource)]\n#[crd(group = \"deep.example.com\
 fn generate(name: &str, lib_rs: &str) -> std::process::Output {
     let dir = scratch(name);
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(dir.join("Cargo.toml"), format!("[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n"),
+    )
+    .unwrap();
     std::fs::write(dir.join("src/lib.rs"), lib_rs).unwrap();
     run(&["manifests", "--manifest-path", dir.join("Cargo.toml").to_str().unwrap(), "--stdout", "--color", "never"])
 }
@@ -47,7 +51,13 @@ fn structs_nested_past_what_the_api_server_decodes_are_an_error() {
 
 #[test]
 fn a_thousand_aliases_and_deep_generic_nesting() {
-    let mut src = format!("{HEAD}pub struct DeepSpec {{ pub alias: A0, pub lists: {}String{}, pub wrapped: {}i32{} }}\n", "Vec<".repeat(400), ">".repeat(400), "Wrap<".repeat(300), ">".repeat(300));
+    let mut src = format!(
+        "{HEAD}pub struct DeepSpec {{ pub alias: A0, pub lists: {}String{}, pub wrapped: {}i32{} }}\n",
+        "Vec<".repeat(400),
+        ">".repeat(400),
+        "Wrap<".repeat(300),
+        ">".repeat(300)
+    );
     src.push_str("/// A wrapper.\npub struct Wrap<T> { pub inner: T }\n");
     for i in 0..1000 {
         let next = if i + 1 < 1000 { format!("A{}", i + 1) } else { "u8".into() };
@@ -78,13 +88,17 @@ fn a_thousand_reexports_and_deeply_nested_modules() {
 fn deep_json_default() {
     let n = 120;
     let value = format!("{}1{}", "[".repeat(n), "]".repeat(n));
-    let src = format!("{HEAD}pub struct DeepSpec {{\n    #[crd(schemaless, preserve_unknown_fields, default_json = \"{value}\")]\n    pub blob: serde_json::Value,\n}}\n");
+    let src = format!(
+        "{HEAD}pub struct DeepSpec {{\n    #[crd(schemaless, preserve_unknown_fields, default_json = \"{value}\")]\n    pub blob: serde_json::Value,\n}}\n"
+    );
     let yaml = ok(&generate("depth-json", &src));
     assert!(yaml.contains("default:\n") && yaml.contains("- 1\n"), "{yaml}");
     // Deeper than serde_json reads (128 levels): an error at the marker, not a crash.
     let n = 200;
     let value = format!("{}1{}", "[".repeat(n), "]".repeat(n));
-    let src = format!("{HEAD}pub struct DeepSpec {{\n    #[crd(schemaless, preserve_unknown_fields, default_json = \"{value}\")]\n    pub blob: serde_json::Value,\n}}\n");
+    let src = format!(
+        "{HEAD}pub struct DeepSpec {{\n    #[crd(schemaless, preserve_unknown_fields, default_json = \"{value}\")]\n    pub blob: serde_json::Value,\n}}\n"
+    );
     let out = generate("depth-json-deeper", &src);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("src/lib.rs:4:"), "{}", stderr(&out));
@@ -92,11 +106,18 @@ fn deep_json_default() {
 
 #[test]
 fn polymorphic_recursion_is_a_recursive_type_error() {
-    let src = format!("{HEAD}pub struct DeepSpec {{ pub node: Node<String> }}\npub struct Node<T> {{ pub value: T, pub next: Option<Box<Node<Vec<T>>>> }}\n");
+    let src = format!(
+        "{HEAD}pub struct DeepSpec {{ pub node: Node<String> }}\npub struct Node<T> {{ pub value: T, pub next: Option<Box<Node<Vec<T>>>> }}\n"
+    );
     let out = generate("depth-polymorphic", &src);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("recursive type `Node` cannot be described by a Kubernetes schema (Node -> Node, each time with other type arguments)"), "{err}");
+    assert!(
+        err.contains(
+            "recursive type `Node` cannot be described by a Kubernetes schema (Node -> Node, each time with other type arguments)"
+        ),
+        "{err}"
+    );
     assert!(err.contains("src/lib.rs:4:"), "{err}");
 }
 

@@ -103,7 +103,8 @@ impl Generator {
     pub fn plan(&self) -> Plan {
         let mut diags = Diagnostics::default();
         let cfg = self.build_cfg(&mut diags);
-        let targets = cfg.as_ref().and_then(|_| discover::discover(self.manifest_path.as_deref(), &self.packages, &self.features, &mut diags));
+        let targets =
+            cfg.as_ref().and_then(|_| discover::discover(self.manifest_path.as_deref(), &self.packages, &self.features, &mut diags));
         let (Some(cfg), Some(targets)) = (cfg, targets) else {
             let generated = Generated { diagnostics: diags, ..Generated::default() };
             return Plan { generated, files: Vec::new(), failure: Some(FailureKind::Workspace) };

@@ -76,10 +76,13 @@ impl Scan<'_> {
             );
         } else if let Some((_, defined)) = self.deriving_macros.iter().find(|(n, _)| *n == name) {
             self.diags.push(
-                Diagnostic::error(format!("`{name}!` derives `CustomResource` in its body, and crd-gen cannot see what a macro expands to"), Place::Source(loc))
-                    .with_label("no CRD is generated for this call")
-                    .with_note(Place::Source(*defined), format!("`{name}` is defined here"))
-                    .with_help("write the spec struct out at module level with `#[derive(CustomResource)]`"),
+                Diagnostic::error(
+                    format!("`{name}!` derives `CustomResource` in its body, and crd-gen cannot see what a macro expands to"),
+                    Place::Source(loc),
+                )
+                .with_label("no CRD is generated for this call")
+                .with_note(Place::Source(*defined), format!("`{name}` is defined here"))
+                .with_help("write the spec struct out at module level with `#[derive(CustomResource)]`"),
             );
         }
         self.hidden.push(Hidden { loc, what: format!("`{name}!` expands to items crd-gen cannot see") });
@@ -118,7 +121,10 @@ impl Scan<'_> {
                 other => self.item(other),
             }
         }
-        self.hidden.push(Hidden { loc: Loc::from_span(self.file, c.ident.span()), what: "`const _` block: its items are not the module's".into() });
+        self.hidden.push(Hidden {
+            loc: Loc::from_span(self.file, c.ident.span()),
+            what: "`const _` block: its items are not the module's".into(),
+        });
     }
 }
 
@@ -127,7 +133,9 @@ impl Scan<'_> {
 pub fn derives_resource(tokens: &TokenStream) -> bool {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     trees.iter().enumerate().any(|(i, t)| match t {
-        TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket && i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == '#') => {
+        TokenTree::Group(g)
+            if g.delimiter() == Delimiter::Bracket && i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == '#') =>
+        {
             has_ident(&g.stream(), "derive") && has_ident(&g.stream(), "CustomResource")
         }
         TokenTree::Group(g) => derives_resource(&g.stream()),
@@ -159,7 +167,8 @@ pub fn no_resources(program: &Program, targets: &[CrateId], hidden: &[Hidden]) -
 mod tests {
     use crate::pipeline::{run_files, run_source};
 
-    const SPEC: &str = "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec { pub a: String }\n";
+    const SPEC: &str =
+        "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec { pub a: String }\n";
 
     #[test]
     fn a_resource_inside_a_macro_call_is_an_error_there() {
@@ -187,7 +196,10 @@ mod tests {
 
     #[test]
     fn an_included_file_with_a_resource_is_an_error_at_the_include() {
-        let g = run_files(&[("lib.rs", &format!("{SPEC}include!(\"gen.rs\");\n")), ("gen.rs", "#[derive(CustomResource)]\npub struct GadgetSpec {}\n")]);
+        let g = run_files(&[
+            ("lib.rs", &format!("{SPEC}include!(\"gen.rs\");\n")),
+            ("gen.rs", "#[derive(CustomResource)]\npub struct GadgetSpec {}\n"),
+        ]);
         let d = g.render_diagnostics(false);
         assert!(d.contains("the file this `include!` pastes in derives `CustomResource`") && d.contains("lib.rs:4:1"), "{d}");
         // An include with no resource in it is fine.

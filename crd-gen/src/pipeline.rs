@@ -164,4 +164,3 @@ pub(crate) fn diagnostics_of(src: &str) -> String {
     let g = run_source(src);
     g.diagnostics.render(&g.sources, false)
 }
-

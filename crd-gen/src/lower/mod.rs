@@ -87,7 +87,16 @@ pub struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     pub fn new(res: Resolver<'a>) -> Self {
-        Lowerer { res, depth: 0, too_deep: false, stack: Vec::new(), stack_envs: Vec::new(), cache: HashMap::new(), keys: HashMap::new(), next_env: 0 }
+        Lowerer {
+            res,
+            depth: 0,
+            too_deep: false,
+            stack: Vec::new(),
+            stack_envs: Vec::new(),
+            cache: HashMap::new(),
+            keys: HashMap::new(),
+            next_env: 0,
+        }
     }
 
     pub fn loc(&self, scope: Scope, span: proc_macro2::Span) -> Loc {
@@ -376,7 +385,9 @@ impl<'a> Lowerer<'a> {
         for (i, (param, default)) in params.iter().enumerate() {
             let b = match (args.get(i), default) {
                 (Some(arg), _) => Bound { ty: (*arg).clone(), env: env.clone() },
-                (None, Some(d)) => Bound { ty: d.clone(), env: Env { scope: item.scope, params: Rc::new(bound.clone()), id: self.new_env_id() } },
+                (None, Some(d)) => {
+                    Bound { ty: d.clone(), env: Env { scope: item.scope, params: Rc::new(bound.clone()), id: self.new_env_id() } }
+                }
                 (None, None) => {
                     let name = item_ident(syn_item);
                     let needed = params.iter().filter(|(_, d)| d.is_none()).count();
@@ -407,7 +418,8 @@ impl<'a> Lowerer<'a> {
         // that of a type it contains): `Node<T>` holding `Node<Vec<T>>`. Its instantiations grow
         // without end. (`Wrap<Wrap<i32>>` meets `Wrap<i32>` inside `Wrap`, but written where
         // `Wrap` is used: that one ends.)
-        let polymorphic = self.stack.iter().position(|(i, k)| *i == item && *k != key.1).filter(|at| self.stack_envs[*at..].contains(&env.id));
+        let polymorphic =
+            self.stack.iter().position(|(i, k)| *i == item && *k != key.1).filter(|at| self.stack_envs[*at..].contains(&env.id));
         if let Some(at) = polymorphic {
             let name = item_ident(syn_item);
             let chain: Vec<String> = self.stack[at..].iter().map(|i| item_ident(self.res.program.item(i.0))).collect();

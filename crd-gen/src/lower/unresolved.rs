@@ -15,10 +15,13 @@ impl Lowerer<'_> {
         let text = path.to_token_stream().to_string().replace(' ', "");
         let place = Place::Source(self.loc(env.scope, path.span()));
         let diagnostic = match e {
-            ResolveError::NotFound { name, is_first: true, .. } if path.segments.len() > 1 => {
-                Diagnostic::error(format!("cannot find type `{text}`: `{name}` is not a crate or module here"), place)
-                    .with_help(format!("add `{name}` to `[dependencies]` in Cargo.toml (crd-gen reads the source of dependencies), or import the module with `use`"))
-            }
+            ResolveError::NotFound { name, is_first: true, .. } if path.segments.len() > 1 => Diagnostic::error(
+                format!("cannot find type `{text}`: `{name}` is not a crate or module here"),
+                place,
+            )
+            .with_help(format!(
+                "add `{name}` to `[dependencies]` in Cargo.toml (crd-gen reads the source of dependencies), or import the module with `use`"
+            )),
             ResolveError::NotFound { name, scope, .. } => {
                 let missing = self.res.why_missing(scope, &name);
                 let message = if scope == env.scope {
@@ -40,12 +43,16 @@ impl Lowerer<'_> {
                 d
             }
             ResolveError::Ambiguous { name, first, second } => {
-                let note = |lw: &Self, (res, loc): &(Res, Loc)| (Place::Source(*loc), format!("this glob import brings `{name}` as `{}`", lw.describe(res)));
+                let note = |lw: &Self, (res, loc): &(Res, Loc)| {
+                    (Place::Source(*loc), format!("this glob import brings `{name}` as `{}`", lw.describe(res)))
+                };
                 let (first, second) = (note(self, &first), note(self, &second));
                 Diagnostic::error(format!("`{text}` is ambiguous: two glob imports bring different items named `{name}`"), place)
                     .with_note(first.0, first.1)
                     .with_note(second.0, second.1)
-                    .with_help(format!("import the one you mean by name (`use path::to::{name};`): a named import takes precedence over globs, as in rustc"))
+                    .with_help(format!(
+                        "import the one you mean by name (`use path::to::{name};`): a named import takes precedence over globs, as in rustc"
+                    ))
             }
             other => Diagnostic::error(format!("cannot find type `{text}`: {other}"), place).with_help(MACRO_HELP),
         };
@@ -60,7 +67,9 @@ impl Lowerer<'_> {
                 format!("{}::{}", program.krate(item.scope.krate).module_path(item.scope.module), super::item_ident(program.item(*item)))
             }
             Res::Module(m) => program.krate(m.krate).module_path(m.module),
-            Res::External { krate, path } => std::iter::once(krate.as_str()).chain(path.iter().map(String::as_str)).collect::<Vec<_>>().join("::"),
+            Res::External { krate, path } => {
+                std::iter::once(krate.as_str()).chain(path.iter().map(String::as_str)).collect::<Vec<_>>().join("::")
+            }
         }
     }
 }
@@ -69,7 +78,8 @@ impl Lowerer<'_> {
 mod tests {
     use crate::pipeline::diagnostics_of;
 
-    const SPEC: &str = "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {\n    pub x: X,\n}\n";
+    const SPEC: &str =
+        "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {\n    pub x: X,\n}\n";
 
     #[test]
     fn a_use_cycle_is_named_as_one() {

@@ -98,7 +98,8 @@ impl BuildCfg {
             }
             None => (spec.trim().to_string(), None),
         };
-        let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit());
+        let valid =
+            !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit());
         if !valid {
             return Err(format!("`--cfg {spec}`: `{name}` is not a cfg name"));
         }

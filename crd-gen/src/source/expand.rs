@@ -329,12 +329,17 @@ mod tests {
 
     #[test]
     fn custom_cfgs_are_off_with_a_warning_at_the_line() {
-        let g = run_source(&format!("{HEAD}pub struct WidgetSpec {{\n    pub a: String,\n    #[cfg(tokio_unstable)]\n    pub b: String,\n}}\n"));
+        let g = run_source(&format!(
+            "{HEAD}pub struct WidgetSpec {{\n    pub a: String,\n    #[cfg(tokio_unstable)]\n    pub b: String,\n}}\n"
+        ));
         let y = yaml(&g);
         assert!(!y.contains(" b:"), "{y}");
         let d = g.render_diagnostics(false);
         assert!(d.contains("warning: crd-gen takes `cfg(tokio_unstable)` as not set"), "{d}");
-        assert!(d.contains("lib.rs:5:5") && d.contains("so this is left out") && d.contains("pass `--cfg tokio_unstable` to crd-gen"), "{d}");
+        assert!(
+            d.contains("lib.rs:5:5") && d.contains("so this is left out") && d.contains("pass `--cfg tokio_unstable` to crd-gen"),
+            "{d}"
+        );
         // Tool cfgs that no build sets say nothing.
         let g = run_source(&format!("{HEAD}#[cfg_attr(docsrs, doc(cfg(feature = \"x\")))]\npub struct WidgetSpec {{ pub a: String }}\n"));
         assert!(g.diagnostics.is_empty(), "{}", g.render_diagnostics(false));
@@ -342,7 +347,9 @@ mod tests {
 
     #[test]
     fn malformed_cfg_is_an_error() {
-        let g = run_source(&format!("{HEAD}pub struct WidgetSpec {{\n    #[cfg(feature)]\n    pub a: String,\n    #[cfg(whatever(x))]\n    pub b: String,\n}}\n"));
+        let g = run_source(&format!(
+            "{HEAD}pub struct WidgetSpec {{\n    #[cfg(feature)]\n    pub a: String,\n    #[cfg(whatever(x))]\n    pub b: String,\n}}\n"
+        ));
         let d = g.render_diagnostics(false);
         assert!(d.contains("malformed `cfg` predicate") && d.contains("`whatever(..)` is not a cfg predicate"), "{d}");
     }

@@ -55,14 +55,8 @@ impl Program {
         let file_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let krate = &self.crates[scope.krate.0];
         let source = krate.source.clone();
-        let mut expander = Expander {
-            eval: Eval::new(&self.cfg, &source),
-            report: krate.is_target,
-            file: file_id,
-            file_dir: &file_dir,
-            sources,
-            diags,
-        };
+        let mut expander =
+            Expander { eval: Eval::new(&self.cfg, &source), report: krate.is_target, file: file_id, file_dir: &file_dir, sources, diags };
         // `#![cfg(..)]` at the top of a file that is off leaves the module empty.
         let items = match expander.attrs(parsed.attrs) {
             Some(_) => expander.items(parsed.items),
@@ -97,7 +91,8 @@ fn read_module_file(
         let tried: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
         let place = declared_at.map(Place::Source).unwrap_or_else(|| Place::File(files[0].clone()));
         diags.push(
-            Diagnostic::error(format!("file for module `{name}` not found"), place).with_help(format!("looked for {}", tried.join(" and "))),
+            Diagnostic::error(format!("file for module `{name}` not found"), place)
+                .with_help(format!("looked for {}", tried.join(" and "))),
         );
         return None;
     };
@@ -170,9 +165,8 @@ fn build_body(krate: &mut Crate, scope: Scope, items: Vec<syn::Item>, child_dir:
         // Keep the (now empty) `mod` item so positions of other items stay meaningful.
         kept.push(syn::Item::Mod(m));
     }
-    let ancestors: Vec<(ModId, String)> = std::iter::successors(Some(scope.module), |m| krate.modules[m.0].parent)
-        .map(|m| (m, krate.modules[m.0].name.clone()))
-        .collect();
+    let ancestors: Vec<(ModId, String)> =
+        std::iter::successors(Some(scope.module), |m| krate.modules[m.0].parent).map(|m| (m, krate.modules[m.0].name.clone())).collect();
     let names = names::build(&kept, &children, &names::Site { scope, file, ancestors: &ancestors });
     ModuleBody { file, items: kept, children, names }
 }

@@ -27,7 +27,10 @@ pub enum Res {
     Module(Scope),
     /// A type of a crate whose source is not available (std, or a crate missing from the
     /// dependency graph): its crate name and path inside that crate.
-    External { krate: String, path: Vec<String> },
+    External {
+        krate: String,
+        path: Vec<String>,
+    },
 }
 
 /// The outcome of looking one name up in one module.
@@ -92,7 +95,11 @@ enum Slot {
     Active(usize),
     /// Computed in round `round` of the cycle whose outermost lookup is at depth `low`; valid
     /// for that round only.
-    Provisional { value: Binding, low: usize, round: u64 },
+    Provisional {
+        value: Binding,
+        low: usize,
+        round: u64,
+    },
 }
 
 #[derive(Debug)]
@@ -198,8 +205,11 @@ impl Resolver<'_> {
         };
         let module = krate.module_path(key.scope.module);
         self.diags.push(
-            crate::diag::Diagnostic::error(format!("looking up `{}` in `{module}` leads through more than {MAX_DEPTH} imports", key.name), place)
-                .with_help("crd-gen follows chains of `use` up to that length; import the item from where it is defined"),
+            crate::diag::Diagnostic::error(
+                format!("looking up `{}` in `{module}` leads through more than {MAX_DEPTH} imports", key.name),
+                place,
+            )
+            .with_help("crd-gen follows chains of `use` up to that length; import the item from where it is defined"),
         );
     }
 
@@ -310,8 +320,16 @@ impl Resolver<'_> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathError {
     /// `name` is not bound in `scope` (`first`: it was the path's first segment).
-    NotFound { name: String, scope: Scope, first: bool },
-    Ambiguous { name: String, first: (Res, Loc), second: (Res, Loc) },
+    NotFound {
+        name: String,
+        scope: Scope,
+        first: bool,
+    },
+    Ambiguous {
+        name: String,
+        first: (Res, Loc),
+        second: (Res, Loc),
+    },
     Unreadable,
     /// `super` above the crate root, `::` alone, a segment after a type.
     Invalid(String),

@@ -16,9 +16,17 @@ pub type Resolved = Res;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ResolveError {
     /// `name` is neither defined, imported nor a crate, as seen from `scope`.
-    NotFound { name: String, scope: Scope, is_first: bool },
+    NotFound {
+        name: String,
+        scope: Scope,
+        is_first: bool,
+    },
     /// Two glob imports of `scope`-reachable modules bring different things as `name`.
-    Ambiguous { name: String, first: (Res, Loc), second: (Res, Loc) },
+    Ambiguous {
+        name: String,
+        first: (Res, Loc),
+        second: (Res, Loc),
+    },
     /// A module on the way could not be read or parsed (that was reported already).
     Unreadable,
     Other(String),
@@ -221,7 +229,8 @@ impl Resolver<'_> {
             let import = body.names.imports[i].clone();
             let (last, module_path) = import.path.split_last().expect("an import has a path");
             let mut low = SETTLED;
-            let target = if module_path.is_empty() { Ok(Res::Module(scope)) } else { self.walk_use_path(scope, module_path, None, &mut low) };
+            let target =
+                if module_path.is_empty() { Ok(Res::Module(scope)) } else { self.walk_use_path(scope, module_path, None, &mut low) };
             match target {
                 Ok(Res::Module(m)) if !module_path.is_empty() => {
                     let found = self.lookup(Key::new(m, last), &mut low);

@@ -283,4 +283,3 @@ fn globs_into_std_bring_the_std_types_crd_gen_knows() {
     assert_eq!(f.ok("demo", "BTreeMap"), "std::collections::BTreeMap");
     assert_eq!(f.ok("demo", "Set"), "std::collections::BTreeSet");
 }
-

@@ -31,8 +31,14 @@ pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
         let depth = json_depth(&json);
         if depth > JSON_DEPTH_LIMIT {
             diags.push(
-                Diagnostic::error(format!("CRD `{}` nests {depth} levels deep as JSON; the API server decodes at most {JSON_DEPTH_LIMIT}", a.crd.metadata.name), place.clone())
-                    .with_help("cut the nesting with a field of type `serde_json::Value` marked `#[crd(schemaless, preserve_unknown_fields)]`"),
+                Diagnostic::error(
+                    format!(
+                        "CRD `{}` nests {depth} levels deep as JSON; the API server decodes at most {JSON_DEPTH_LIMIT}",
+                        a.crd.metadata.name
+                    ),
+                    place.clone(),
+                )
+                .with_help("cut the nesting with a field of type `serde_json::Value` marked `#[crd(schemaless, preserve_unknown_fields)]`"),
             );
         }
         if size > ETCD_REQUEST_LIMIT {

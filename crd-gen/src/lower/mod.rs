@@ -331,7 +331,7 @@ impl<'a> Lowerer<'a> {
         use syn::spanned::Spanned;
         let key = (item, String::new());
         if let Some(Cached::Done(done)) = self.cache.get(&key) {
-            return done.clone();
+            return (**done).clone();
         }
         if self.stack.contains(&key) {
             let name = item_ident(self.res.program.item(item));
@@ -378,7 +378,7 @@ impl<'a> Lowerer<'a> {
         if let Some(k) = &known_key
             && let Some(Cached::Done(done)) = self.cache.get(&(item, k.clone()))
         {
-            return done.clone();
+            return (**done).clone();
         }
         let mut bound = HashMap::new();
         let mut key_parts = Vec::new();
@@ -412,7 +412,7 @@ impl<'a> Lowerer<'a> {
             self.keys.insert(spelled, key.1.clone());
         }
         if let Some(Cached::Done(done)) = self.cache.get(&key) {
-            return done.clone();
+            return (**done).clone();
         }
         // The same item again with other type arguments, written inside its own definition (or
         // that of a type it contains): `Node<T>` holding `Node<Vec<T>>`. Its instantiations grow
@@ -477,7 +477,7 @@ impl<'a> Lowerer<'a> {
                 self.cache.insert(key, Cached::SeenOnce);
             }
             Some(Cached::SeenOnce) => {
-                self.cache.insert(key, Cached::Done(lowered.clone()));
+                self.cache.insert(key, Cached::Done(Box::new(lowered.clone())));
             }
             Some(Cached::Done(_)) => {}
         }
@@ -501,7 +501,7 @@ impl<'a> Lowerer<'a> {
 
 enum Cached {
     SeenOnce,
-    Done(Lowered),
+    Done(Box<Lowered>),
 }
 
 impl Lowerer<'_> {

@@ -42,11 +42,11 @@ impl Lowerer<'_> {
                 }
                 d
             }
-            ResolveError::Ambiguous { name, first, second } => {
+            ResolveError::Ambiguous { name, both } => {
                 let note = |lw: &Self, (res, loc): &(Res, Loc)| {
                     (Place::Source(*loc), format!("this glob import brings `{name}` as `{}`", lw.describe(res)))
                 };
-                let (first, second) = (note(self, &first), note(self, &second));
+                let (first, second) = (note(self, &both.first), note(self, &both.second));
                 Diagnostic::error(format!("`{text}` is ambiguous: two glob imports bring different items named `{name}`"), place)
                     .with_note(first.0, first.1)
                     .with_note(second.0, second.1)

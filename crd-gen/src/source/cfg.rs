@@ -210,8 +210,9 @@ impl<'a> Eval<'a> {
     pub fn eval(&mut self, pred: &Pred) -> bool {
         match pred {
             Pred::Bool(b) => *b,
-            Pred::All(list) => list.iter().fold(true, |acc, p| self.eval(p) && acc),
-            Pred::Any(list) => list.iter().fold(false, |acc, p| self.eval(p) || acc),
+            // Every operand is evaluated (no short circuit), so each unknown name is noted.
+            Pred::All(list) => list.iter().map(|p| self.eval(p)).collect::<Vec<_>>().into_iter().all(|b| b),
+            Pred::Any(list) => list.iter().map(|p| self.eval(p)).collect::<Vec<_>>().into_iter().any(|b| b),
             Pred::Not(p) => !self.eval(p),
             Pred::Option(name, value) => self.option(name, value.as_deref()),
         }

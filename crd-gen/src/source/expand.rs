@@ -294,11 +294,11 @@ mod tests {
 
     #[test]
     fn cfg_attr_gives_markers_serde_and_derive_attributes() {
-        let g = run_source(&format!(
+        let g = run_source(
             "#[cfg_attr(all(), derive(CustomResource))]\n#[cfg_attr(any(), derive(Nothing))]\n#[crd(group = \"a.example.com\", version = \"v1\")]\n\
              #[cfg_attr(not(test), crd(short_name = \"wg\"), serde(rename_all = \"camelCase\"))]\n\
-             pub struct WidgetSpec {{\n    #[cfg_attr(unix, cfg_attr(not(windows), crd(max_length = 9)))]\n    #[cfg_attr(feature = \"x\", crd(min_length = 100))]\n    pub some_name: String,\n    #[cfg_attr(all(), serde(rename = \"other\"))]\n    pub renamed: i32,\n}}\n"
-        ));
+             pub struct WidgetSpec {\n    #[cfg_attr(unix, cfg_attr(not(windows), crd(max_length = 9)))]\n    #[cfg_attr(feature = \"x\", crd(min_length = 100))]\n    pub some_name: String,\n    #[cfg_attr(all(), serde(rename = \"other\"))]\n    pub renamed: i32,\n}\n",
+        );
         let y = yaml(&g);
         assert!(y.contains("shortNames:\n    - wg"), "{y}");
         assert!(y.contains("someName:") && y.contains("other:"), "{y}");

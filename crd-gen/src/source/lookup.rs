@@ -43,12 +43,18 @@ pub enum Binding {
         res: Res,
         vis: Vis,
     },
-    /// Two glob imports bring different things under this name: the things and the globs.
+    /// Two glob imports bring different things under this name.
     Ambiguous {
         vis: Vis,
-        first: (Res, Loc),
-        second: (Res, Loc),
+        both: Box<Ambiguity>,
     },
+}
+
+/// The two things two glob imports bring under one name, each with the glob that brings it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ambiguity {
+    pub first: (Res, Loc),
+    pub second: (Res, Loc),
 }
 
 /// One name in one module's type namespace; `skip_import` leaves one import out (a `use`
@@ -268,9 +274,7 @@ impl Resolver<'_> {
         };
         match target {
             Ok(Binding::Found { res, vis }) => Binding::Found { res, vis: Vis::through(import.vis, vis, self.program) },
-            Ok(Binding::Ambiguous { vis, first, second }) => {
-                Binding::Ambiguous { vis: Vis::through(import.vis, vis, self.program), first, second }
-            }
+            Ok(Binding::Ambiguous { vis, both }) => Binding::Ambiguous { vis: Vis::through(import.vis, vis, self.program), both },
             Ok(other) => other,
             Err(PathError::Unreadable) => Binding::Unreadable,
             Err(_) => Binding::NotFound,
@@ -285,8 +289,8 @@ impl Resolver<'_> {
                 Binding::Found { res, vis } if vis.accessible_from(scope, self.program) => {
                     Binding::Found { res, vis: Vis::through(glob.vis, vis, self.program) }
                 }
-                Binding::Ambiguous { vis, first, second } if vis.accessible_from(scope, self.program) => {
-                    Binding::Ambiguous { vis: Vis::through(glob.vis, vis, self.program), first, second }
+                Binding::Ambiguous { vis, both } if vis.accessible_from(scope, self.program) => {
+                    Binding::Ambiguous { vis: Vis::through(glob.vis, vis, self.program), both }
                 }
                 Binding::Unreadable => Binding::Unreadable,
                 _ => Binding::NotFound,
@@ -327,8 +331,7 @@ pub enum PathError {
     },
     Ambiguous {
         name: String,
-        first: (Res, Loc),
-        second: (Res, Loc),
+        both: Box<Ambiguity>,
     },
     Unreadable,
     /// `super` above the crate root, `::` alone, a segment after a type.
@@ -364,7 +367,7 @@ impl Candidates {
                 if r1 == r2 {
                     Binding::Found { res: r1, vis }
                 } else {
-                    Binding::Ambiguous { vis, first: (r1, self.loc.unwrap_or(loc)), second: (r2, loc) }
+                    Binding::Ambiguous { vis, both: Box::new(Ambiguity { first: (r1, self.loc.unwrap_or(loc)), second: (r2, loc) }) }
                 }
             }
         };

@@ -3,7 +3,7 @@
 //! `lookup.rs`), then the extern prelude (dependencies, std), then for types the std prelude;
 //! each further segment is a name in the module reached so far.
 
-pub use super::lookup::{Binding, Key, PathError, Res, SETTLED};
+pub use super::lookup::{Ambiguity, Binding, Key, PathError, Res, SETTLED};
 use super::{CrateSource, ModId, Program, Scope};
 use crate::diag::{Diagnostics, Loc, SourceMap};
 use std::collections::BTreeSet;
@@ -24,8 +24,7 @@ pub enum ResolveError {
     /// Two glob imports of `scope`-reachable modules bring different things as `name`.
     Ambiguous {
         name: String,
-        first: (Res, Loc),
-        second: (Res, Loc),
+        both: Box<Ambiguity>,
     },
     /// A module on the way could not be read or parsed (that was reported already).
     Unreadable,
@@ -47,7 +46,7 @@ impl From<PathError> for ResolveError {
     fn from(e: PathError) -> Self {
         match e {
             PathError::NotFound { name, scope, first } => ResolveError::NotFound { name, scope, is_first: first },
-            PathError::Ambiguous { name, first, second } => ResolveError::Ambiguous { name, first, second },
+            PathError::Ambiguous { name, both } => ResolveError::Ambiguous { name, both },
             PathError::Unreadable => ResolveError::Unreadable,
             PathError::Invalid(m) => ResolveError::Other(m),
         }
@@ -254,7 +253,7 @@ impl Resolver<'_> {
 fn binding_error(b: Binding, name: &str, scope: Scope, first: bool) -> PathError {
     match b {
         Binding::Unreadable => PathError::Unreadable,
-        Binding::Ambiguous { first: a, second, .. } => PathError::Ambiguous { name: name.to_string(), first: a, second },
+        Binding::Ambiguous { both, .. } => PathError::Ambiguous { name: name.to_string(), both },
         _ => PathError::NotFound { name: name.to_string(), scope, first },
     }
 }

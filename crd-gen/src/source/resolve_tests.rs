@@ -197,7 +197,8 @@ fn two_globs_with_one_name_are_ambiguous_only_when_it_is_used_and_differs() {
     assert_eq!(f.ok("demo::user", "OnlyA"), "demo::a::OnlyA");
     assert_eq!(f.ok("demo::user", "Same"), "demo::c::Same", "the same item through two globs is no conflict");
     match f.resolve("demo::user", "X") {
-        Err(ResolveError::Ambiguous { name, first, second }) => {
+        Err(ResolveError::Ambiguous { name, both }) => {
+            let (first, second) = (both.first, both.second);
             assert_eq!(name, "X");
             assert_ne!(first.0, second.0);
             assert_eq!((first.1.line, second.1.line), (4, 4), "both globs are named");

@@ -58,11 +58,12 @@ impl Program {
         let mut expander =
             Expander { eval: Eval::new(&self.cfg, &source), report: krate.is_target, file: file_id, file_dir: &file_dir, sources, diags };
         // `#![cfg(..)]` at the top of a file that is off leaves the module empty.
-        let items = match expander.attrs(parsed.attrs) {
-            Some(_) => expander.items(parsed.items),
-            None => Vec::new(),
+        let (attrs, items) = match expander.attrs(parsed.attrs) {
+            Some(attrs) => (attrs, expander.items(parsed.items)),
+            None => (Vec::new(), Vec::new()),
         };
-        let body = build_body(&mut self.crates[scope.krate.0], scope, items, &child_dir, file_id, &file_dir);
+        let mut body = build_body(&mut self.crates[scope.krate.0], scope, items, &child_dir, file_id, &file_dir);
+        body.attrs = attrs;
         let body = Rc::new(body);
         self.crates[scope.krate.0].modules[scope.module.0].state = ModState::Loaded(body.clone());
         Some(body)
@@ -141,7 +142,8 @@ fn build_body(krate: &mut Crate, scope: Scope, items: Vec<syn::Item>, child_dir:
                 krate.modules.push(ModuleSlot { name: name.clone(), parent: Some(scope.module), state: ModState::Failed });
                 let dir = child_dir.join(&name);
                 // `#[path]` inside an inline module is relative to that module's directory.
-                let body = build_body(krate, Scope { krate: scope.krate, module: id }, inner, &dir, file, &dir);
+                let mut body = build_body(krate, Scope { krate: scope.krate, module: id }, inner, &dir, file, &dir);
+                body.attrs = m.attrs.iter().filter(|a| matches!(a.style, syn::AttrStyle::Inner(_))).cloned().collect();
                 krate.modules[id.0].state = ModState::Loaded(Rc::new(body));
             }
             None => {
@@ -168,7 +170,7 @@ fn build_body(krate: &mut Crate, scope: Scope, items: Vec<syn::Item>, child_dir:
     let ancestors: Vec<(ModId, String)> =
         std::iter::successors(Some(scope.module), |m| krate.modules[m.0].parent).map(|m| (m, krate.modules[m.0].name.clone())).collect();
     let names = names::build(&kept, &children, &names::Site { scope, file, ancestors: &ancestors });
-    ModuleBody { file, items: kept, children, names }
+    ModuleBody { file, items: kept, children, names, attrs: Vec::new() }
 }
 
 fn path_attr(attrs: &[syn::Attribute]) -> Option<PathBuf> {

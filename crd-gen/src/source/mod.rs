@@ -100,6 +100,8 @@ pub struct ModuleBody {
     pub children: BTreeMap<String, ModId>,
     /// What the module declares and imports, by name (see `names.rs`).
     pub names: names::Names,
+    /// The module's inner attributes (`//!` docs, `#![..]`), after `cfg_attr`.
+    pub attrs: Vec<syn::Attribute>,
 }
 
 impl Crate {

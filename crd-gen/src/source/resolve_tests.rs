@@ -284,3 +284,25 @@ fn globs_into_std_bring_the_std_types_crd_gen_knows() {
     assert_eq!(f.ok("demo", "BTreeMap"), "std::collections::BTreeMap");
     assert_eq!(f.ok("demo", "Set"), "std::collections::BTreeSet");
 }
+
+#[test]
+fn module_inner_attributes_are_kept_after_cfg_attr() {
+    let f = crate_of(&[
+        (
+            "lib.rs",
+            "//! Root docs.\n#![cfg_attr(all(), doc = \"+groupName=example.com\")]\npub mod inline { //! Inline docs.\n}\npub mod file;\n",
+        ),
+        ("file.rs", "//! File docs.\n#![cfg_attr(any(), doc = \"never\")]\n"),
+    ]);
+    let docs = |module: &str| -> Vec<String> {
+        let body = f.program.krate(f.krate).loaded(f.scope(module).module).unwrap();
+        crate::markers::docs::docs(&body.attrs)
+            .text
+            .into_iter()
+            .chain(crate::markers::docs::docs(&body.attrs).go_markers.into_iter().map(|m| m.0))
+            .collect()
+    };
+    assert_eq!(docs("demo"), ["Root docs.", "groupName=example.com"]);
+    assert_eq!(docs("demo::inline"), ["Inline docs."]);
+    assert_eq!(docs("demo::file"), ["File docs."]);
+}

@@ -15,9 +15,9 @@
 //! (`manifests --manifest-path <copy>/Cargo.toml --color never`, from inside the copy) twice:
 //! human output and `--message-format json`. It checks the exit code, the phrases, the
 //! ` --> file:line:` location (and the same file and line in a JSON diagnostic, which must carry a
-//! help), that nothing panicked, and that the copy's tree is byte for byte what it was (cargo
-//! metadata may add a `Cargo.lock`; nothing else may appear or change). All failing cases are
-//! reported together.
+//! help), that stdout is empty and every stderr line is JSON in JSON mode, that nothing panicked,
+//! and that the copy's tree is byte for byte what it was (cargo metadata may add a `Cargo.lock`;
+//! nothing else may appear or change). All failing cases are reported together.
 
 use crd_gen_tests::*;
 use std::path::{Path, PathBuf};
@@ -127,7 +127,7 @@ fn check_case(name: &str, case_dir: &Path, expect: &Expect, json: bool, scratch_
 
     // In JSON the phrases are looked for in the decoded messages, labels, helps and notes.
     let objects: Vec<serde_json::Value> =
-        if json { stdout_text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect() } else { Vec::new() };
+        if json { stderr_text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect() } else { Vec::new() };
     let text = if json { json_text(&objects) } else { stderr_text.clone() };
     for phrase in &expect.contains {
         if !text.contains(phrase.as_str()) {
@@ -140,10 +140,14 @@ fn check_case(name: &str, case_dir: &Path, expect: &Expect, json: bool, scratch_
         }
     }
 
+    // stdout is for the product (YAML, a diff); a failed run has none.
+    if !stdout_text.trim().is_empty() {
+        problems.push(format!("[{format}] stdout is not empty"));
+    }
     if json {
-        for line in stdout_text.lines().filter(|l| !l.trim().is_empty()) {
+        for line in stderr_text.lines().filter(|l| !l.trim().is_empty()) {
             if let Err(e) = serde_json::from_str::<serde_json::Value>(line) {
-                problems.push(format!("[json] a stdout line is not JSON ({e}): {line}"));
+                problems.push(format!("[json] a stderr line is not JSON ({e}): {line}"));
             }
         }
         let hit = objects.iter().find(|v| {

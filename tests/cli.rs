@@ -125,6 +125,27 @@ fn markers_reference_is_generated_from_the_vocabulary() {
     }
 }
 
+#[test]
+fn cel_reference_is_generated_from_the_environment_table() {
+    let generated = crd_gen::validate::cel::reference::markdown();
+    assert_golden(&repo_root().join("docs/cel.md"), &generated);
+    let out = run(&["cel-env"]);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), generated);
+    for lib in crd_gen::validate::cel::env::LIBRARIES {
+        assert!(generated.contains(lib.title), "{} is not in docs/cel.md", lib.title);
+    }
+}
+
+#[test]
+fn kube_version_flag_is_checked_and_documented() {
+    let out = run(&["manifests", "--help"]);
+    assert!(stdout(&out).contains("--kube-version"), "{}", stdout(&out));
+    let bad = run(&["check", "--kube-version", "2.0", "--manifest-path", "fixtures/guestbook/Cargo.toml"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a Kubernetes version"));
+}
+
 /// One engine, same bytes from every front end: the CRD a crate's build.rs generated (and
 /// compiled into the crate) equals what `cargo crd-gen manifests` prints for it.
 #[test]

@@ -82,6 +82,11 @@ fn cronjob() {
 }
 
 #[test]
+fn go_port() {
+    golden_case("go-port");
+}
+
+#[test]
 fn enums() {
     golden_case("enums");
 }

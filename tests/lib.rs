@@ -4,6 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The generated crate of many resources the benchmark uses (for the fault-injection tests).
+#[path = "../crd-gen/benches/support/big_crate.rs"]
+pub mod big_crate;
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repo").to_path_buf()
 }
@@ -34,9 +38,16 @@ pub fn bin() -> PathBuf {
         .clone()
 }
 
+/// A command for `cargo-crd-gen <args>` in `dir`, for tests that change its environment.
+pub fn command_in(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.args(args).current_dir(dir).env_remove("CARGO_TARGET_DIR").stdin(std::process::Stdio::null());
+    cmd
+}
+
 /// Runs `cargo-crd-gen <args>` in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).args(args).current_dir(dir).env_remove("CARGO_TARGET_DIR").output().expect("run cargo-crd-gen")
+    command_in(dir, args).output().expect("run cargo-crd-gen")
 }
 
 pub fn run(args: &[&str]) -> Output {
@@ -323,6 +334,27 @@ fn cel_walk(schema: &serde_json::Value, value: &serde_json::Value, path: &str, f
     }
 }
 
+/// A crate of one `lib.rs` (package `package`, its own workspace, no dependencies: crd-gen
+/// reads the source, nothing is compiled) in `dir`; returns its Cargo.toml.
+pub fn write_crate(dir: &Path, package: &str, lib_rs: &str) -> PathBuf {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = dir.join("Cargo.toml");
+    std::fs::write(
+        &manifest,
+        format!("[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), lib_rs).unwrap();
+    manifest
+}
+
+/// A resource declaration for test crates: `kind` in `group`, with `extra` markers.
+pub fn resource(kind: &str, group: &str, extra: &str) -> String {
+    format!(
+        "#[derive(CustomResource)]\n#[crd(group = \"{group}\", version = \"v1\", kind = \"{kind}\"{extra})]\npub struct {kind}Spec {{\n    pub size: i32,\n}}\n\n"
+    )
+}
+
 /// The spec schema crd-gen generates for a crate written into a scratch directory (no
 /// dependencies: crd-gen reads the source, nothing is compiled), or the diagnostics. For engine
 /// gaps that would break a fixture's generation.
@@ -387,6 +419,23 @@ pub fn snapshot_tree(dir: &Path) -> std::collections::BTreeMap<String, Option<Ve
     let mut out = std::collections::BTreeMap::new();
     walk(dir, dir, &mut out);
     out
+}
+
+/// What differs between two snapshots of [`snapshot_tree`], one line per path (empty: equal).
+pub fn tree_changes(
+    before: &std::collections::BTreeMap<String, Option<Vec<u8>>>,
+    after: &std::collections::BTreeMap<String, Option<Vec<u8>>>,
+) -> Vec<String> {
+    let mut changes = Vec::new();
+    for (path, content) in after {
+        match before.get(path) {
+            None => changes.push(format!("created {path}")),
+            Some(old) if old != content => changes.push(format!("changed {path}")),
+            _ => {}
+        }
+    }
+    changes.extend(before.keys().filter(|p| !after.contains_key(*p)).map(|p| format!("removed {p}")));
+    changes
 }
 
 /// Runs `cargo-crd-gen <args>` in `dir`, killing it after `timeout`; `None` if it timed out.

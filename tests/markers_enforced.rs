@@ -375,9 +375,13 @@ fn cel_rules_fail_with_their_messages() {
         .find(|r| r.get("messageExpression").is_some())
         .expect("a rule with a messageExpression");
     assert!(failures[0].contains(rule["rule"].as_str().unwrap()));
-    let mut context = cel::Context::default();
+    // `format` is cel-go's strings extension, which the API server enables (see docs/cel.md).
+    let mut env = cel::Env::stdlib();
+    env.add_extension(cel::extensions::strings).unwrap();
+    let env = std::sync::Arc::new(env);
+    let mut context = cel::Context::with_env(env.clone());
     context.add_variable("self", &spec).unwrap();
-    let message = cel::Program::compile(rule["messageExpression"].as_str().unwrap()).unwrap().execute(&context).unwrap();
+    let message = env.compile(rule["messageExpression"].as_str().unwrap()).unwrap().execute(&context).unwrap();
     assert_eq!(message, cel::Value::String(std::sync::Arc::new("maxReplicas 2 is below replicas 3".into())));
     // The rules hold for the good object and where they do not apply.
     assert!(cel_failures(&schema, &gizmo(edit(&good, "/maxReplicas", None), None)).is_empty());
@@ -469,7 +473,8 @@ fn resource_markers_land_in_the_crd() {
         json!({ "kind": "Gizmo", "listKind": "GizmoList", "plural": "gizmos", "singular": "gizmo", "shortNames": ["gz", "gzm"], "categories": ["all", "markers"] })
     );
     let versions = spec["versions"].as_array().unwrap();
-    assert_eq!(versions.len(), 2);
+    // v1 and v1beta1; the `skip_version` v1alpha1 is left out.
+    assert_eq!(versions.iter().map(|v| v["name"].as_str().unwrap()).collect::<Vec<_>>(), ["v1", "v1beta1"], "skip_version");
     let v1 = &versions[0];
     assert_eq!((&v1["name"], &v1["served"], &v1["storage"]), (&json!("v1"), &json!(true), &json!(true)));
     assert!(v1.get("deprecated").is_none());
@@ -489,15 +494,21 @@ fn resource_markers_land_in_the_crd() {
     assert_eq!((&v1beta1["name"], &v1beta1["served"], &v1beta1["storage"]), (&json!("v1beta1"), &json!(true), &json!(false)));
     assert_eq!(v1beta1["deprecated"], true);
     assert_eq!(v1beta1["deprecationWarning"], "markers.example.com/v1beta1 Gizmo is deprecated; use markers.example.com/v1");
+    let root = &v1beta1["schema"]["openAPIV3Schema"];
+    assert_eq!(root["description"], "A Gizmo as v1beta1 serves it: the root object's doc comment.", "root");
+    assert_eq!(
+        root["x-kubernetes-validations"],
+        json!([{ "rule": "self.metadata.name.size() <= 63", "message": "gizmo names are DNS labels" }]),
+        "a Go root type's rule in root(...)"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Engine gaps found while writing the fixture.
 
 /// `int_or_string` replaces a value's schema, so the natural Rust type for it, an untagged enum of
-/// an integer and a string, should be accepted. crd-gen lowers the enum first and refuses it
-/// ("variants `Count` (integer) and `Percent` (string) of `IntOrPercent` have different JSON
-/// types"), with the marker on the field or on the enum.
+/// an integer and a string, is accepted with the marker; without it, the enum is int-or-string by
+/// itself (the `i32` adds no bounds).
 #[test]
 fn refused_or_handled_int_or_string_untagged_enum() {
     let src = r#"use crd_gen_derive::{CrdSchema, CustomResource};
@@ -517,6 +528,12 @@ pub enum IntOrPercent {
 "#;
     let spec = scratch_spec_schema("gap-int-or-string-untagged", src).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(spec["properties"]["limit"]["x-kubernetes-int-or-string"], true);
+    let unmarked = src.replace("    #[crd(int_or_string)]\n", "");
+    let spec = scratch_spec_schema("gap-int-or-string-untagged-unmarked", &unmarked).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        spec["properties"]["limit"],
+        json!({ "anyOf": [{ "type": "integer" }, { "type": "string" }], "x-kubernetes-int-or-string": true })
+    );
 }
 
 /// crd-gen must refuse `fields` (of a spec struct, with an `Item { x: String }` type beside it)

@@ -52,10 +52,54 @@ fn cronjob_objects_from_serde_validate() {
             ..Default::default()
         }],
         last_schedule_time: Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time("2026-11-27T10:00:00Z".parse().unwrap())),
+        conditions: vec![ready_condition()],
     })
     .unwrap();
     check.assert_valid(&object("batch.tutorial.kubebuilder.io/v1", "CronJob", spec.clone(), Some(status)));
     check.assert_valid(&object("batch.tutorial.kubebuilder.io/v1", "CronJob", spec, Some(json!({}))));
+}
+
+fn ready_condition() -> k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition {
+    k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition {
+        type_: "example.com/Ready".into(),
+        status: "True".into(),
+        observed_generation: Some(3),
+        last_transition_time: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time("2026-11-27T10:00:00Z".parse().unwrap()),
+        reason: "JobsScheduled".into(),
+        message: String::new(),
+    }
+}
+
+/// `metav1.Condition` keeps the validations of its Go source (apimachinery's kubebuilder markers)
+/// where it is inlined; k8s-openapi's schema has none of them, and serde checks none either.
+#[test]
+fn cronjob_conditions_carry_the_go_validations() {
+    let check = SchemaCheck::new(&fixture_schema("cronjob", "CronJob", "v1"));
+    let spec = serde_json::to_value(cronjob_spec()).unwrap();
+    let good = serde_json::to_value(ready_condition()).unwrap();
+    let cases = [
+        ("status is True, False or Unknown", "status", json!("Maybe")),
+        ("reason is not empty", "reason", json!("")),
+        ("reason is CamelCase", "reason", json!("not camel case")),
+        ("reason is at most 1024 characters", "reason", json!("A".repeat(1025))),
+        ("type is a qualified name", "type", json!("-bad/type")),
+        ("type is at most 316 characters", "type", json!(format!("a{}", "b".repeat(316)))),
+        ("observedGeneration is not negative", "observedGeneration", json!(-1)),
+        ("message is at most 32768 characters", "message", json!("m".repeat(32769))),
+    ];
+    for (why, field, value) in cases {
+        let mut condition = good.clone();
+        condition[field] = value;
+        assert!(
+            serde_json::from_value::<k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition>(condition.clone()).is_ok(),
+            "{why}: serde accepts it"
+        );
+        let status = json!({ "conditions": [condition] });
+        check.assert_invalid(&object("batch.tutorial.kubebuilder.io/v1", "CronJob", spec.clone(), Some(status)), why);
+    }
+    // Two conditions of one type: `conditions` is a map list keyed by `type`.
+    let status = json!({ "conditions": [good.clone(), good] });
+    check.assert_invalid(&object("batch.tutorial.kubebuilder.io/v1", "CronJob", spec, Some(status)), "one condition per type");
 }
 
 #[test]
@@ -580,4 +624,98 @@ pub struct GlobbedSpec {
     let spec = scratch_spec_schema("gap-std-glob", &format!("{SCRATCH_PRELUDE}{src}")).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(spec["properties"]["labels"]["additionalProperties"]["type"], "string");
     assert_eq!(spec["properties"]["tags"]["items"]["type"], "string");
+}
+
+// ---------------------------------------------------------------------------------------------
+// fixtures/enums `Setting`: untagged enums of scalars accept exactly what serde accepts.
+
+fn setting(spec: serde_json::Value) -> serde_json::Value {
+    object("enums.example.com/v1", "Setting", spec, None)
+}
+
+fn setting_specs() -> Vec<enums::SettingSpec> {
+    use enums::*;
+    let targets = [Target::Index(0), Target::Index(65535), Target::Key("http".into()), Target::Key("8080".into())];
+    let limits = [None, Some(Limit::Count(0)), Some(Limit::Count(u32::MAX)), Some(Limit::Percent(Percent("50%".into())))];
+    let speeds = [None, Some(Speed::Named(SpeedName::Slow)), Some(Speed::Named(SpeedName::Fast)), Some(Speed::Rpm(255))];
+    let levels = [None, Some(Level::Below(-128)), Some(Level::Below(100)), Some(Level::Above(65535))];
+    let ports = [
+        None,
+        Some(Port::Privileged(PrivilegedPort(1))),
+        Some(Port::Privileged(PrivilegedPort(1023))),
+        Some(Port::Alternate(AlternatePort(8999))),
+    ];
+    let ratios = [None, Some(Ratio::Whole(-3)), Some(Ratio::Fraction(0.25)), Some(Ratio::Whole(i64::MAX))];
+    (0..4)
+        .map(|i| SettingSpec {
+            target: targets[i].clone(),
+            limit: limits[i].clone(),
+            speed: speeds[i].clone(),
+            level: levels[i].clone(),
+            port: ports[i].clone(),
+            ratio: ratios[i].clone(),
+        })
+        .collect()
+}
+
+#[test]
+fn untagged_scalar_objects_from_serde_validate() {
+    let check = SchemaCheck::new(&fixture_schema("enums", "Setting", "v1"));
+    for spec in setting_specs() {
+        let json = serde_json::to_value(&spec).unwrap();
+        check.assert_valid(&setting(json));
+    }
+    // Values serde accepts that no Rust value above writes.
+    let base = serde_json::to_value(&setting_specs()[0]).unwrap();
+    for (field, value) in
+        [("level", json!(-1)), ("level", json!(30000)), ("ratio", json!(7)), ("port", json!(8000)), ("limit", json!("0%"))]
+    {
+        let mut spec = base.clone();
+        spec[field] = value;
+        assert!(serde_json::from_value::<enums::SettingSpec>(spec.clone()).is_ok(), "serde accepts {spec}");
+        check.assert_valid(&setting(spec));
+    }
+}
+
+#[test]
+fn untagged_scalar_objects_serde_rejects_are_rejected() {
+    let schema = fixture_schema("enums", "Setting", "v1");
+    let check = SchemaCheck::new(&schema);
+    let good = serde_json::to_value(&setting_specs()[0]).unwrap();
+    let cases = [
+        ("an integer beyond u16", "target", json!(65536)),
+        ("a negative integer for u16", "target", json!(-1)),
+        ("a fraction is neither u16 nor String", "target", json!(1.5)),
+        ("a boolean is neither", "target", json!(true)),
+        ("an object is neither", "target", json!({ "index": 1 })),
+        ("an integer beyond u32", "limit", json!(4294967296u64)),
+        ("a name that is not a SpeedName", "speed", json!("medium")),
+        ("an integer beyond u8", "speed", json!(256)),
+        ("below i8", "level", json!(-129)),
+        ("above u16", "level", json!(65536)),
+        ("a string for a number", "ratio", json!("1")),
+    ];
+    for (why, field, value) in cases {
+        let mut spec = good.clone();
+        spec[field] = value;
+        assert!(serde_json::from_value::<enums::SettingSpec>(spec.clone()).is_err(), "serde should reject ({why}): {spec}");
+        check.assert_invalid(&setting(spec), why);
+    }
+    // The markers on the variants' types are stricter than serde, and hold through the enum.
+    for (why, field, value) in [
+        ("a string that is not a percentage", "limit", json!("half")),
+        ("between the port ranges", "port", json!(2000)),
+        ("below the first port range", "port", json!(0)),
+    ] {
+        let mut spec = good.clone();
+        spec[field] = value;
+        assert!(serde_json::from_value::<enums::SettingSpec>(spec.clone()).is_ok(), "{why}: serde accepts {spec}");
+        check.assert_invalid(&setting(spec), why);
+    }
+    // The enum of names and the gap between port ranges only CEL can state.
+    for (field, value) in [("speed", json!("medium")), ("port", json!(2000))] {
+        let mut spec = good.clone();
+        spec[field] = value;
+        assert!(!cel_failures(&schema, &setting(spec.clone())).is_empty(), "a CEL rule should reject {spec}");
+    }
 }

@@ -5,7 +5,7 @@
 //! The derives generate only associated constants; the CRD itself is written by `cargo crd-gen`
 //! or build.rs from the source, so the three front ends share one engine.
 
-use crd_gen::markers::check::{ValueShape, check_applies, check_combinations};
+use crd_gen::markers::check::{ValueShape, check_applies};
 use crd_gen::markers::{AttrSite, Attrs, MarkerError};
 use proc_macro::TokenStream;
 use quote::quote;
@@ -34,14 +34,8 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
                     .help("derive it on a struct; enums can be fields of the spec"),
             );
         }
-        for required in ["group", "version"] {
-            if attrs.get(required).is_none() {
-                errors.push(
-                    MarkerError::new(input.ident.span(), format!("resource `{}` has no `{required}`", input.ident))
-                        .help(format!("add `#[crd({required} = \"...\")]` to the struct")),
-                );
-            }
-        }
+        // No check that `group` and `version` are given: the module docs may give them
+        // (`//! +groupName=..`, a module named `v1`), which a derive cannot see; the engine checks.
         if crd_gen::names::kind_of(&input.ident.to_string(), attrs.str("kind")).is_none() {
             errors.push(
                 MarkerError::new(input.ident.span(), format!("cannot tell the kind of `{}`", input.ident))
@@ -63,40 +57,56 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
         let compile_errors = errors.iter().map(|e| e.to_syn().to_compile_error());
         return quote!(#(#compile_errors)*);
     }
+    if resource { resource_constants(input, &attrs) } else { quote!() }
+}
+
+/// The spec struct's constants: those its own markers determine. `CRD_GROUP`, `CRD_API_VERSION`
+/// and `CRD_NAME` need `group` (and `version`) on the struct itself; given only in the module
+/// docs, they are not generated, since a derive sees only its struct.
+fn resource_constants(input: &DeriveInput, attrs: &Attrs) -> proc_macro2::TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    if resource {
-        let group = attrs.str("group").unwrap_or_default();
-        let version = attrs.str("version").unwrap_or_default();
-        let kind = crd_gen::names::kind_of(&ident.to_string(), attrs.str("kind")).unwrap_or_default();
-        let api_version = format!("{group}/{version}");
-        let plural = crd_gen::names::plural_of(&kind, attrs.str("plural"));
+    let kind = crd_gen::names::kind_of(&ident.to_string(), attrs.str("kind")).unwrap_or_default();
+    let plural = crd_gen::names::plural_of(&kind, attrs.str("plural"));
+    let mut consts = vec![quote! {
+        /// The kind.
+        pub const CRD_KIND: &'static str = #kind;
+        /// The plural resource name (`kubectl get <plural>`).
+        pub const CRD_PLURAL: &'static str = #plural;
+    }];
+    let (group, version) = (attrs.str("group"), attrs.str("version"));
+    if let Some(group) = group {
         let name = format!("{plural}.{group}");
-        quote! {
-            impl #impl_generics #ident #ty_generics #where_clause {
-                /// The API group of this resource.
-                pub const CRD_GROUP: &'static str = #group;
-                /// The version this spec struct describes.
-                pub const CRD_VERSION: &'static str = #version;
-                /// The kind.
-                pub const CRD_KIND: &'static str = #kind;
-                /// `group/version`, as in an object's `apiVersion`.
-                pub const CRD_API_VERSION: &'static str = #api_version;
-                /// The plural resource name (`kubectl get <plural>`).
-                pub const CRD_PLURAL: &'static str = #plural;
-                /// The CustomResourceDefinition's name, `<plural>.<group>`.
-                pub const CRD_NAME: &'static str = #name;
-            }
+        consts.push(quote! {
+            /// The API group of this resource.
+            pub const CRD_GROUP: &'static str = #group;
+            /// The CustomResourceDefinition's name, `<plural>.<group>`.
+            pub const CRD_NAME: &'static str = #name;
+        });
+    }
+    if let Some(version) = version {
+        consts.push(quote! {
+            /// The version this spec struct describes.
+            pub const CRD_VERSION: &'static str = #version;
+        });
+    }
+    if let (Some(group), Some(version)) = (group, version) {
+        let api_version = format!("{group}/{version}");
+        consts.push(quote! {
+            /// `group/version`, as in an object's `apiVersion`.
+            pub const CRD_API_VERSION: &'static str = #api_version;
+        });
+    }
+    quote! {
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #(#consts)*
         }
-    } else {
-        quote!()
     }
 }
 
 fn check_fields(fields: &syn::Fields, errors: &mut Vec<MarkerError>) {
     for f in fields {
         let attrs = Attrs::read(&f.attrs, AttrSite::Field, errors);
-        errors.extend(check_combinations(&attrs.markers));
         let shape = ValueShape::of_rust_type(&f.ty);
         let text = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
         for m in &attrs.markers {

@@ -19,6 +19,8 @@ pub struct ResourceDecl {
     pub kind: String,
     /// `status = "Type"`, parsed as a type written in the spec struct's module.
     pub status: Option<(syn::Type, Loc)>,
+    /// `#[derive(CustomResource)]` (not only `#[crd(group = ..)]`): the derive gives it constants.
+    pub derives_custom_resource: bool,
 }
 
 impl ResourceDecl {
@@ -33,8 +35,16 @@ impl ResourceDecl {
     }
 }
 
-pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Vec<ResourceDecl> {
+/// The resources of a crate: the ones to generate, and how many its module docs skip.
+pub struct Collected {
+    pub decls: Vec<ResourceDecl>,
+    /// Resources in modules marked `+kubebuilder:skip`: seen, deliberately not generated.
+    pub skipped: usize,
+}
+
+pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Collected {
     let mut out = Vec::new();
+    let mut skipped = 0;
     for (i, _) in program.krate(krate).modules.iter().enumerate() {
         let scope = Scope { krate, module: ModId(i) };
         let Some(body) = program.krate(krate).loaded(ModId(i)) else { continue };
@@ -63,20 +73,29 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Ve
             report(diags, file, errors);
             let loc = Loc::from_span(file, s.ident.span());
             let ident = s.ident.to_string();
-            let mut missing = |name: &str, example: &str| {
+            let package = module_markers(program, scope, diags);
+            if package.skip {
+                skipped += 1;
+                continue;
+            }
+            let group = attrs.str("group").map(str::to_string).or(package.group);
+            let version = attrs.str("version").map(str::to_string).or(package.version);
+            // The module docs give a Go port's group (`+groupName`, as a Go package's doc.go) and
+            // version (`+versionName`, or the module's name as a Go package's name).
+            let mut missing = |name: &str, example: &str, go: &str| {
                 diags.push(
                     Diagnostic::error(format!("resource `{ident}` has no `{name}`"), Place::Source(loc))
                         .with_label(format!("needs `#[crd({name} = ..)]`"))
-                        .with_help(format!("add it to the struct's markers: `#[crd({name} = \"{example}\", ..)]`")),
+                        .with_help(format!(
+                            "add it to the struct's markers: `#[crd({name} = \"{example}\", ..)]`, or `//! +{go}={example}` to the module's docs"
+                        )),
                 );
             };
-            let group = attrs.str("group").map(str::to_string);
-            let version = attrs.str("version").map(str::to_string);
             if group.is_none() {
-                missing("group", "example.com");
+                missing("group", "example.com", "groupName");
             }
             if version.is_none() {
-                missing("version", "v1");
+                missing("version", "v1", "versionName");
             }
             let Some(kind) = crate::names::kind_of(&ident, attrs.str("kind")) else {
                 diags.push(
@@ -100,10 +119,40 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Ve
                 }
             });
             let (Some(group), Some(version)) = (group, version) else { continue };
-            out.push(ResourceDecl { item: ItemRef { scope, index }, loc, ident, attrs, group, version, kind, status });
+            let derives_custom_resource = derives(&s.attrs, "CustomResource");
+            out.push(ResourceDecl {
+                item: ItemRef { scope, index },
+                loc,
+                ident,
+                attrs,
+                group,
+                version,
+                kind,
+                status,
+                derives_custom_resource,
+            });
         }
     }
-    out
+    Collected { decls: out, skipped }
+}
+
+/// What the module docs around `scope` give a resource that does not say it itself: the group,
+/// the version (`+versionName`, else a module named like a version, as Go uses the package name),
+/// and whether the module is skipped.
+struct ModuleDefaults {
+    group: Option<String>,
+    version: Option<String>,
+    skip: bool,
+}
+
+fn module_markers(program: &Program, scope: Scope, diags: &mut Diagnostics) -> ModuleDefaults {
+    let mut errors = Vec::new();
+    let inherited = crate::markers::package::inherited(program, scope, &mut errors);
+    for (file, e) in errors {
+        report(diags, file, vec![e]);
+    }
+    let version = inherited.version.map(|(v, _)| v).or_else(|| crate::markers::package::version_from_module_name(program, scope));
+    ModuleDefaults { group: inherited.group.map(|(g, _)| g), version, skip: inherited.skip }
 }
 
 /// A type parsed from a marker string points at the marker, so errors about it land there.

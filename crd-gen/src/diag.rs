@@ -78,11 +78,21 @@ pub struct Diagnostic {
     pub help: Vec<String>,
     /// Secondary places (`note: ...`), e.g. the other storage version.
     pub notes: Vec<(Place, String)>,
+    /// The file system failed (a file that cannot be read), not the input: exit code 2.
+    pub io: bool,
 }
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>, place: Place) -> Self {
-        Diagnostic { severity: Severity::Error, message: message.into(), place, label: None, help: Vec::new(), notes: Vec::new() }
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            place,
+            label: None,
+            help: Vec::new(),
+            notes: Vec::new(),
+            io: false,
+        }
     }
     pub fn warning(message: impl Into<String>, place: Place) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message, place) }
@@ -97,6 +107,11 @@ impl Diagnostic {
     }
     pub fn with_note(mut self, place: Place, note: impl Into<String>) -> Self {
         self.notes.push((place, note.into()));
+        self
+    }
+    /// Marks an error as the file system's (an unreadable source file).
+    pub fn io(mut self) -> Self {
+        self.io = true;
         self
     }
 }
@@ -122,6 +137,10 @@ impl Diagnostics {
     }
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+    /// Some error is the file system's, not the input's.
+    pub fn has_io_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error && d.io)
     }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()

@@ -3,7 +3,7 @@
 //! In build.rs: `crd_gen::Generator::new().build_script();`
 
 use crate::diag::Diagnostics;
-use crate::output::{self, Mismatch, PlannedFile};
+use crate::output::{self, OutputDir, PlannedFile};
 use crate::pipeline::{self, Generated, Options};
 use crate::source::cfg::BuildCfg;
 use crate::source::discover::{self, FeatureSelection};
@@ -20,18 +20,31 @@ pub struct Generator {
     cfgs: Vec<String>,
 }
 
-/// Why a run produced no files: discovery failed (the workspace could not be read), or the
-/// sources have errors. The CLI maps these to exit codes 2 and 1.
+/// Why a run produced no files: discovery failed (the workspace could not be read), the sources
+/// have errors, the output could not be written (a path or I/O problem), or files in the output
+/// directory clash with the generated ones. The CLI maps these to exit codes 2, 1, 2 and 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
     Workspace,
     Source,
+    Io,
+    Conflict,
+}
+
+/// What a write or check did: the plan (whose `failure` says whether it failed) and, when it did
+/// not fail, the output stage's report (changes, mismatches).
+pub struct Outcome {
+    pub plan: Plan,
+    pub report: output::Report,
 }
 
 /// Planned files of a run, with the engine's full answer.
 pub struct Plan {
     pub generated: Generated,
+    /// Every file, in the order `--stdout` prints them.
     pub files: Vec<PlannedFile>,
+    /// The same files by output directory, with the packages writing into each.
+    pub outputs: Vec<OutputDir>,
     pub failure: Option<FailureKind>,
 }
 
@@ -82,6 +95,12 @@ impl Generator {
         self.cfgs.push(spec.into());
         self
     }
+    /// The Kubernetes version whose API server must accept the CEL rules, by its minor number
+    /// (34 for 1.34). Default: each crate's k8s-openapi `v1_NN` feature, else the newest known.
+    pub fn kube_version(mut self, minor: u32) -> Self {
+        self.options.kube_version = Some(minor);
+        self
+    }
 
     /// The build's cfg options: the target's, `--cfg` in RUSTFLAGS (as cargo passes them to
     /// rustc), and [`Generator::cfg`].
@@ -107,49 +126,66 @@ impl Generator {
             cfg.as_ref().and_then(|_| discover::discover(self.manifest_path.as_deref(), &self.packages, &self.features, &mut diags));
         let (Some(cfg), Some(targets)) = (cfg, targets) else {
             let generated = Generated { diagnostics: diags, ..Generated::default() };
-            return Plan { generated, files: Vec::new(), failure: Some(FailureKind::Workspace) };
+            return Plan { generated, files: Vec::new(), outputs: Vec::new(), failure: Some(FailureKind::Workspace) };
         };
         let sources: Vec<_> = targets.iter().map(|t| t.source.clone()).collect();
         let options = Options { cfg, ..self.options.clone() };
         let mut generated = pipeline::run(&sources, &options);
         generated.diagnostics.extend(diags);
         let mut files = Vec::new();
+        let mut outputs: Vec<OutputDir> = Vec::new();
         for (target, result) in targets.iter().zip(&generated.crates) {
             let dir = match &self.output_dir {
                 Some(d) => d.clone(),
                 None => target.manifest_dir.join("config/crd/bases"),
             };
-            files.extend(result.files.iter().map(|f| PlannedFile { path: dir.join(&f.name), contents: f.contents.clone() }));
-        }
-        if generated.has_errors() {
-            return Plan { generated, files: Vec::new(), failure: Some(FailureKind::Source) };
-        }
-        Plan { generated, files, failure: None }
-    }
-
-    /// Generates and writes every file (all or none). On failure the diagnostics say why.
-    pub fn write(&self) -> Result<(Plan, Vec<PathBuf>), (Plan, FailureKind)> {
-        let mut plan = self.plan();
-        if let Some(kind) = plan.failure {
-            return Err((plan, kind));
-        }
-        match output::write_all(&plan.files) {
-            Ok(written) => Ok((plan, written)),
-            Err(d) => {
-                plan.generated.diagnostics.push(*d);
-                Err((plan, FailureKind::Workspace))
+            let planned: Vec<PlannedFile> = result
+                .files
+                .iter()
+                .map(|f| PlannedFile { path: dir.join(&f.name), contents: f.contents.clone(), package: target.name.clone() })
+                .collect();
+            files.extend(planned.iter().cloned());
+            match outputs.iter_mut().find(|o| o.dir == dir) {
+                Some(o) => {
+                    o.packages.push(target.name.clone());
+                    o.files.extend(planned);
+                }
+                None => outputs.push(OutputDir { dir, packages: vec![target.name.clone()], files: planned }),
             }
         }
+        if generated.has_errors() {
+            let kind = if generated.diagnostics.has_io_errors() { FailureKind::Io } else { FailureKind::Source };
+            return Plan { generated, files: Vec::new(), outputs: Vec::new(), failure: Some(kind) };
+        }
+        Plan { generated, files, outputs, failure: None }
     }
 
-    /// Generates and compares with the files on disk; writes nothing.
-    pub fn check(&self) -> Result<(Plan, Vec<Mismatch>), (Plan, FailureKind)> {
+    /// Generates and writes every file (all or none), removes orphaned CRD files crd-gen owns, and
+    /// says on stderr when it waits for another run writing the same directory. On failure
+    /// `plan.failure` says why and the diagnostics how.
+    pub fn write(&self) -> Outcome {
+        self.write_with(&mut |dir| eprintln!("crd-gen: waiting for another crd-gen run to finish writing {}", dir.display()))
+    }
+
+    /// [`Generator::write`], calling `on_wait` before waiting for another run's directory lock.
+    pub fn write_with(&self, on_wait: &mut dyn FnMut(&Path)) -> Outcome {
         let plan = self.plan();
-        if let Some(kind) = plan.failure {
-            return Err((plan, kind));
+        if plan.failure.is_some() {
+            return Outcome { plan, report: output::Report::default() };
         }
-        let mismatches = output::check_all(&plan.files);
-        Ok((plan, mismatches))
+        let result = output::write_all(&plan.outputs, on_wait);
+        finish(plan, result)
+    }
+
+    /// Generates and compares with the files on disk (orphans and the ownership record
+    /// included); writes nothing.
+    pub fn check(&self) -> Outcome {
+        let plan = self.plan();
+        if plan.failure.is_some() {
+            return Outcome { plan, report: output::Report::default() };
+        }
+        let result = output::check_all(&plan.outputs);
+        finish(plan, result)
     }
 
     /// For build.rs: generates the package's CRDs into `config/crd/bases` (or the output dir),
@@ -168,22 +204,21 @@ impl Generator {
             this.features.no_default_features = true;
             this.features.add(&std::env::var("CARGO_CFG_FEATURE").unwrap_or_default());
         }
-        match this.write() {
-            Ok((plan, _)) => {
-                for f in plan.generated.source_files() {
-                    println!("cargo::rerun-if-changed={}", f.display());
-                }
-                for d in plan.generated.diagnostics.iter() {
-                    println!("cargo::warning={}", d.message);
-                }
-            }
-            Err((plan, _)) => {
-                eprintln!("{}", plan.generated.render_diagnostics(false));
-                for f in plan.generated.source_files() {
-                    println!("cargo::rerun-if-changed={}", f.display());
-                }
-                println!("cargo::error=crd-gen: could not generate CRDs (see the output above)");
-                std::process::exit(1);
+        let Outcome { plan, report } = this.write();
+        for f in plan.generated.source_files() {
+            println!("cargo::rerun-if-changed={}", f.display());
+        }
+        if plan.failure.is_some() {
+            eprintln!("{}", plan.generated.render_diagnostics(false));
+            println!("cargo::error=crd-gen: could not generate CRDs (see the output above)");
+            std::process::exit(1);
+        }
+        for d in plan.generated.diagnostics.iter() {
+            println!("cargo::warning={}", d.message);
+        }
+        for change in &report.changes {
+            if let output::Change::Removed { path, reason } = change {
+                println!("cargo::warning=crd-gen removed {}: {reason}", path.display());
             }
         }
     }
@@ -196,4 +231,26 @@ fn rustflags() -> Vec<String> {
         return encoded.split('\x1f').filter(|f| !f.is_empty()).map(str::to_string).collect();
     }
     std::env::var("RUSTFLAGS").map(|f| f.split_whitespace().map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// The plan with the output stage's warnings, or its errors and failure kind.
+fn finish(mut plan: Plan, result: Result<output::Report, output::Error>) -> Outcome {
+    match result {
+        Ok(mut report) => {
+            for w in report.warnings.drain(..) {
+                plan.generated.diagnostics.push(w);
+            }
+            Outcome { plan, report }
+        }
+        Err(e) => {
+            for d in e.diagnostics {
+                plan.generated.diagnostics.push(d);
+            }
+            plan.failure = Some(match e.kind {
+                output::ErrorKind::Io => FailureKind::Io,
+                output::ErrorKind::Conflict => FailureKind::Conflict,
+            });
+            Outcome { plan, report: output::Report::default() }
+        }
+    }
 }

@@ -91,7 +91,11 @@ impl Scan<'_> {
     /// `include!("file.rs")`: the file's items are pasted here, and crd-gen does not read them.
     fn include(&mut self, mac: &syn::Macro, loc: Loc) {
         let text = match mac.parse_body::<syn::LitStr>() {
-            Ok(path) => std::fs::read_to_string(self.dir.join(path.value())).ok(),
+            // Only a regular file is read (a FIFO would block the run).
+            Ok(path) => {
+                let path = self.dir.join(path.value());
+                std::fs::metadata(&path).is_ok_and(|m| m.is_file()).then(|| std::fs::read_to_string(&path).ok()).flatten()
+            }
             Err(_) => None,
         };
         if text.as_deref().and_then(|t| t.parse::<TokenStream>().ok()).is_some_and(|t| derives_resource(&t)) {
@@ -156,7 +160,10 @@ pub fn no_resources(program: &Program, targets: &[CrateId], hidden: &[Hidden]) -
     let names: Vec<String> = targets.iter().map(|k| format!("`{}`", program.krate(*k).source.package)).collect();
     let root = targets.first().map(|k| program.krate(*k).source.root_file.clone()).unwrap_or_default();
     let mut d = Diagnostic::error(format!("no resources found in {}", names.join(", ")), Place::File(root))
-        .with_help("derive `CustomResource` on a spec struct: `#[derive(CustomResource)] #[crd(group = \"example.com\", version = \"v1\")] pub struct WidgetSpec { .. }`");
+        .with_help("derive `CustomResource` on a spec struct: `#[derive(CustomResource)] #[crd(group = \"example.com\", version = \"v1\")] pub struct WidgetSpec { .. }`")
+        // A run that finds nothing may have missed everything, so it removes no CRD file a
+        // previous run wrote; skipping resources on purpose is the way to retire their files.
+        .with_help("nothing is written or removed: to retire CRDs written before, keep their resources in a module marked `//! +kubebuilder:skip` and run again, or delete the files and `.crd-gen-owned`");
     for h in hidden {
         d = d.with_note(Place::Source(h.loc), format!("{} (a resource there is not seen)", h.what));
     }

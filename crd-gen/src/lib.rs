@@ -38,5 +38,5 @@ mod generator;
 pub mod output;
 
 #[cfg(feature = "cargo")]
-pub use generator::{FailureKind, Generator, Plan};
+pub use generator::{FailureKind, Generator, Outcome, Plan};
 pub use pipeline::{CrdFile, Generated, Options, run};

@@ -19,6 +19,10 @@ pub struct Options {
     pub max_desc_len: Option<usize>,
     /// The `cfg` options of the build (target, profile, `--cfg`); features are per crate.
     pub cfg: crate::source::cfg::BuildCfg,
+    /// The Kubernetes version (its minor: 34 for 1.34) whose API server must accept the CRDs'
+    /// CEL rules. Default: the `v1_NN` feature of each crate's k8s-openapi dependency, else the
+    /// newest version crd-gen's CEL table knows.
+    pub kube_version: Option<u32>,
 }
 
 /// One generated file.
@@ -91,10 +95,11 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     for source in crates {
         let id = program.add_crate(source.clone());
         program.load_all(id, &mut out.sources, &mut out.diagnostics);
-        let decls = collect::collect(&program, id, &mut out.diagnostics);
+        let collect::Collected { decls, skipped } = collect::collect(&program, id, &mut out.diagnostics);
         hidden.extend(crate::hidden::scan(&program, &out.sources, id, &mut out.diagnostics));
         targets.push(id);
-        resources += decls.len();
+        // A resource its module's docs skip was seen: a crate of only those is not an error.
+        resources += decls.len() + skipped;
         let mut versions = Vec::new();
         {
             let res = Resolver { program: &mut program, sources: &mut out.sources, diags: &mut out.diagnostics };
@@ -118,7 +123,7 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         }
         // Validation of a schema that already failed to lower would only repeat those errors.
         if !out.diagnostics.has_errors() {
-            validate::validate(&crds, &mut out.diagnostics);
+            validate::validate(&crds, kube_target(source, options), &mut out.diagnostics);
         }
         // Nothing is written when there are errors, so there is no YAML to make.
         let files = if out.diagnostics.has_errors() {
@@ -133,6 +138,16 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         out.diagnostics.push(crate::hidden::no_resources(&program, &targets, &hidden));
     }
     out
+}
+
+/// The version CEL rules are checked for: the option, else the crate's k8s-openapi feature.
+fn kube_target(source: &CrateSource, options: &Options) -> validate::cel::KubeTarget {
+    use validate::cel::{KubeTarget, TargetFrom};
+    match (options.kube_version, crate::source::cfg::k8s_openapi_minor(source)) {
+        (Some(minor), _) => KubeTarget { minor, from: TargetFrom::Option },
+        (None, Some(minor)) => KubeTarget { minor, from: TargetFrom::K8sOpenapi },
+        (None, None) => KubeTarget::default(),
+    }
 }
 
 /// Runs the engine on one in-memory `lib.rs` (for unit tests of the stages).
@@ -156,6 +171,19 @@ pub(crate) fn run_files(files: &[(&str, &str)]) -> Generated {
     let out = run(&[source], &Options::default());
     let _ = std::fs::remove_dir_all(&dir);
     out
+}
+
+/// [`diagnostics_of`] with the CEL rules checked for Kubernetes 1.`minor`.
+#[cfg(test)]
+pub(crate) fn diagnostics_for(src: &str, minor: u32) -> String {
+    let dir = std::env::temp_dir().join(format!("crd-gen-unit-k{minor}-{}-{}", std::process::id(), src.len() ^ (src.as_ptr() as usize)));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let root = dir.join("lib.rs");
+    std::fs::write(&root, src).expect("write lib.rs");
+    let source = Arc::new(CrateSource::standalone("unit", root));
+    let g = run(&[source], &Options { kube_version: Some(minor), ..Options::default() });
+    let _ = std::fs::remove_dir_all(&dir);
+    g.diagnostics.render(&g.sources, false)
 }
 
 /// The rendered diagnostics of [`run_source`], for assertions.

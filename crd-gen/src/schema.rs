@@ -88,6 +88,10 @@ pub struct Schema {
     /// Where each marker applied to this schema was written (the validator points there).
     #[serde(skip)]
     pub marker_locs: Vec<(&'static str, crate::diag::Loc)>,
+    /// The k8s-openapi type this schema was inlined from, if any; the size check names
+    /// the largest ones (`api::core::v1::Container`).
+    #[serde(skip)]
+    pub k8s_type: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -164,6 +168,13 @@ impl Schema {
             }
         }
         self.for_each_child(|c| c.truncate_descriptions(max));
+    }
+    /// Sorts every `required` list, as controller-gen and kube-derive emit them (the API server
+    /// reads it as a set, so the order is for stable, diffable output only).
+    pub fn sort_required(&mut self) {
+        self.required.sort();
+        self.required.dedup();
+        self.for_each_child(Schema::sort_required);
     }
     pub fn for_each_child(&mut self, mut f: impl FnMut(&mut Schema)) {
         if let Some(p) = &mut self.properties {

@@ -1,11 +1,16 @@
 //! `cargo crd-gen`: the command-line front end. It only parses arguments, calls the engine
 //! ([`crd_gen::Generator`]) and maps the outcome to output and exit codes:
-//! 0 success, 1 errors in the sources or stale files (`--check`), 2 usage or I/O errors.
+//! 0 success, 1 errors in the sources, stale or clashing files (`--check`), 2 usage, workspace or
+//! I/O errors.
+//!
+//! Streams: stdout carries only the product (the YAML with `--stdout`, the diff with `--check`);
+//! diagnostics, progress and summaries go to stderr, as JSON lines with `--message-format json`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use crd_gen::{FailureKind, Generator, Plan};
+use crd_gen::output::Change;
+use crd_gen::{FailureKind, Generator, Outcome, Plan};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -28,6 +33,8 @@ enum Command {
     Check(CommonArgs),
     /// Print the markers reference (docs/markers.md).
     Markers,
+    /// Print the CEL reference (docs/cel.md): what CRD validation rules may use in each Kubernetes version.
+    CelEnv,
 }
 
 #[derive(Args)]
@@ -55,6 +62,8 @@ struct CommonArgs {
     /// Truncate descriptions to N characters (0 drops them), as controller-gen's maxDescLen.
     #[arg(long, value_name = "N")]
     max_desc_len: Option<usize>,
+    #[arg(long, value_name = "1.NN", value_parser = crd_gen::validate::cel::parse_kube_version, help = kube_version_help())]
+    kube_version: Option<u32>,
     /// How diagnostics are printed.
     #[arg(long, value_enum, default_value = "human")]
     message_format: MessageFormat,
@@ -109,6 +118,10 @@ fn main() -> ExitCode {
             print!("{}", crd_gen::markers::reference::markdown());
             ExitCode::SUCCESS
         }
+        Command::CelEnv => {
+            print!("{}", crd_gen::validate::cel::reference::markdown());
+            ExitCode::SUCCESS
+        }
         Command::Check(common) => {
             let plan = generator(&common, None).plan();
             report(&plan, &common);
@@ -116,7 +129,7 @@ fn main() -> ExitCode {
                 Some(kind) => exit_for(kind),
                 None => {
                     let n = plan.files.len();
-                    eprintln!("crd-gen: {n} CRD{} valid", if n == 1 { "" } else { "s" });
+                    Say(common.message_format).event("summary", None, &format!("{n} CRD{} valid", if n == 1 { "" } else { "s" }));
                     ExitCode::SUCCESS
                 }
             }
@@ -149,11 +162,22 @@ fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator {
     for spec in &common.cfgs {
         g = g.cfg(spec);
     }
+    if let Some(minor) = common.kube_version {
+        g = g.kube_version(minor);
+    }
     g
+}
+
+fn kube_version_help() -> String {
+    format!(
+        "Kubernetes version whose API server must accept the CEL validation rules, as 1.NN [default: the v1_NN feature of the crate's k8s-openapi dependency, else 1.{}, one below the newest crd-gen knows, so both accept the CRD]",
+        crd_gen::validate::cel::DEFAULT_MINOR
+    )
 }
 
 fn manifests(args: ManifestsArgs) -> ExitCode {
     let g = generator(&args.common, args.output_dir.as_ref());
+    let say = Say(args.common.message_format);
     if args.stdout {
         let plan = g.plan();
         report(&plan, &args.common);
@@ -162,52 +186,78 @@ fn manifests(args: ManifestsArgs) -> ExitCode {
         }
         let mut out = std::io::stdout().lock();
         for f in &plan.files {
-            if out.write_all(f.contents.as_bytes()).is_err() {
+            if let Err(e) = out.write_all(f.contents.as_bytes()).and_then(|()| out.flush()) {
+                say.event("error", None, &format!("cannot write the YAML to stdout: {e}"));
                 return ExitCode::from(2);
             }
         }
         return ExitCode::SUCCESS;
     }
     if args.check {
-        return match g.check() {
-            Err((plan, kind)) => {
-                report(&plan, &args.common);
-                exit_for(kind)
-            }
-            Ok((plan, mismatches)) => {
-                report(&plan, &args.common);
-                if mismatches.is_empty() {
-                    eprintln!("crd-gen: {} CRD file(s) up to date", plan.files.len());
-                    return ExitCode::SUCCESS;
-                }
-                let mut out = std::io::stdout().lock();
-                for m in &mismatches {
-                    let _ = out.write_all(m.diff.as_bytes());
-                }
-                for m in &mismatches {
-                    let what = if m.missing { "missing" } else { "out of date" };
-                    eprintln!("crd-gen: {} is {what}", m.path.display());
-                }
-                eprintln!("crd-gen: run `cargo crd-gen manifests` to update");
-                ExitCode::from(1)
-            }
-        };
+        return check(&g, &args.common, say);
     }
-    match g.write() {
-        Err((plan, kind)) => {
-            report(&plan, &args.common);
-            exit_for(kind)
+    let Outcome { plan, report: written } = g.write_with(&mut |dir| {
+        say.event("waiting", Some(dir), &format!("waiting for another crd-gen run to finish writing {}", dir.display()))
+    });
+    report(&plan, &args.common);
+    if let Some(kind) = plan.failure {
+        return exit_for(kind);
+    }
+    if plan.files.is_empty() {
+        // A run that finds no resources is an error; one that generates nothing skipped them all.
+        say.event("summary", None, "no CRDs generated: every resource is in a module marked `+kubebuilder:skip`");
+    }
+    for change in &written.changes {
+        match change {
+            Change::Wrote(p) => say.event("wrote", Some(p), &format!("wrote {}", p.display())),
+            Change::Unchanged(p) => say.event("unchanged", Some(p), &format!("up to date: {}", p.display())),
+            Change::Removed { path, reason } => say.event("removed", Some(path), &format!("removed {}: {reason}", path.display())),
+            Change::RemovedTemp(p) => {
+                say.event("removed-temp", Some(p), &format!("removed {} (a temporary file left by an interrupted run)", p.display()))
+            }
         }
-        Ok((plan, written)) => {
-            report(&plan, &args.common);
-            if plan.files.is_empty() {
-                eprintln!("crd-gen: no resources found (derive `CustomResource` on a spec struct)");
+    }
+    ExitCode::SUCCESS
+}
+
+fn check(g: &Generator, common: &CommonArgs, say: Say) -> ExitCode {
+    let Outcome { plan, report: found } = g.check();
+    report(&plan, common);
+    if let Some(kind) = plan.failure {
+        return exit_for(kind);
+    }
+    if found.mismatches.is_empty() {
+        say.event("summary", None, &format!("{} CRD file(s) up to date", plan.files.len()));
+        return ExitCode::SUCCESS;
+    }
+    let mut out = std::io::stdout().lock();
+    for m in &found.mismatches {
+        let _ = out.write_all(m.diff.as_bytes());
+    }
+    let _ = out.flush();
+    for m in &found.mismatches {
+        say.event("stale", Some(&m.path), &m.describe());
+    }
+    say.event("summary", None, "run `cargo crd-gen manifests` to update");
+    ExitCode::from(1)
+}
+
+/// Progress and summary lines on stderr: `crd-gen: <message>`, or a JSON object per line
+/// (`{"event": .., "file": .., "message": ..}`) beside the JSON diagnostics.
+#[derive(Clone, Copy)]
+struct Say(MessageFormat);
+
+impl Say {
+    fn event(&self, event: &str, file: Option<&Path>, message: &str) {
+        match self.0 {
+            MessageFormat::Human => eprintln!("crd-gen: {message}"),
+            MessageFormat::Json => {
+                let mut v = serde_json::json!({ "event": event, "message": message });
+                if let Some(f) = file {
+                    v["file"] = f.display().to_string().into();
+                }
+                eprintln!("{v}");
             }
-            for f in &plan.files {
-                let what = if written.contains(&f.path) { "wrote" } else { "up to date:" };
-                eprintln!("crd-gen: {what} {}", f.path.display());
-            }
-            ExitCode::SUCCESS
         }
     }
 }
@@ -218,7 +268,7 @@ fn report(plan: &Plan, common: &CommonArgs) {
         return;
     }
     match common.message_format {
-        MessageFormat::Json => print!("{}", g.diagnostics.to_json_lines(&g.sources)),
+        MessageFormat::Json => eprint!("{}", g.diagnostics.to_json_lines(&g.sources)),
         MessageFormat::Human => {
             let color = match common.color {
                 Color::Always => true,
@@ -232,7 +282,7 @@ fn report(plan: &Plan, common: &CommonArgs) {
 
 fn exit_for(kind: FailureKind) -> ExitCode {
     match kind {
-        FailureKind::Workspace => ExitCode::from(2),
-        FailureKind::Source => ExitCode::from(1),
+        FailureKind::Workspace | FailureKind::Io => ExitCode::from(2),
+        FailureKind::Source | FailureKind::Conflict => ExitCode::from(1),
     }
 }

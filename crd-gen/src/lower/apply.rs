@@ -87,15 +87,7 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
                 }
             }
             "map_type" | "struct_type" => schema.map_type = text(),
-            "validation" => schema.validations.push(ValidationRule {
-                rule: m.get_str("rule").unwrap_or_default().to_string(),
-                message: m.get_str("message").map(str::to_string),
-                message_expression: m.get_str("message_expression").map(str::to_string),
-                reason: m.get_str("reason").map(str::to_string),
-                field_path: m.get_str("field_path").map(str::to_string),
-                optional_old_self: m.get("optional_old_self").map(Marker::as_bool).filter(|b| *b),
-                origin: Some(loc),
-            }),
+            "validation" => schema.validations.push(validation_rule(m, loc)),
             "external_docs" => {
                 schema.external_docs = Some(crate::schema::ExternalDocs {
                     description: m.get_str("description").map(str::to_string),
@@ -119,6 +111,19 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
         }
     }
     lw.marker_errors(scope, errors);
+}
+
+/// The `x-kubernetes-validations` entry of a `validation(..)` marker written at `loc`.
+pub fn validation_rule(m: &Marker, loc: crate::diag::Loc) -> ValidationRule {
+    ValidationRule {
+        rule: m.get_str("rule").unwrap_or_default().to_string(),
+        message: m.get_str("message").map(str::to_string),
+        message_expression: m.get_str("message_expression").map(str::to_string),
+        reason: m.get_str("reason").map(str::to_string),
+        field_path: m.get_str("field_path").map(str::to_string),
+        optional_old_self: m.get("optional_old_self").map(Marker::as_bool).filter(|b| *b),
+        origin: Some(loc),
+    }
 }
 
 #[cfg(test)]

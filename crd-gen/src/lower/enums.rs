@@ -177,7 +177,11 @@ fn adjacent(
     props.insert(tag.to_string(), tag_values(variants, variants.iter().map(|v| variant_name(v)).collect()));
     let mut schema = Schema::object();
     if !contents.is_empty() {
-        let merged = merge_all(lw, name, &contents, env, item);
+        let merged = if contents.len() > 1 && super::union::all_scalars(&contents) {
+            scalar_contents(lw, name, tag, content_key, &contents, env, item, &mut schema)
+        } else {
+            merge_all(lw, name, &contents, env, item)
+        };
         props.insert(content_key.to_string(), merged);
         // Variants with content need it; unit variants have none.
         let with: Vec<String> = contents.iter().map(|(n, _)| format!("'{n}'")).collect();
@@ -206,8 +210,42 @@ fn adjacent(
     schema
 }
 
+/// Scalar contents of an adjacently tagged enum: their union, and per tag a rule for its own.
+#[allow(clippy::too_many_arguments)]
+fn scalar_contents(
+    lw: &mut Lowerer,
+    name: &str,
+    tag: &str,
+    content_key: &str,
+    contents: &[(String, Schema)],
+    env: &Env,
+    item: &syn::ItemEnum,
+    schema: &mut Schema,
+) -> Schema {
+    let rules = match (cel_field(tag), cel_field(content_key)) {
+        (Some(t), Some(c)) => super::union::per_tag_rules(tag, &t, &format!("self.{c}"), contents),
+        _ => Err(format!("`{tag}` or `{content_key}` cannot be named in a CEL rule")),
+    };
+    match (super::union::scalar_union(contents), rules) {
+        (Ok(union), Ok(rules)) => {
+            schema.validations.extend(rules);
+            union
+        }
+        (Err(why), _) | (_, Err(why)) => {
+            lw.error(
+                env.scope,
+                item.ident.span(),
+                format!("the contents of `{name}`'s variants have no structural schema together: {why}"),
+                "make the variants' contents one JSON type (integers and strings may mix), or give each variant a struct",
+            );
+            Schema::default()
+        }
+    }
+}
+
 /// serde tries each variant in turn: the schema accepts what any variant accepts, when the
-/// variants share one JSON type.
+/// variants share one JSON type (scalars: see `union.rs`, which also takes integers beside
+/// strings as int-or-string).
 fn untagged(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
     let mut all = Vec::new();
     for v in variants {
@@ -226,6 +264,20 @@ fn untagged(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
     }
     if all.is_empty() {
         return Schema::default();
+    }
+    if super::union::all_scalars(&all) {
+        return match super::union::scalar_union(&all) {
+            Ok(s) => s,
+            Err(why) => {
+                lw.error(
+                    env.scope,
+                    item.ident.span(),
+                    format!("untagged enum `{name}` has no structural schema: {why}"),
+                    "make the variants hold values of one JSON type (integers and strings may mix), or tag the enum: `#[serde(tag = \"type\")]`",
+                );
+                Schema::default()
+            }
+        };
     }
     let mut merged = merge_all(lw, name, &all, env, item);
     if merged.is_type("object")

@@ -27,7 +27,13 @@ pub fn lower_k8s_type(lw: &mut Lowerer, item: ItemRef) -> Option<Schema> {
     let body = lw.res.program.body(item.scope).clone();
     let tokens = body.items.iter().find_map(|i| schema_macro(i, &name))?;
     let j = parse_value(&TokenTree::Group(proc_macro2::Group::new(Delimiter::Brace, tokens))).ok()?;
-    Some(to_schema(lw, &j, &Env::new(item.scope)))
+    let mut schema = to_schema(lw, &j, &Env::new(item.scope));
+    let module = lw.res.program.krate(item.scope.krate).module_path(item.scope.module);
+    let path = super::k8s_markers::type_path(&module, &name);
+    // What the Go source says and the OpenAPI spec does not (see k8s_markers.txt).
+    super::k8s_markers::apply(lw, item.scope, &path, &mut schema);
+    schema.k8s_type = Some(path.into());
+    Some(schema)
 }
 
 /// The tokens inside `json_schema!({ .. })` of `impl JsonSchema for <name>`.

@@ -9,9 +9,13 @@
 
 pub mod apply;
 pub mod enums;
+pub mod flatten;
 pub mod k8s;
+pub mod k8s_markers;
 pub mod known;
+mod object;
 pub mod structs;
+pub mod union;
 mod unresolved;
 
 use crate::diag::{Diagnostic, Loc, Place};

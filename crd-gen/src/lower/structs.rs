@@ -93,13 +93,8 @@ pub fn lower_struct(lw: &mut Lowerer, item: &syn::ItemStruct, env: &Env, is_reso
 
 /// The object schema of named fields (also used for struct variants of enums).
 pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_default: bool, env: &Env) -> Schema {
-    let mut schema = Schema::object();
-    let mut properties = indexmap::IndexMap::new();
-    // JSON name -> the Rust field that took it, to name both when two collide.
-    let mut taken: Vec<(String, String)> = Vec::new();
-    let mut once_set = Vec::new();
-    let mut required = Vec::new();
-    let mut preserve = false;
+    // `//! +kubebuilder:validation:Optional` in the module docs: fields are optional unless marked.
+    let mut object = super::object::Object::new(fields_optional_in(lw, env.scope), container_default);
     for field in fields {
         let mut errors = Vec::new();
         let fattrs = Attrs::read(&field.original.attrs, AttrSite::Field, &mut errors);
@@ -109,78 +104,27 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[ast::Field], container_defau
         }
         let lowered = lower_field_with(lw, field, &fattrs, env);
         if field.attrs.flatten() {
-            let inner = lowered.schema;
-            if inner.int_or_string || inner.type_.as_deref().is_some_and(|t| t != "object") {
-                let type_text = field.ty.to_token_stream().to_string().replace(' ', "");
-                let what = if inner.int_or_string { "int-or-string" } else { inner.type_.as_deref().unwrap_or("?") };
-                lw.error(
-                    env.scope,
-                    field_span(field),
-                    format!(
-                        "field `{}` is `#[serde(flatten)]`, which needs a struct or map, but `{type_text}` is {what}",
-                        member_name(&field.member)
-                    ),
-                    "serde fails on this at run time; flatten a struct (its fields join this object) or a String-keyed map",
-                );
-                continue;
-            }
-            if inner.additional_properties.is_some() || inner.preserve_unknown_fields {
-                // A flattened map takes every other key: the object keeps unknown fields.
-                preserve = true;
-            }
-            if let Some(props) = inner.properties {
-                for (k, v) in props {
-                    properties.insert(k, v);
-                }
-            }
-            if !lowered.optional {
-                required.extend(inner.required);
-            }
-            continue;
-        }
-        let name = field.attrs.name().serialize_name().value.clone();
-        let has_default = !matches!(field.attrs.default(), attr::Default::None) || container_default;
-        let optional_by_serde =
-            lowered.optional || has_default || field.attrs.skip_serializing_if().is_some() || field.attrs.skip_deserializing();
-        let is_required = if fattrs.flag("required") {
-            true
-        } else if fattrs.flag("optional") {
-            false
+            object.add_flattened(lw, env, field, &fattrs, lowered);
         } else {
-            !optional_by_serde
-        };
-        if let Some((_, first)) = taken.iter().find(|(n, _)| *n == name) {
-            lw.error(
-                env.scope,
-                field_span(field),
-                format!("field `{}` has the JSON name `{name}`, which field `{first}` already uses", member_name(&field.member)),
-                "serde writes both under the same key; rename one with `#[serde(rename = \"..\")]`",
-            );
-            continue;
+            object.add_field(lw, env, field, &fattrs, lowered);
         }
-        taken.push((name.clone(), member_name(&field.member)));
-        if is_required {
-            required.push(name.clone());
-        } else if fattrs.flag("immutable")
-            && let Some(f) = crate::schema::cel_field(&name)
-        {
-            // An optional immutable field may not be removed once set either.
-            once_set.push(crate::schema::ValidationRule {
-                rule: format!("!has(oldSelf.{f}) || has(self.{f})"),
-                message: Some(format!("field {name} is immutable once set")),
-                origin: lowered.schema.origin,
-                ..Default::default()
-            });
+    }
+    object.finish(lw, env)
+}
+
+/// Whether the module docs around `scope` make fields optional by default; problems in those
+/// docs are reported where they are.
+fn fields_optional_in(lw: &mut Lowerer, scope: crate::source::Scope) -> bool {
+    let mut errors = Vec::new();
+    let inherited = crate::markers::package::inherited(lw.res.program, scope, &mut errors);
+    for (file, e) in errors {
+        let mut d = crate::diag::Diagnostic::error(e.message, crate::diag::Place::Source(crate::diag::Loc::from_span(file, e.span)));
+        if let Some(h) = e.help {
+            d = d.with_help(h);
         }
-        properties.insert(name, lowered.schema);
+        lw.res.diags.push(d);
     }
-    schema.properties = if properties.is_empty() { None } else { Some(properties) };
-    schema.required = required;
-    schema.validations.extend(once_set);
-    if preserve {
-        schema.preserve_unknown_fields = true;
-    }
-    schema
+    inherited.fields_optional
 }
 
 pub fn lower_field(lw: &mut Lowerer, field: &ast::Field, env: &Env) -> Lowered {
@@ -219,7 +163,7 @@ fn lower_field_with(lw: &mut Lowerer, field: &ast::Field, fattrs: &Attrs, env: &
     lowered
 }
 
-fn member_name(m: &syn::Member) -> String {
+pub(super) fn member_name(m: &syn::Member) -> String {
     match m {
         syn::Member::Named(i) => i.to_string(),
         syn::Member::Unnamed(i) => i.index.to_string(),
@@ -232,7 +176,7 @@ fn is_option(ty: &syn::Type) -> bool {
 }
 
 /// Where a field is named (not where its doc comment starts).
-fn field_span(field: &ast::Field) -> proc_macro2::Span {
+pub(super) fn field_span(field: &ast::Field) -> proc_macro2::Span {
     match &field.original.ident {
         Some(i) => i.span(),
         None => field.original.ty.span(),

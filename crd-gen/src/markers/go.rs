@@ -7,10 +7,6 @@ use super::parse::{AttrSite, Marker, MarkerError, Value};
 use super::vocab::{self, MarkerDef, ValueKind};
 use proc_macro2::Span;
 
-/// Go markers that carry no schema meaning for crd-gen (code generation directives).
-const IGNORED: &[&str] =
-    &["kubebuilder:object:root", "kubebuilder:object:generate", "kubebuilder:skipversion", "genclient", "groupName", "versionName"];
-
 /// Go argument name -> crd inner key, for the Go markers whose arguments are named.
 const ARGS: &[(&str, &[(&str, &str)])] = &[
     (
@@ -24,6 +20,7 @@ const ARGS: &[(&str, &[(&str, &str)])] = &[
             ("priority", "priority"),
         ],
     ),
+    ("kubebuilder:externalDocs", &[("url", "url"), ("description", "description")]),
     ("kubebuilder:externalDoc", &[("url", "url"), ("description", "description")]),
     (
         "kubebuilder:subresource:scale",
@@ -75,8 +72,11 @@ pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<Mark
 
 fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), MarkerError> {
     let (name, arg) = split_name(line);
-    if IGNORED.contains(&name) || !is_marker_name(name) {
+    if vocab::go_ignored(name).is_some() || !is_marker_name(name) {
         return Ok(());
+    }
+    if let Some(e) = refusal(name, span) {
+        return Err(e);
     }
     // `+default=ref(Name)` names a Go constant, which crd-gen cannot evaluate; controller-gen
     // writes no default for it either.
@@ -209,6 +209,12 @@ fn split_list(text: &str) -> Vec<&str> {
     parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
 }
 
+/// The error for a Go marker crd-gen refuses (one of [`vocab::GO_REFUSED`]), naming what to write.
+pub fn refusal(name: &str, span: Span) -> Option<MarkerError> {
+    let (_, instead) = vocab::GO_REFUSED.iter().find(|(n, _)| *n == name)?;
+    Some(MarkerError::new(span, format!("`+{name}` is a controller-gen marker crd-gen does not support")).help(*instead))
+}
+
 fn unknown(name: &str, span: Span) -> MarkerError {
     let all = vocab::MARKERS.iter().flat_map(|d| d.go.iter().copied());
     let e = MarkerError::new(span, format!("unknown Go marker `+{name}`"));
@@ -224,13 +230,20 @@ fn marker(def: &'static MarkerDef, value: Value, span: Span) -> Marker {
 
 /// Only lines that look like controller-gen markers are markers; "+1 for this" in prose is not.
 fn is_marker_name(name: &str) -> bool {
-    name.starts_with("kubebuilder:") || vocab::MARKERS.iter().any(|d| d.go.contains(&name))
+    name.starts_with("kubebuilder:")
+        || vocab::MARKERS.iter().any(|d| d.go.contains(&name))
+        || vocab::GO_REFUSED.iter().any(|(n, _)| *n == name)
 }
 
 /// `kubebuilder:validation:Minimum=0` -> (`kubebuilder:validation:Minimum`, `0`);
 /// `kubebuilder:printcolumn:name="x",type=string` -> (`kubebuilder:printcolumn`, `name="x",...`).
-fn split_name(line: &str) -> (&str, Option<&str>) {
+/// controller-gen also reads `Minimum:=0` as `Minimum=0` (its name ends at the last `:` before
+/// the `=`, and the argument name after it is empty).
+pub fn split_name(line: &str) -> (&str, Option<&str>) {
     let eq = line.find('=').unwrap_or(line.len());
+    if eq < line.len() && line[..eq].ends_with(':') {
+        return (line[..eq - 1].trim_end(), Some(&line[eq + 1..]));
+    }
     let head = &line[..eq];
     // A compound marker's arguments start after the last `:` before the first `=`, if that part
     // is a lowercase argument name (`name=`, `path=`); `Minimum=` is part of the marker name.
@@ -259,7 +272,7 @@ fn split_args(args: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn unquote(s: &str) -> String {
+pub fn unquote(s: &str) -> String {
     if s.len() >= 2 && s.starts_with('`') && s.ends_with('`') {
         return s[1..s.len() - 1].to_string();
     }
@@ -348,7 +361,7 @@ fn value_from_text(def: &MarkerDef, text: &str) -> Result<Value, String> {
         },
         ValueKind::Literal | ValueKind::Json => Value::Json(go_literal(t)),
         ValueKind::LiteralList => Value::Json(serde_json::Value::Array(t.split(';').map(go_literal).collect())),
-        ValueKind::Group(_) | ValueKind::Items => return Err("needs arguments".into()),
+        ValueKind::Group(_) | ValueKind::Items | ValueKind::Docs => return Err("needs arguments".into()),
     })
 }
 
@@ -486,5 +499,89 @@ mod tests {
         let (_, e) = go(&["kubebuilder:validation:Minimun=0"], AttrSite::Field);
         assert_eq!(e.len(), 1);
         assert!(e[0].help.as_deref().unwrap().contains("kubebuilder:validation:Minimum"), "{e:?}");
+    }
+
+    #[test]
+    fn colon_equals_is_equals() {
+        let (m, e) = go(
+            &[
+                "kubebuilder:validation:Minimum:=1",
+                "kubebuilder:validation:Enum:=A;B",
+                "kubebuilder:default:=3",
+                "kubebuilder:validation:items:MaxLength:=4",
+            ],
+            AttrSite::Field,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let values: Vec<_> = m.iter().map(|m| (m.name(), m.as_json().cloned())).collect();
+        assert_eq!(
+            values,
+            [
+                ("minimum", Some(serde_json::json!(1))),
+                ("enum_values", Some(serde_json::json!(["A", "B"]))),
+                ("default", Some(serde_json::json!(3))),
+                ("items", None)
+            ]
+        );
+        assert_eq!(m[3].inner()[0].as_json(), Some(&serde_json::json!(4)));
+    }
+
+    #[test]
+    fn other_generators_markers_are_ignored_at_every_site() {
+        let lines = [
+            "kubebuilder:object:root=true",
+            "kubebuilder:object:generate=false",
+            "kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list",
+            "kubebuilder:webhook:path=/mutate,mutating=true,failurePolicy=fail",
+            "kubebuilder:ac:generate=true",
+            "genclient",
+            "genclient:nonNamespaced",
+            "k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object",
+            "k8s:deepcopy-gen=package",
+            "k8s:openapi-gen=true",
+            "k8s:conversion-gen=false",
+            "k8s:defaulter-gen=TypeMeta",
+            "enum",
+            "patchStrategy=merge",
+            "patchMergeKey=name",
+        ];
+        for site in [AttrSite::ResourceStruct, AttrSite::Type, AttrSite::Field] {
+            let (m, e) = go(&lines, site);
+            assert!(e.is_empty() && m.is_empty(), "{site:?}: {m:?} {e:?}");
+        }
+    }
+
+    #[test]
+    fn markers_with_a_meaning_crd_gen_does_not_reproduce_are_refused() {
+        let (_, e) = go(&["kubebuilder:feature-gate=Alpha", "kubebuilder:skip:description"], AttrSite::Field);
+        let msgs: Vec<_> = e.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "`+kubebuilder:feature-gate` is a controller-gen marker crd-gen does not support",
+                "`+kubebuilder:skip:description` is a controller-gen marker crd-gen does not support"
+            ]
+        );
+        assert!(e[0].help.as_deref().unwrap().contains("#[cfg(feature"), "{e:?}");
+    }
+
+    #[test]
+    fn alternative_spellings() {
+        let (m, e) = go(
+            &[
+                "kubebuilder:validation:XPreserveUnknownFields",
+                "kubebuilder:validation:XEmbeddedResource",
+                r#"kubebuilder:externalDocs:url="https://example.com""#,
+            ],
+            AttrSite::Field,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(m.iter().map(Marker::name).collect::<Vec<_>>(), ["preserve_unknown_fields", "embedded_resource", "external_docs"]);
+        let (m, e) = go(&["groupName=example.com", "versionName=v2", "kubebuilder:skipversion"], AttrSite::ResourceStruct);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            m.iter().map(|m| (m.name(), m.as_str())).collect::<Vec<_>>(),
+            [("group", Some("example.com")), ("version", Some("v2")), ("skip_version", None)]
+        );
     }
 }

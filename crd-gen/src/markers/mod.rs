@@ -7,8 +7,10 @@
 pub mod check;
 pub mod docs;
 pub mod go;
+pub mod package;
 pub mod parse;
 pub mod reference;
+pub mod rules;
 pub mod vocab;
 
 pub use docs::{Docs, docs};
@@ -19,6 +21,8 @@ pub use parse::{AttrSite, Marker, MarkerError, Value, parse_attrs};
 pub struct Attrs {
     pub markers: Vec<Marker>,
     pub docs: Docs,
+    /// The CEL rules among the Go markers of `root(/// ..)`: rules on the whole object.
+    pub root_rules: Vec<Marker>,
 }
 
 impl Attrs {
@@ -26,7 +30,15 @@ impl Attrs {
     pub fn read(attrs: &[syn::Attribute], site: AttrSite, errors: &mut Vec<MarkerError>) -> Attrs {
         let mut markers = parse_attrs(attrs, site, errors);
         let docs = docs::docs(attrs);
-        let from_go = go::translate(&docs.go_markers, site, errors);
+        let mut from_go = go::translate(&docs.go_markers, site, errors);
+        // The Go root type's comment, ported into `root(...)`: its resource markers are the
+        // resource's, its CEL rules are the root object's.
+        let mut root_rules = Vec::new();
+        if let Some(root) = markers.iter().find_map(Marker::docs).cloned() {
+            for m in go::translate(&root.go_markers, AttrSite::Root, errors) {
+                if m.def.name == "validation" { root_rules.push(m) } else { from_go.push(m) }
+            }
+        }
         // A `#[crd]` marker wins over a Go comment marker of the same name.
         for m in from_go {
             if m.def.repeatable || !markers.iter().any(|x| x.def.name == m.def.name) {
@@ -38,7 +50,8 @@ impl Attrs {
             let start = m.span.start();
             (start.line, start.column)
         });
-        Attrs { markers, docs }
+        errors.extend(rules::check_markers(&markers));
+        Attrs { markers, docs, root_rules }
     }
     pub fn get(&self, name: &str) -> Option<&Marker> {
         self.markers.iter().find(|m| m.def.name == name)
@@ -51,5 +64,9 @@ impl Attrs {
     }
     pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Marker::as_str)
+    }
+    /// The `root(/// ..)` doc comment, if given.
+    pub fn root_docs(&self) -> Option<&Docs> {
+        self.get("root").and_then(Marker::docs)
     }
 }

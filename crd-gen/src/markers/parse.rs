@@ -28,6 +28,8 @@ pub enum Value {
     Json(serde_json::Value),
     /// `key(...)`: the inner markers.
     Group(Vec<Marker>),
+    /// `key(/// ..)`: a doc comment.
+    Docs(super::Docs),
 }
 
 impl PartialEq for Marker {
@@ -52,6 +54,13 @@ impl Marker {
     pub fn as_json(&self) -> Option<&serde_json::Value> {
         match &self.value {
             Value::Json(j) => Some(j),
+            _ => None,
+        }
+    }
+    /// The doc comment of a `root(/// ..)` marker.
+    pub fn docs(&self) -> Option<&super::Docs> {
+        match &self.value {
+            Value::Docs(d) => Some(d),
             _ => None,
         }
     }
@@ -106,6 +115,8 @@ pub enum AttrSite {
     Field,
     /// An enum variant.
     Variant,
+    /// The Go markers in a spec struct's `root(/// ..)`: the Go root type's markers.
+    Root,
 }
 
 impl AttrSite {
@@ -115,6 +126,8 @@ impl AttrSite {
             (AttrSite::Type, Site::Schema) => true,
             (AttrSite::Field, Site::Schema | Site::Field) => true,
             (AttrSite::Variant, _) => matches!(def.name, "description" | "title" | "skip"),
+            (AttrSite::Root, Site::Resource) => def.name != "root",
+            (AttrSite::Root, _) => def.name == "validation",
             _ => false,
         }
     }
@@ -124,6 +137,7 @@ impl AttrSite {
             AttrSite::Type => "a struct or enum",
             AttrSite::Field => "a field",
             AttrSite::Variant => "an enum variant",
+            AttrSite::Root => "the root object (`root(...)`)",
         }
     }
 }
@@ -293,6 +307,7 @@ fn parse_value(input: ParseStream, def: &'static MarkerDef, span: Span, errors: 
             }
             marker(Value::Group(inner))
         }
+        ValueKind::Docs => parse_docs(input, def, span, errors).map(|d| Marker { def, value: Value::Docs(d), span, from_go: false }),
         ValueKind::Flag if !input.peek(Token![=]) => marker(Value::Bool(true)),
         ValueKind::FlagOrStr if !input.peek(Token![=]) => marker(Value::Bool(true)),
         _ => {
@@ -354,8 +369,32 @@ fn convert(expr: &Expr, def: &MarkerDef) -> Result<Value, String> {
             let text = lit_str(expr).ok_or_else(|| format!("`{name}` takes a string holding JSON"))?;
             serde_json::from_str(&text).map(Value::Json).map_err(|e| format!("`{name}` is not valid JSON: {e}"))
         }
-        ValueKind::Group(_) | ValueKind::Items => Err(format!("`{name}` takes a list in parentheses")),
+        ValueKind::Group(_) | ValueKind::Items | ValueKind::Docs => Err(format!("`{name}` takes a list in parentheses")),
     }
+}
+
+/// `root(/// line ..)`: the doc comment lines inside the parentheses (the compiler hands them
+/// over as `#[doc = ".."]` attributes).
+fn parse_docs(input: ParseStream, def: &'static MarkerDef, span: Span, errors: &mut Vec<MarkerError>) -> Option<super::Docs> {
+    let help = format!("write the doc comment inside: `{}(\n    /// First line.\n)`", def.name);
+    if !input.peek(syn::token::Paren) {
+        errors.push(MarkerError::new(span, format!("`{}` takes doc comment lines in parentheses", def.name)).help(help));
+        skip_value(input);
+        return None;
+    }
+    let group: proc_macro2::Group = input.parse().ok()?;
+    let attrs = match syn::Attribute::parse_outer.parse2(group.stream()) {
+        Ok(a) => a,
+        Err(e) => {
+            errors.push(MarkerError::new(e.span(), format!("`{}(...)` holds doc comment lines only", def.name)).help(help));
+            return None;
+        }
+    };
+    if let Some(other) = attrs.iter().find(|a| !a.path().is_ident("doc")) {
+        errors.push(MarkerError::new(other.span(), format!("`{}(...)` holds doc comment lines only", def.name)).help(help));
+        return None;
+    }
+    Some(super::docs(&attrs))
 }
 
 fn lit_str(expr: &Expr) -> Option<String> {
@@ -416,6 +455,9 @@ pub(crate) fn site_error(m: &Marker, site: AttrSite) -> Option<MarkerError> {
         return None;
     }
     let help = match m.def.site {
+        _ if site == AttrSite::Root => {
+            format!("the root object takes resource markers and CEL rules; `{}` goes on the spec struct or its fields", m.def.name)
+        }
         Site::Resource => "resource markers go on the spec struct that derives `CustomResource`".to_string(),
         Site::Field => format!("`{}` goes on a field", m.def.name),
         _ => format!("`{}` goes on a field, struct or enum", m.def.name),

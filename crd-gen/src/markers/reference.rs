@@ -1,6 +1,6 @@
 //! The markers reference (`docs/markers.md`), generated from the vocabulary so it cannot drift.
 
-use super::vocab::{MARKERS, MarkerDef, Site, ValueKind};
+use super::vocab::{GO_IGNORED, GO_PACKAGE, GO_REFUSED, MARKERS, MarkerDef, Site, ValueKind};
 use std::fmt::Write as _;
 
 pub fn markdown() -> String {
@@ -9,7 +9,7 @@ pub fn markdown() -> String {
          <!-- Generated from crd-gen/src/markers/vocab.rs by `cargo run -p crd-gen -- markers > docs/markers.md`; do not edit. -->\n\n\
          Write markers as `#[crd(...)]` attributes. The Go comment markers in the last column are accepted \
          in doc comments with the same meaning (`/// +kubebuilder:validation:Minimum=0`) and are left out \
-         of descriptions.\n",
+         of descriptions; `+name:=value` is read as `+name=value`, as controller-gen reads it.\n",
     );
     section(&mut out, "Resource markers (on the spec struct)", |d| d.site == Site::Resource);
     section(&mut out, "Schema markers (on fields, structs and enums)", |d| d.site == Site::Schema);
@@ -23,7 +23,35 @@ pub fn markdown() -> String {
             }
         }
     }
+    go_sections(&mut out);
     out
+}
+
+/// The Go markers that are not `#[crd]` markers: package markers, and those ignored or refused.
+fn go_sections(out: &mut String) {
+    out.push_str(
+        "\n## Go package markers (in module docs)\n\n\
+         A Go package's doc comment is a Rust module's docs: `//!` in the module's file (or `///` on its \
+         `mod` item). They hold for the module and its submodules; the nearest module that says one wins, \
+         and a resource's own markers win over them.\n\n| Go marker | meaning |\n|---|---|\n",
+    );
+    for (name, doc) in GO_PACKAGE {
+        let _ = writeln!(out, "| `+{name}` | {} |", cell(doc));
+    }
+    out.push_str(
+        "\n## Go markers accepted and ignored\n\n\
+         Directives of other generators, or meanings a Rust type already has; controller-gen's CRD generator \
+         ignores them too. A name covers its `:`-suffixed forms (`+kubebuilder:rbac:groups=..`). Other \
+         `+kubebuilder:` markers not listed on this page are errors; other `+name` lines are ignored.\n\n\
+         | Go marker | why it means nothing for a CRD |\n|---|---|\n",
+    );
+    for (name, why) in GO_IGNORED {
+        let _ = writeln!(out, "| `+{name}` | {} |", cell(why));
+    }
+    out.push_str("\n## Go markers refused\n\nThey mean something crd-gen does not reproduce; the error says what to write instead.\n\n| Go marker | instead |\n|---|---|\n");
+    for (name, instead) in GO_REFUSED {
+        let _ = writeln!(out, "| `+{name}` | {} |", cell(instead));
+    }
 }
 
 fn section(out: &mut String, title: &str, keep: impl Fn(&MarkerDef) -> bool) {

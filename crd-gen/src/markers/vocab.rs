@@ -29,6 +29,8 @@ pub enum ValueKind {
     Group(&'static [MarkerDef]),
     /// `key(<schema markers>)`: markers applied to the elements of an array.
     Items,
+    /// `key(/// doc comment lines)`: a doc comment of its own, with the Go markers it holds.
+    Docs,
 }
 
 /// Where a marker may be written.
@@ -122,6 +124,7 @@ impl MarkerDef {
                 format!("{}({})", self.name, keys.join(", "))
             }
             ValueKind::Items => format!("{}(<schema markers>)", self.name),
+            ValueKind::Docs => format!("{}(/// ..)", self.name),
         }
     }
 }
@@ -167,8 +170,15 @@ pub const VALIDATION: &[MarkerDef] = &[
 /// Every top-level `#[crd(...)]` key.
 pub const MARKERS: &[MarkerDef] = &[
     // ---- resource markers (on the spec struct) ----
-    m("group", Str, Resource, "API group, e.g. `webapp.my.domain`.").req().go(&["groupName"]),
-    m("version", Str, Resource, "API version of this spec struct, e.g. `v1`.").req(),
+    m("group", Str, Resource, "API group, e.g. `webapp.my.domain`. Required, here or as `//! +groupName=..` in the module docs.")
+        .go(&["groupName"]),
+    m(
+        "version",
+        Str,
+        Resource,
+        "API version of this spec struct, e.g. `v1`. Required, unless the module docs say `//! +versionName=..` or a module around the struct is named like a version (`mod v1`).",
+    )
+    .go(&["versionName"]),
     m("kind", Str, Resource, "Kind; default: the struct name without `Spec`."),
     m("status", Str, Resource, "Status type; adds `status` and the status subresource (Go's `+kubebuilder:subresource:status`)."),
     m("status_subresource", Flag, Resource, "Whether `status` also gets the status subresource; default true.")
@@ -184,6 +194,8 @@ pub const MARKERS: &[MarkerDef] = &[
     m("printcolumn", Group(PRINTCOLUMN), Resource, "Additional printer column (repeatable, in order).")
         .many()
         .go(&["kubebuilder:printcolumn"]),
+    m("skip_version", Flag, Resource, "Leave this version out of the CRD (an internal version, e.g. for conversion-gen); the kind needs another version.")
+        .go(&["kubebuilder:skipversion"]),
     m("storage_version", Flag, Resource, "This version is the storage version (needed when there are several).")
         .go(&["kubebuilder:storageversion"]),
     m("served", Bool, Resource, "Whether this version is served; default true.").go(&["kubebuilder:unservedversion"]),
@@ -191,12 +203,18 @@ pub const MARKERS: &[MarkerDef] = &[
     m("selectable_field", Str, Resource, "Field usable in field selectors, e.g. `.spec.color` (repeatable).")
         .many()
         .go(&["kubebuilder:selectablefield"]),
+    m(
+        "root",
+        Docs,
+        Resource,
+        "The root object's doc comment, written as `///` lines inside: the CRD's root `description` (default: `<Kind> is the Schema for the <plural> API`). Go markers among the lines are the Go root type's: resource markers, and `+kubebuilder:validation:XValidation` rules on the whole object (`self.spec`, `self.metadata.name`).",
+    ),
     m("annotation", Group(KEY_VALUE), Resource, "Annotation on the CRD object (repeatable).")
         .many()
         .go(&["kubebuilder:metadata:annotations"]),
     m("label", Group(KEY_VALUE), Resource, "Label on the CRD object (repeatable).").many().go(&["kubebuilder:metadata:labels"]),
     // ---- schema markers (fields, structs, enums) ----
-    m("description", Str, Schema, "Description; replaces the doc comment. On the spec struct: the root object's description."),
+    m("description", Str, Schema, "Description; replaces the doc comment. On the spec struct: the root object's description (see `root`)."),
     m("title", Str, Schema, "Schema title.").go(&["kubebuilder:title"]),
     m("minimum", Number, Schema, "Lowest allowed value.").to(Numeric).go(&["kubebuilder:validation:Minimum"]),
     m("maximum", Number, Schema, "Highest allowed value.").to(Numeric).go(&["kubebuilder:validation:Maximum"]),
@@ -225,9 +243,9 @@ pub const MARKERS: &[MarkerDef] = &[
     m("default_json", Json, Schema, "Default value as JSON text (objects, nested lists)."),
     m("example", Literal, Schema, "Example value.").go(&["kubebuilder:example"]),
     m("preserve_unknown_fields", Flag, Schema, "Keep fields the schema does not name (x-kubernetes-preserve-unknown-fields).")
-        .go(&["kubebuilder:pruning:PreserveUnknownFields"]),
+        .go(&["kubebuilder:pruning:PreserveUnknownFields", "kubebuilder:validation:XPreserveUnknownFields"]),
     m("embedded_resource", Flag, Schema, "The value is a whole Kubernetes object (apiVersion, kind, metadata).")
-        .go(&["kubebuilder:validation:EmbeddedResource"]),
+        .go(&["kubebuilder:validation:EmbeddedResource", "kubebuilder:validation:XEmbeddedResource"]),
     m("int_or_string", Flag, Schema, "The value is an integer or a string (x-kubernetes-int-or-string).")
         .go(&["kubebuilder:validation:XIntOrString"]),
     m("schemaless", Flag, Schema, "Emit no schema for this field (it must be combined with preserve_unknown_fields or a type).")
@@ -245,7 +263,7 @@ pub const MARKERS: &[MarkerDef] = &[
         .many()
         .go(&["kubebuilder:validation:XValidation"]),
     m("items", Items, Schema, "Schema markers for the elements of an array.").to(Array),
-    m("external_docs", Group(EXTERNAL_DOCS), Schema, "Link to external documentation (externalDocs).").go(&["kubebuilder:externalDoc"]),
+    m("external_docs", Group(EXTERNAL_DOCS), Schema, "Link to external documentation (externalDocs).").go(&["kubebuilder:externalDocs", "kubebuilder:externalDoc"]),
     m("immutable", Flag, Field, "The field cannot change once set (CEL `self == oldSelf`; an optional one cannot be removed either).")
         .go(&["k8s:immutable"]),
     m("required", Flag, Field, "The field is required even though serde would accept it missing.").go(&[
@@ -260,6 +278,67 @@ pub const MARKERS: &[MarkerDef] = &[
     ]),
     m("skip", Flag, Field, "Leave the field out of the schema.").go(&["kubebuilder:skip"]),
 ];
+
+/// Go markers that mean nothing for a CRD: other generators' directives (deepcopy, client-gen,
+/// RBAC, webhooks, apply configurations, conversion, defaulting, OpenAPI) and markers whose
+/// meaning a Rust type already carries. Accepted in doc comments and ignored, as controller-gen's
+/// CRD generator ignores them. Each is matched as the whole name or a prefix before `:`
+/// (`kubebuilder:rbac` covers `+kubebuilder:rbac:groups=...`).
+pub const GO_IGNORED: &[(&str, &str)] = &[
+    ("kubebuilder:object:root", "marks the root type for controller-gen's object (DeepCopy) generator"),
+    ("kubebuilder:object:generate", "turns controller-gen's DeepCopy generation on or off"),
+    ("kubebuilder:rbac", "RBAC rules for controller-gen's rbac generator"),
+    ("kubebuilder:webhook", "webhook configuration for controller-gen's webhook generator"),
+    ("kubebuilder:ac", "apply configurations (controller-gen's applyconfiguration generator)"),
+    ("genclient", "client-gen's typed clients (`+genclient:nonNamespaced` too: the CRD's scope is `scope`)"),
+    ("k8s:deepcopy-gen", "deepcopy-gen"),
+    ("k8s:openapi-gen", "openapi-gen"),
+    ("k8s:conversion-gen", "conversion-gen"),
+    ("k8s:conversion-gen-external-types", "conversion-gen"),
+    ("k8s:defaulter-gen", "defaulter-gen (CRD defaults are `default` markers)"),
+    ("k8s:defaulter-gen-input", "defaulter-gen"),
+    ("k8s:prerelease-lifecycle-gen", "prerelease-lifecycle-gen (API lifecycle of built-in types)"),
+    ("k8s:protobuf", "go-to-protobuf"),
+    ("protobuf", "go-to-protobuf"),
+    ("enum", "marks a Go string type as an enum of its constants; a Rust enum's variants are its values already"),
+    ("k8s:enum", "as `+enum`"),
+    ("patchStrategy", "strategic merge patch, which the API server does not offer for custom resources"),
+    ("patchMergeKey", "strategic merge patch, which the API server does not offer for custom resources"),
+];
+
+/// Go markers with a meaning crd-gen does not reproduce: refused, with what to write instead.
+pub const GO_REFUSED: &[(&str, &str)] = &[
+    (
+        "kubebuilder:feature-gate",
+        "a field that exists only behind a feature gate is a cargo feature in Rust: `#[cfg(feature = \"..\")]` on the field, and generate each feature set with `--features`",
+    ),
+    (
+        "kubebuilder:skip:description",
+        "leave the description out with `#[crd(description = \"\")]` on the field, or drop all descriptions with `--max-desc-len 0`",
+    ),
+];
+
+/// Package markers: Go markers in a package's doc comment, which crd-gen reads in module docs
+/// (`//! +groupName=...`) and applies to the module and its submodules.
+pub const GO_PACKAGE: &[(&str, &str)] = &[
+    ("groupName", "The API group of every resource in the module that does not name its own `group`."),
+    (
+        "versionName",
+        "The version of every resource in the module that does not name its own `version`; without it, the name of the nearest enclosing module named like a version (`v1`, `v1beta1`), as Go uses the package name.",
+    ),
+    ("kubebuilder:validation:Optional", "Fields of the module's types are optional unless marked `required`."),
+    (
+        "kubebuilder:validation:Required",
+        "Fields are required unless serde or `optional` says otherwise: the default, so (as in controller-gen) it changes nothing.",
+    ),
+    ("kubebuilder:skip", "The module is not an API version: its resources are not generated."),
+];
+
+/// Why Go marker `name` is ignored, if it is one of [`GO_IGNORED`].
+pub fn go_ignored(name: &str) -> Option<&'static str> {
+    let matches = |entry: &str| name == entry || name.strip_prefix(entry).is_some_and(|rest| rest.starts_with(':'));
+    GO_IGNORED.iter().find(|(n, _)| matches(n)).map(|(_, why)| *why)
+}
 
 /// Keys allowed inside `items(...)`: the schema markers except the field-only ones.
 pub fn item_markers() -> impl Iterator<Item = &'static MarkerDef> {

@@ -241,6 +241,12 @@ fn is_builtin_value_name(name: &str) -> bool {
     matches!(name, "panic" | "relocation_model" | "fmt_debug" | "sanitize" | "contract_checks")
 }
 
+/// The Kubernetes minor version `target`'s k8s-openapi dependency is built for (`v1_34` -> 34).
+pub fn k8s_openapi_minor(target: &CrateSource) -> Option<u32> {
+    let dep = target.deps.values().find(|d| d.package == "k8s-openapi")?;
+    k8s_openapi_version(dep)?.strip_prefix("1.")?.parse().ok()
+}
+
 /// k8s-openapi's build script turns the `v1_NN` feature (or K8S_OPENAPI_ENABLED_VERSION) into
 /// `k8s_openapi_enabled_version = "1.NN"`.
 fn k8s_openapi_version(krate: &CrateSource) -> Option<String> {
@@ -345,6 +351,18 @@ mod tests {
     fn malformed_predicates_are_errors() {
         for bad in ["", "feature =", "nope(a)", "not(a, b)", r#"feature = 1"#] {
             assert!(parse_cfg(bad.parse().unwrap()).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_k8s_openapi_feature_names_the_kubernetes_version() {
+        let mut target = krate("mine", &["v1_33"]);
+        assert_eq!(k8s_openapi_minor(&target), None, "the crate's own features say nothing");
+        let mut dep = krate("k8s_openapi", &["default", "v1_34"]);
+        dep.package = "k8s-openapi".into();
+        target.deps.insert("k8s_openapi".into(), std::sync::Arc::new(dep));
+        if std::env::var_os("K8S_OPENAPI_ENABLED_VERSION").is_none() {
+            assert_eq!(k8s_openapi_minor(&target), Some(34));
         }
     }
 }

@@ -88,14 +88,7 @@ pub fn discover(
     let metadata = match cmd.exec() {
         Ok(m) => m,
         Err(e) => {
-            let place = toml_error_position(&e.to_string())
-                .map(|(line, col)| Place::FileLine(manifest.clone(), line, col))
-                .unwrap_or_else(|| Place::File(manifest.clone()));
-            diags.push(
-                Diagnostic::error(format!("`cargo metadata` failed for {}", manifest.display()), place)
-                    .with_help(first_lines(&e.to_string(), 6))
-                    .with_help("fix the manifest so that `cargo metadata` succeeds"),
-            );
+            diags.push(metadata_error(&manifest, &e));
             return None;
         }
     };
@@ -119,8 +112,72 @@ pub fn discover(
     Some(out)
 }
 
-fn first_lines(s: &str, n: usize) -> String {
-    s.lines().filter(|l| !l.trim().is_empty()).take(n).collect::<Vec<_>>().join("\n          ")
+/// Why `cargo metadata` gave no answer, in words that name the cause; cargo's own text is kept
+/// whole (it names the file, the dependency or the directory at fault).
+fn metadata_error(manifest: &Path, e: &cargo_metadata::Error) -> Diagnostic {
+    let place = Place::File(manifest.to_path_buf());
+    match e {
+        cargo_metadata::Error::Io(io) => cargo_not_run(io, place),
+        cargo_metadata::Error::CargoMetadata { stderr } => {
+            let text = stderr.trim_end();
+            let place = toml_error_position(text).map(|(line, col)| Place::FileLine(manifest.to_path_buf(), line, col)).unwrap_or(place);
+            Diagnostic::error(format!("`cargo metadata` failed for {}", manifest.display()), place)
+                .with_help(format!("cargo says:\n{}", indent(text)))
+                .with_help(cargo_failure_help(text, manifest))
+        }
+        other => {
+            Diagnostic::error(format!("`cargo metadata` for {} gave an answer crd-gen cannot read: {other}", manifest.display()), place)
+                .with_help("run `cargo metadata --format-version 1` by hand to see what it prints; crd-gen needs a cargo that supports it")
+        }
+    }
+}
+
+/// cargo could not be started at all.
+fn cargo_not_run(e: &std::io::Error, place: Place) -> Diagnostic {
+    match std::env::var_os("CARGO") {
+        Some(cargo) => Diagnostic::error(format!("cannot run cargo `{}` (named by the CARGO environment variable): {e}", cargo.to_string_lossy()), place)
+            .with_help("point CARGO at a cargo binary, or unset it to use the `cargo` on PATH"),
+        None if e.kind() == std::io::ErrorKind::NotFound => Diagnostic::error("cannot run `cargo`: it is not on PATH", place)
+            .with_help("crd-gen asks `cargo metadata` where the packages and their dependencies are: install Rust (https://rustup.rs), or add cargo's directory (usually ~/.cargo/bin) to PATH, or set CARGO=/path/to/cargo"),
+        None => Diagnostic::error(format!("cannot run `cargo`: {e}"), place)
+            .with_help("check that the `cargo` on PATH is an executable cargo, or set CARGO=/path/to/cargo"),
+    }
+}
+
+/// The fix for what cargo reported.
+fn cargo_failure_help(text: &str, manifest: &Path) -> String {
+    let home = cargo_home();
+    let io_words =
+        ["Permission denied", "Read-only file system", "Not a directory", "No space left", "Operation not permitted", "Disk quota"];
+    if let Some(home) = home.filter(|h| text.contains(h.as_str()) && io_words.iter().any(|w| text.contains(w))) {
+        return format!(
+            "cargo cannot write its registry cache in CARGO_HOME (`{home}`): make that directory writable, or point CARGO_HOME at one that is (e.g. `CARGO_HOME=$HOME/.cargo`)"
+        );
+    }
+    let network = [
+        "failed to download",
+        "failed to query replaced source",
+        "Could not resolve host",
+        "network failure",
+        "failed to get `",
+        "spurious network error",
+    ];
+    if network.iter().any(|w| text.contains(w)) {
+        return "cargo could not reach the package registry to resolve the dependencies: run with network access once, or, if they are already downloaded, set CARGO_NET_OFFLINE=true".to_string();
+    }
+    format!("fix what cargo reports, so that `cargo metadata --manifest-path {}` succeeds", manifest.display())
+}
+
+/// Where cargo keeps its registry cache: $CARGO_HOME, or ~/.cargo.
+fn cargo_home() -> Option<String> {
+    let home =
+        std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    Some(home.display().to_string())
+}
+
+/// Continuation lines of a help, aligned under its first line (as the renderer prints it).
+fn indent(text: &str) -> String {
+    text.lines().map(|l| if l.trim().is_empty() { String::new() } else { format!("    {l}") }).collect::<Vec<_>>().join("\n")
 }
 
 fn find_manifest() -> Option<PathBuf> {
@@ -202,10 +259,28 @@ fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageI
     Some(source)
 }
 
-/// cargo reports a TOML syntax error as "TOML parse error at line L, column C".
+/// cargo reports a TOML syntax error as "TOML parse error at line L, column C" (older cargo) or
+/// with a ` --> Cargo.toml:L:C` pointer (newer).
 fn toml_error_position(message: &str) -> Option<(usize, usize)> {
+    if let Some(pointer) = message.lines().find_map(|l| l.trim_start().strip_prefix("--> ")) {
+        let mut parts = pointer.trim().rsplitn(3, ':');
+        let (col, line) = (parts.next()?, parts.next()?);
+        return Some((line.parse().ok()?, col.parse().ok()?));
+    }
     let rest = &message[message.find("at line ")? + "at line ".len()..];
     let (line, rest) = rest.split_once(", column ")?;
     let col: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
     Some((line.trim().parse().ok()?, col.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toml_error_position;
+
+    #[test]
+    fn finds_the_position_of_a_toml_error_in_both_cargo_styles() {
+        assert_eq!(toml_error_position("TOML parse error at line 6, column 38\n  |"), Some((6, 38)));
+        assert_eq!(toml_error_position("error: invalid basic string\n --> Cargo.toml:6:38\n  |"), Some((6, 38)));
+        assert_eq!(toml_error_position("error: failed to acquire package cache lock"), None);
+    }
 }

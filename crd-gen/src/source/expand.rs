@@ -227,6 +227,10 @@ impl Expander<'_> {
     /// The text of a file named by `include_str!`, relative to the including file.
     fn include(&mut self, rel: &str, span: proc_macro2::Span) -> Result<String, (proc_macro2::Span, String)> {
         let path = self.file_dir.join(rel);
+        // Only a regular file is read: a FIFO would block the run, a directory has no text.
+        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+            return Err((span, format!("`{}` is not a regular file (a directory, FIFO, socket or device)", path.display())));
+        }
         let text = std::fs::read_to_string(&path).map_err(|e| (span, format!("cannot read `{}`: {e}", path.display())))?;
         let known = (0..).map_while(|i| self.sources.try_get(FileId(i))).any(|f| f.path == path);
         if !known {

@@ -80,7 +80,9 @@ impl Program {
     }
 }
 
-/// The first of `files` that exists, as UTF-8 text (or None, reported).
+/// The first of `files` that exists, as UTF-8 text (or None, reported). The first candidate that
+/// exists is the module's file, whatever it is: a directory or a FIFO there is an error that names
+/// it, never "not found" (nor a read that hangs).
 fn read_module_file(
     name: &str,
     files: &[PathBuf],
@@ -88,7 +90,7 @@ fn read_module_file(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<(PathBuf, String)> {
-    let Some(path) = files.iter().find(|f| f.is_file()).cloned() else {
+    let Some(path) = files.iter().find(|f| f.symlink_metadata().is_ok()).cloned() else {
         let tried: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
         let place = declared_at.map(Place::Source).unwrap_or_else(|| Place::File(files[0].clone()));
         diags.push(
@@ -97,13 +99,14 @@ fn read_module_file(
         );
         return None;
     };
-    let bytes = match std::fs::read(&path) {
+    let bytes = match read_source(&path) {
         Ok(b) => b,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(format!("cannot read {}: {e}", path.display()), Place::File(path))
-                    .with_help("check that the file exists and is readable"),
-            );
+        Err((message, help)) => {
+            let mut d = Diagnostic::error(message, Place::File(path)).with_help(help).io();
+            if let Some(at) = declared_at {
+                d = d.with_note(Place::Source(at), format!("module `{name}` is declared here"));
+            }
+            diags.push(d);
             return None;
         }
     };
@@ -123,6 +126,40 @@ fn read_module_file(
             None
         }
     }
+}
+
+/// A source file's bytes; only a regular file (through symlinks) is read.
+fn read_source(path: &Path) -> Result<Vec<u8>, (String, String)> {
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err((
+                format!("{shown} is a directory, not a Rust source file"),
+                "rename or remove the directory, or point `#[path]` at the module's file".into(),
+            ));
+        }
+        Ok(m) if !m.is_file() => {
+            return Err((
+                format!("{shown} is not a regular file (a FIFO, socket or device)"),
+                "crd-gen reads source files as rustc does; replace it with the module's `.rs` file".into(),
+            ));
+        }
+        Err(e) if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) => {
+            let to = std::fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+            return Err((
+                format!("{shown} is a symlink to `{to}`, which cannot be followed: {e}"),
+                "restore the file the link points at, or replace the link with the file".into(),
+            ));
+        }
+        _ => {}
+    }
+    std::fs::read(path).map_err(|e| {
+        let help = match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "make the file readable by this user".to_string(),
+            _ => "the file system could not read it: check the disk (and the file's target, if it is a link), then run again".to_string(),
+        };
+        (format!("cannot read {shown}: {e}"), help)
+    })
 }
 
 /// Turns a module's (expanded) items into its body, registering child modules (inline ones

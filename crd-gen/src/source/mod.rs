@@ -100,7 +100,8 @@ pub struct ModuleBody {
     pub children: BTreeMap<String, ModId>,
     /// What the module declares and imports, by name (see `names.rs`).
     pub names: names::Names,
-    /// The module's inner attributes (`//!` docs, `#![..]`), after `cfg_attr`.
+    /// The module's inner attributes (`//!` docs, `#![..]`) after `cfg` and `cfg_attr`: its
+    /// docs, which hold Go package markers (`markers/package.rs`).
     pub attrs: Vec<syn::Attribute>,
 }
 

@@ -3,91 +3,43 @@
 //! field or type the offending schema node came from.
 //!
 //! - `names.rs`: group, names, versions, printer columns, subresource paths;
+//! - `approval.rs`: the API-approval annotation that community-owned groups need;
 //! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
-//! - `defaults.rs`: defaults and enum values checked against their own schema.
+//! - `defaults.rs`: defaults and enum values checked against their own schema;
+//! - `cel/`: CEL rules, compiled as the target Kubernetes version's API server compiles them;
+//! - `size.rs`: what etcd can store, with room for the status the API server writes;
+//! - `depth.rs`: how deeply the CRD nests as JSON, which the API server's decoder bounds.
 
+pub mod approval;
 pub mod cel;
 pub mod defaults;
+pub mod depth;
 pub mod names;
+pub mod size;
 pub mod structural;
 
 use crate::assemble::AssembledCrd;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
 use crate::schema::Schema;
 
-/// kubectl's client-side apply stores the whole object in an annotation, which may hold 256 KiB.
-const CLIENT_SIDE_APPLY_LIMIT: usize = 256 * 1024;
-/// Go's JSON decoder (the API server's) refuses objects nested deeper than this.
-const JSON_DEPTH_LIMIT: usize = 10_000;
-/// etcd refuses requests over 1.5 MiB, so the API server cannot store a larger CRD.
-const ETCD_REQUEST_LIMIT: usize = 3 * 512 * 1024;
-
-pub fn validate(crds: &[AssembledCrd], diags: &mut Diagnostics) {
+pub fn validate(crds: &[AssembledCrd], kube: cel::KubeTarget, diags: &mut Diagnostics) {
     for a in crds {
         names::check(a, diags);
-        let json = a.crd.to_json();
-        let size = json.to_string().len();
-        let place = Place::Source(a.version_decls[0].0.loc);
-        let depth = json_depth(&json);
-        if depth > JSON_DEPTH_LIMIT {
-            diags.push(
-                Diagnostic::error(
-                    format!(
-                        "CRD `{}` nests {depth} levels deep as JSON; the API server decodes at most {JSON_DEPTH_LIMIT}",
-                        a.crd.metadata.name
-                    ),
-                    place.clone(),
-                )
-                .with_help("cut the nesting with a field of type `serde_json::Value` marked `#[crd(schemaless, preserve_unknown_fields)]`"),
-            );
-        }
-        if size > ETCD_REQUEST_LIMIT {
-            diags.push(
-                Diagnostic::error(format!("CRD `{}` is {} KiB as JSON; etcd stores at most 1536 KiB per object", a.crd.metadata.name, size / 1024), place)
-                    .with_help("shrink it: drop descriptions with `--max-desc-len 0`, or replace large embedded types (PodSpec) with `#[crd(schemaless, preserve_unknown_fields)]`"),
-            );
-        } else if size > CLIENT_SIDE_APPLY_LIMIT {
-            diags.push(
-                Diagnostic::warning(
-                    format!(
-                        "CRD `{}` is {} KiB as JSON: `kubectl apply` (client-side) fails on objects over 256 KiB",
-                        a.crd.metadata.name,
-                        size / 1024
-                    ),
-                    place,
-                )
-                .with_help("install it with `kubectl apply --server-side` (or `kubectl create`), or shrink it with `--max-desc-len`"),
-            );
-        }
+        approval::check(a, diags);
+        size::check(a, diags);
+        depth::check(a, diags);
         for (i, v) in a.crd.spec.versions.iter().enumerate() {
             let fallback = a.version_decls[i].0.loc;
             let root = &v.schema.open_api_v3_schema;
-            let mut ctx = Ctx { diags, fallback, version: &v.name };
+            let mut ctx = Ctx { diags, fallback, version: &v.name, kube };
             structural::check_root(root, &mut ctx);
             walk(root, &mut Path::root(), None, &mut ctx, &mut |s, path, origin, ctx| {
                 structural::check_node(s, path, origin, ctx);
                 defaults::check_node(s, path, origin, ctx);
-                cel::check_node(s, path, origin, ctx);
             });
+            cel::check_version(root, &mut ctx);
         }
     }
-}
-
-/// How deeply arrays and objects nest in `v` (a scalar is 0), without recursion.
-fn json_depth(v: &serde_json::Value) -> usize {
-    let mut deepest = 0;
-    let mut todo = vec![(v, 0)];
-    while let Some((v, d)) = todo.pop() {
-        match v {
-            serde_json::Value::Array(a) => todo.extend(a.iter().map(|x| (x, d + 1))),
-            serde_json::Value::Object(o) => todo.extend(o.values().map(|x| (x, d + 1))),
-            _ => deepest = deepest.max(d),
-        }
-        if matches!(v, serde_json::Value::Array(_) | serde_json::Value::Object(_)) {
-            deepest = deepest.max(d + 1);
-        }
-    }
-    deepest
 }
 
 /// Where the validator is: diagnostics, and where to point when a node has no origin.
@@ -95,6 +47,8 @@ pub struct Ctx<'a> {
     pub diags: &'a mut Diagnostics,
     pub fallback: Loc,
     pub version: &'a str,
+    /// The Kubernetes version whose API server must accept the CRD (CEL rules depend on it).
+    pub kube: cel::KubeTarget,
 }
 
 impl Ctx<'_> {
@@ -127,6 +81,12 @@ impl Path {
     }
     pub fn is_root(&self) -> bool {
         self.parts.is_empty()
+    }
+    pub fn push(&mut self, part: String) {
+        self.parts.push(part);
+    }
+    pub fn pop(&mut self) {
+        self.parts.pop();
     }
 }
 

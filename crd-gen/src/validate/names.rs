@@ -33,8 +33,7 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
 
 pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
     let spec = &a.crd.spec;
-    let (decl, file) = &a.version_decls[0];
-    let at = |name: &str| decl.marker_loc(name, *file);
+    let at = |name: &str| a.marker_loc(name);
     if !is_dns1123_subdomain(&spec.group) || !spec.group.contains('.') {
         err(
             diags,

@@ -158,14 +158,46 @@ fn check_junctors(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
 }
 
+/// The finished schema as marker facts. The marker-only rules (`default` with `default_json`,
+/// `required` with `optional`) cannot show here: each pair leaves one trace in the schema.
+impl crate::markers::rules::Facts for Schema {
+    fn has(&self, name: &str) -> bool {
+        match name {
+            "list_map_key" => !self.list_map_keys.is_empty(),
+            "list_type" => self.list_type.is_some(),
+            "exclusive_minimum" => self.exclusive_minimum,
+            "exclusive_maximum" => self.exclusive_maximum,
+            "default" => self.default.is_some(),
+            _ => self.number(name).is_some(),
+        }
+    }
+    fn text(&self, name: &str) -> Option<&str> {
+        match name {
+            "list_type" => self.list_type.as_deref(),
+            _ => None,
+        }
+    }
+    fn number(&self, name: &str) -> Option<f64> {
+        let count = |n: Option<u64>| n.map(|n| n as f64);
+        match name {
+            "minimum" => self.minimum.as_ref().and_then(serde_json::Number::as_f64),
+            "maximum" => self.maximum.as_ref().and_then(serde_json::Number::as_f64),
+            "min_length" => count(self.min_length),
+            "max_length" => count(self.max_length),
+            "min_items" => count(self.min_items),
+            "max_items" => count(self.max_items),
+            "min_properties" => count(self.min_properties),
+            "max_properties" => count(self.max_properties),
+            _ => None,
+        }
+    }
+}
+
 fn is_scalar(s: &Schema) -> bool {
     s.int_or_string || matches!(s.type_.as_deref(), Some("string" | "integer" | "number" | "boolean"))
 }
 
 fn check_list_type(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
-    if !s.list_map_keys.is_empty() && s.list_type.as_deref() != Some("map") {
-        ctx.error(origin, path, crate::markers::check::LIST_MAP_KEY_NEEDS_MAP, "add `list_type = \"map\"` next to `list_map_key`");
-    }
     let Some(lt) = s.list_type.as_deref() else { return };
     if !s.is_type("array") {
         ctx.error(origin, path, "`x-kubernetes-list-type` applies to arrays only", "remove `list_type` here");
@@ -195,9 +227,6 @@ fn check_list_type(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) 
                     "use a Vec of structs, or `list_type = \"set\"` for scalars",
                 );
                 return;
-            }
-            if s.list_map_keys.is_empty() {
-                ctx.error(origin, path, crate::markers::check::MAP_LIST_NEEDS_KEY, "add `list_map_key = \"name\"` naming the key field");
             }
             for key in &s.list_map_keys {
                 match items.properties.as_ref().and_then(|p| p.get(key)) {
@@ -234,36 +263,9 @@ fn check_list_type(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) 
 
 /// Bounds that no value can satisfy, or that mean nothing.
 fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
-    let pairs: [(&str, Option<f64>, &str, Option<f64>); 4] = [
-        ("minimum", s.minimum.as_ref().and_then(|n| n.as_f64()), "maximum", s.maximum.as_ref().and_then(|n| n.as_f64())),
-        ("min_length", s.min_length.map(|n| n as f64), "max_length", s.max_length.map(|n| n as f64)),
-        ("min_items", s.min_items.map(|n| n as f64), "max_items", s.max_items.map(|n| n as f64)),
-        ("min_properties", s.min_properties.map(|n| n as f64), "max_properties", s.max_properties.map(|n| n as f64)),
-    ];
-    for (lo_name, lo, hi_name, hi) in pairs {
-        if let (Some(lo), Some(hi)) = (lo, hi)
-            && lo > hi
-        {
-            ctx.error(
-                s.marker_loc(lo_name).or(origin),
-                path,
-                crate::markers::check::min_above_max(lo_name, lo, hi_name, hi),
-                format!("lower `{lo_name}` or raise `{hi_name}`"),
-            );
-        }
-    }
-    for (flag, set, bound) in
-        [("exclusive_minimum", s.exclusive_minimum, s.minimum.is_some()), ("exclusive_maximum", s.exclusive_maximum, s.maximum.is_some())]
-    {
-        if set && !bound {
-            let needs = flag.trim_start_matches("exclusive_");
-            ctx.error(
-                s.marker_loc(flag).or(origin),
-                path,
-                crate::markers::check::needs_bound(flag),
-                format!("add `{needs} = ..` (the bound that is excluded)"),
-            );
-        }
+    // The marker rules, on the schema where a type's and a field's markers have been combined.
+    for v in crate::markers::rules::check(s) {
+        ctx.error(s.marker_loc(v.at).or(origin), path, v.message, v.help);
     }
     if let Some(why) = empty_numeric_range(s) {
         let at = s.marker_loc("multiple_of").or(s.marker_loc("exclusive_maximum")).or(s.marker_loc("maximum")).or(origin);

@@ -10,6 +10,6 @@ pub struct WidgetSpec {
 #[derive(CrdSchema, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
-    Number(i64),
+    Number(f64),
     Text(String),
 }

@@ -5,7 +5,7 @@ pub mod v1 {
     use super::*;
 
     #[derive(CustomResource, Serialize, Deserialize)]
-    #[crd(group = "example.com", version = "v1", kind = "Widget", storage_version)]
+    #[crd(group = "example.com", version = "v1", kind = "Widget", storage_version, scope = "Namespaced")]
     pub struct WidgetSpec {
         pub foo: String,
     }

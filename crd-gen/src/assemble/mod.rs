@@ -1,12 +1,13 @@
 //! Assemble: lowered resource versions grouped into CRDs (one per group + kind), with names,
 //! scope, versions in controller-gen's order and exactly one storage version.
 
+mod agree;
+
 use crate::collect::ResourceDecl;
 use crate::crd::{
     CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema,
 };
-use crate::diag::{Diagnostic, Diagnostics, FileId, Place};
-use crate::names::plural_of;
+use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place};
 use crate::schema::Schema;
 use indexmap::IndexMap;
 
@@ -27,6 +28,15 @@ pub struct AssembledCrd {
     pub version_decls: Vec<(ResourceDecl, FileId)>,
 }
 
+impl AssembledCrd {
+    /// Where CRD-wide marker `name` was written (on whichever version wrote it), else the first
+    /// version's spec struct.
+    pub fn marker_loc(&self, name: &str) -> crate::diag::Loc {
+        let (decl, file) = self.version_decls.iter().find(|(d, _)| d.marker(name).is_some()).unwrap_or(&self.version_decls[0]);
+        decl.marker_loc(name, *file)
+    }
+}
+
 const API_VERSION_DESC: &str = "APIVersion defines the versioned schema of this representation of an object.\nServers should convert recognized schemas to the latest internal value, and\nmay reject unrecognized values.\nMore info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources";
 const KIND_DESC: &str = "Kind is a string value representing the REST resource this object represents.\nServers may infer this from the endpoint the client submits requests to.\nCannot be updated.\nIn CamelCase.\nMore info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
 
@@ -36,7 +46,8 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
         groups.entry((v.decl.group.clone(), v.decl.kind.clone())).or_default().push(v);
     }
     let mut out: Vec<AssembledCrd> = Vec::new();
-    for ((group, kind), mut versions) in groups {
+    for ((group, kind), all) in groups {
+        let Some(mut versions) = without_skipped(&group, &kind, all, diags) else { continue };
         versions.sort_by(|a, b| a.decl.version.cmp(&b.decl.version));
         if let Some(crd) = assemble_one(&group, &kind, &versions, diags) {
             // Two kinds with one plural would be one CRD name (and one file): the API server
@@ -49,12 +60,9 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
                             "kinds `{}` and `{}` both use the plural `{}` (CRD `{}`)",
                             that.kind, this.kind, crd.crd.spec.names.plural, crd.crd.metadata.name
                         ),
-                        Place::Source(this.marker_loc("plural", crd.version_decls[0].1)),
+                        Place::Source(crd.marker_loc("plural")),
                     )
-                    .with_note(
-                        Place::Source(that.marker_loc("plural", other.version_decls[0].1)),
-                        format!("`{}` is declared here", that.kind),
-                    )
+                    .with_note(Place::Source(other.marker_loc("plural")), format!("`{}` is declared here", that.kind))
                     .with_help("give each kind its own `plural`"),
                 );
                 continue;
@@ -66,17 +74,22 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
     out
 }
 
-fn names_of(decl: &ResourceDecl) -> Names {
-    let kind = decl.kind.clone();
-    let singular = decl.str("singular").map(str::to_string).unwrap_or_else(|| kind.to_lowercase());
-    Names {
-        categories: decl.attrs.all("category").filter_map(|m| m.as_str().map(str::to_string)).collect(),
-        list_kind: decl.str("list_kind").map(str::to_string).unwrap_or_else(|| format!("{kind}List")),
-        plural: plural_of(&kind, decl.str("plural")),
-        short_names: decl.attrs.all("short_name").filter_map(|m| m.as_str().map(str::to_string)).collect(),
-        singular,
-        kind,
+/// The versions not marked `skip_version` (controller-gen's `+kubebuilder:skipversion`, for
+/// internal versions); a kind with no other version is an error, as in controller-gen.
+fn without_skipped(group: &str, kind: &str, all: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Option<Vec<LoweredVersion>> {
+    let (skipped, kept): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.decl.attrs.flag("skip_version"));
+    if kept.is_empty() {
+        let v = &skipped[0];
+        diags.push(
+            Diagnostic::error(
+                format!("version `{}` of {kind}.{group} is `skip_version`, and the kind has no other version", v.decl.version),
+                Place::Source(v.decl.marker_loc("skip_version", v.file)),
+            )
+            .with_help("a CRD needs at least one version: remove `skip_version`, or declare the served versions"),
+        );
+        return None;
     }
+    Some(kept)
 }
 
 fn place(decl: &ResourceDecl) -> Place {
@@ -85,23 +98,8 @@ fn place(decl: &ResourceDecl) -> Place {
 
 fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mut Diagnostics) -> Option<AssembledCrd> {
     let first = &versions[0];
-    let names = names_of(&first.decl);
-    let scope = first.decl.str("scope").unwrap_or("Namespaced").to_string();
-    let mut ok = true;
-    for v in &versions[1..] {
-        let other = names_of(&v.decl);
-        if other != names || v.decl.str("scope").unwrap_or("Namespaced") != scope {
-            diags.push(
-                Diagnostic::error(
-                    format!("versions `{}` and `{}` of {kind}.{group} disagree on names or scope", first.decl.version, v.decl.version),
-                    place(&v.decl),
-                )
-                .with_note(place(&first.decl), format!("version `{}` is declared here", first.decl.version))
-                .with_help("give every version the same plural, singular, list_kind, short_name, category and scope markers"),
-            );
-            ok = false;
-        }
-    }
+    let shared = agree::shared(group, kind, versions, diags);
+    let mut ok = shared.is_some();
     for pair in versions.windows(2) {
         if pair[0].decl.version == pair[1].decl.version {
             diags.push(
@@ -142,20 +140,7 @@ fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mu
             return None;
         }
     };
-    if !ok {
-        return None;
-    }
-    let mut annotations = IndexMap::new();
-    let mut labels = IndexMap::new();
-    for v in versions {
-        for (marker, map) in [("annotation", &mut annotations), ("label", &mut labels)] {
-            for m in v.decl.attrs.all(marker) {
-                if let (Some(k), Some(val)) = (m.get_str("key"), m.get_str("value")) {
-                    map.insert(k.to_string(), val.to_string());
-                }
-            }
-        }
-    }
+    let agree::Shared { names, scope, annotations, labels } = shared?;
     let crd_versions = versions.iter().map(|v| version(v, &names, v.decl.version == storage_name)).collect();
     let crd = CustomResourceDefinition {
         api_version: "apiextensions.k8s.io/v1",
@@ -177,12 +162,20 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
         props.insert("status".to_string(), status.clone());
     }
     let required = if decl.attrs.flag("spec_required") { vec!["spec".to_string()] } else { Vec::new() };
-    let root = Schema {
+    let mut root = Schema {
         required,
-        description: root_description(decl.str("description"), &decl.kind, &names.plural),
+        description: root_description(decl, &names.plural),
         properties: Some(props),
+        // The Go root type's `+kubebuilder:validation:XValidation` rules, from `root(...)`.
+        validations: decl
+            .attrs
+            .root_rules
+            .iter()
+            .map(|m| crate::lower::apply::validation_rule(m, Loc::from_span(v.file, m.span)))
+            .collect(),
         ..Schema::object()
     };
+    root.sort_required();
     let printcolumns = decl
         .attrs
         .all("printcolumn")
@@ -237,13 +230,19 @@ fn column_priority(column: &crate::markers::Marker) -> Option<u64> {
     column.get("priority").and_then(|p| p.as_json()).and_then(|p| p.as_u64()).filter(|p| *p != 0)
 }
 
-/// The root object's description: the spec struct's `description` marker, where `description = ""`
-/// means none (as a Go root type without a doc comment); by default the sentence kubebuilder
-/// scaffolds on the root type.
-fn root_description(marker: Option<&str>, kind: &str, plural: &str) -> Option<String> {
-    match marker {
+/// The root object's description: the doc comment in `root(/// ..)` (none if it is empty, as a
+/// Go root type without a doc comment), else the spec struct's `description` marker (`""`: none),
+/// else the sentence kubebuilder scaffolds on the root type.
+fn root_description(decl: &ResourceDecl, plural: &str) -> Option<String> {
+    if let Some(docs) = decl.attrs.root_docs() {
+        return docs.text.clone();
+    }
+    match decl.str("description") {
         Some("") => None,
         Some(text) => Some(text.to_string()),
-        None => Some(format!("{kind} is the Schema for the {plural} API")),
+        None => Some(format!("{} is the Schema for the {plural} API", decl.kind)),
     }
 }
+
+#[cfg(test)]
+mod root_tests;

@@ -45,6 +45,20 @@ struct CommonArgs {
     /// Workspace member to generate for (repeatable; default: the package, or every member).
     #[arg(short = 'p', long = "package", value_name = "NAME")]
     packages: Vec<String>,
+    /// Features to enable, separated by commas or spaces (repeatable; `package/feature` for a
+    /// workspace member's), as cargo's `--features`.
+    #[arg(short = 'F', long = "features", value_name = "FEATURES")]
+    features: Vec<String>,
+    /// Enable every feature of the selected packages, as cargo's `--all-features`.
+    #[arg(long)]
+    all_features: bool,
+    /// Do not enable the `default` feature, as cargo's `--no-default-features`.
+    #[arg(long)]
+    no_default_features: bool,
+    /// A cfg option the build sets (e.g. from a build script's `cargo::rustc-cfg`): `name` or
+    /// `name="value"` (repeatable). `--cfg` flags in RUSTFLAGS count too.
+    #[arg(long = "cfg", value_name = "SPEC")]
+    cfgs: Vec<String>,
     /// Truncate descriptions to N characters (0 drops them), as controller-gen's maxDescLen.
     #[arg(long, value_name = "N")]
     max_desc_len: Option<usize>,
@@ -138,6 +152,16 @@ fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator {
     if let Some(n) = common.max_desc_len {
         g = g.max_desc_len(n);
     }
+    g = g.features(&common.features);
+    if common.all_features {
+        g = g.all_features();
+    }
+    if common.no_default_features {
+        g = g.no_default_features();
+    }
+    for spec in &common.cfgs {
+        g = g.cfg(spec);
+    }
     if let Some(minor) = common.kube_version {
         g = g.kube_version(minor);
     }
@@ -180,7 +204,8 @@ fn manifests(args: ManifestsArgs) -> ExitCode {
         return exit_for(kind);
     }
     if plan.files.is_empty() {
-        say.event("summary", None, "no resources found (derive `CustomResource` on a spec struct)");
+        // A run that finds no resources is an error; one that generates nothing skipped them all.
+        say.event("summary", None, "no CRDs generated: every resource is in a module marked `+kubebuilder:skip`");
     }
     for change in &written.changes {
         match change {

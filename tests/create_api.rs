@@ -1,8 +1,8 @@
 //! `cargo crd-gen create api` as a user runs it, on real crates: a fresh `cargo new` crate that
 //! then builds and gives the golden CRD, a second kind in the same version, an existing module
 //! tree (a main.rs crate with `mod api;` and other modules, the guestbook fixture's flat
-//! `v1.rs`), refusing to overwrite and `--force`, and bad names, each with its message and exit
-//! code and nothing written.
+//! `v1.rs`), a kind behind a feature found, refusing to overwrite and `--force`, and bad names,
+//! each with its message and exit code and nothing written.
 
 use crd_gen_tests::*;
 use std::path::{Path, PathBuf};
@@ -224,6 +224,31 @@ fn a_flat_version_module_and_a_kind_declared_elsewhere() {
     let o = crd_gen(&dir, &["manifests", "-v"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("webapp.my.domain_visitors.yaml"), "{}", stderr(&o));
+}
+
+/// A kind exists whatever features a build enables: one behind a declared feature, or behind an
+/// optional dependency's implicit one, is found although neither is on by default.
+#[test]
+fn a_kind_behind_a_feature_exists() {
+    let dir = scratch("create-api-feature");
+    for (feature, toml) in
+        [("beta", "[features]\nbeta = []\n"), ("chrono", "[dependencies]\nchrono = { version = \"0.4\", optional = true }\n")]
+    {
+        let manifest = format!("[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n{toml}\n[workspace]\n");
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        let gated = resource("Guestbook", "webapp.my.domain", "");
+        std::fs::write(dir.join("src/lib.rs"), format!("#[cfg(feature = \"{feature}\")]\npub mod gated {{\n{gated}}}\n")).unwrap();
+        let before = snapshot_tree(&dir);
+        let o = create(&dir, &["--group", "webapp.my.domain", "--version", "v1", "--kind", "Guestbook"]);
+        assert_eq!(o.status.code(), Some(1), "{feature}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with("error: kind `Guestbook` already exists in webapp.my.domain/v1\n  --> src/lib.rs:5:12\n"),
+            "{feature}: {err}"
+        );
+        assert!(tree_changes(&before, &snapshot_tree(&dir)).is_empty(), "{feature}: nothing written");
+    }
 }
 
 #[test]

@@ -38,8 +38,17 @@ fn golden_check(name: &str, manifest: &std::path::Path, bases: &std::path::Path,
     // The YAML reads back as exactly the CRD the engine built (the emitter loses nothing).
     let mut plan_for = crd_gen::Generator::new().manifest_path(manifest);
     for pair in extra.windows(2) {
-        if pair[0] == "-p" {
-            plan_for = plan_for.package(pair[1]);
+        match pair[0] {
+            "-p" => plan_for = plan_for.package(pair[1]),
+            "-F" | "--features" => plan_for = plan_for.features([pair[1]]),
+            _ => {}
+        }
+    }
+    for flag in extra {
+        match *flag {
+            "--all-features" => plan_for = plan_for.all_features(),
+            "--no-default-features" => plan_for = plan_for.no_default_features(),
+            _ => {}
         }
     }
     let plan = plan_for.plan();
@@ -96,6 +105,38 @@ fn workspace() {
     golden_check("workspace", &dir.join("Cargo.toml"), &bases, &[]);
     golden_check("workspace -p operator", &dir.join("Cargo.toml"), &bases, &["-p", "operator"]);
     golden_check("workspace/operator", &dir.join("operator/Cargo.toml"), &bases, &[]);
+}
+
+/// One source, two release channels behind a cargo feature: each invocation generates what
+/// `cargo build` with the same flags compiles (fields, a variant, markers through `cfg_attr`, a
+/// whole kind, a `#[cfg_attr(.., path = ..)]` module), each into its own directory.
+#[test]
+fn channels() {
+    let dir = fixture("channels");
+    let manifest = dir.join("Cargo.toml");
+    let standard = dir.join("config/crd/standard");
+    let experimental = dir.join("config/crd/experimental");
+    golden_check("channels standard", &manifest, &standard, &["--output-dir", standard.to_str().unwrap()]);
+    golden_check(
+        "channels experimental",
+        &manifest,
+        &experimental,
+        &["--output-dir", experimental.to_str().unwrap(), "--features", "experimental"],
+    );
+    // cargo's other spellings of the same feature sets.
+    golden_check("channels -F", &manifest, &experimental, &["--output-dir", experimental.to_str().unwrap(), "-F", "channels/experimental"]);
+    golden_check("channels --all-features", &manifest, &experimental, &["--output-dir", experimental.to_str().unwrap(), "--all-features"]);
+    // Without the default feature, the status has no conditions.
+    let out = run(&["manifests", "--manifest-path", manifest.to_str().unwrap(), "--stdout", "--no-default-features"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let yaml = stdout(&out);
+    assert!(yaml.contains("accepted:") && !yaml.contains("conditions:"), "{yaml}");
+    let with_default = std::fs::read_to_string(standard.join("gateway.example.com_routes.yaml")).unwrap();
+    assert!(with_default.contains("conditions:"));
+    // A feature the package does not have is cargo's error.
+    let out = run(&["manifests", "--manifest-path", manifest.to_str().unwrap(), "--stdout", "--features", "nope"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
 }
 
 #[test]

@@ -90,6 +90,36 @@ fn a_source_file_that_cannot_be_read_is_named_and_exits_2() {
     }
 }
 
+/// Files the source pulls in beside modules (`include_str!` docs, `include!`) are read only when
+/// they are regular files: a FIFO would block the run forever, a directory has no text.
+#[test]
+fn included_files_that_are_not_regular_files_never_hang() {
+    let (dir, manifest) = small("messages-included");
+    let docs = dir.join("src/docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let fifo = |path: &Path| {
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    };
+    fifo(&docs.join("size.md"));
+    fifo(&dir.join("src/pasted.rs"));
+    let lib = "use crd_gen_derive::CustomResource;\n#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\", kind = \"Foo\")]\n\
+               pub struct FooSpec {\n    #[doc = include_str!(\"docs/size.md\")]\n    pub size: i32,\n    #[doc = include_str!(\"docs\")]\n    pub other: i32,\n}\n\
+               include!(\"pasted.rs\");\n";
+    std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
+    let args: Vec<String> =
+        ["manifests", "--manifest-path", manifest.to_str().unwrap(), "--stdout", "--color", "never"].map(String::from).to_vec();
+    let o = run_with_timeout(&dir, &args, &dir.join("log"), std::time::Duration::from_secs(30)).expect("crd-gen blocked on a FIFO");
+    let err = stderr(&o);
+    assert_eq!(code(&o), Some(1), "{err}");
+    for (what, line) in [("docs/size.md", 5), ("docs", 7)] {
+        let message = format!("cannot read this doc comment: `{}` is not a regular file", dir.join("src").join(what).display());
+        assert!(err.contains(&message) && err.contains(&format!("src/lib.rs:{line}:")), "{what}: {err}");
+    }
+    assert!(stdout(&o).is_empty());
+}
+
 #[test]
 fn check_names_line_endings_bom_and_final_newline_instead_of_a_diff() {
     let (dir, manifest) = small("messages-encoding");

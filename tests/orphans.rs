@@ -112,12 +112,22 @@ fn renamed_and_removed_resources_leave_no_file_and_users_files_stay() {
         assert_eq!(files.len(), 1, "{group}/{kind} is defined by {files:?}");
     }
 
-    // A resource removed; then every resource: their files go, and then the record.
+    // A resource removed: its file goes.
     c.source(&resource("Bar", "c.example.com", ""));
     assert!(ok(&c.run(&[])).contains("a.example.com_foobies.yaml: its resource was removed or renamed"));
+    // Every resource gone: a run that finds none is an error (they may hide where crd-gen cannot
+    // see) and removes nothing.
     c.source("pub struct NotAResource;\n");
+    let err = fails(&c.run(&[]), 1);
+    assert!(err.contains("no resources found in `shop`") && err.contains("nothing is written or removed"), "{err}");
+    assert!(c.file("c.example.com_bars.yaml").is_file() && c.file(".crd-gen-owned").is_file());
+    fails(&c.run(&["--check"]), 1);
+    // Skipped on purpose: their files go, and then the record.
+    c.source(&format!("pub mod retired {{\n//! +kubebuilder:skip\n{}}}\n", resource("Bar", "c.example.com", "")));
+    let err = fails(&c.run(&["--check"]), 1);
+    assert!(err.contains("c.example.com_bars.yaml is no longer generated"), "{err}");
     let err = ok(&c.run(&[]));
-    assert!(err.contains("no resources found") && err.contains("c.example.com_bars.yaml: its resource was removed"), "{err}");
+    assert!(err.contains("c.example.com_bars.yaml: its resource was removed") && err.contains("no CRDs generated"), "{err}");
     assert!(!c.file(".crd-gen-owned").exists(), "an empty record is removed");
     ok(&c.run(&["--check"]));
 
@@ -186,8 +196,8 @@ fn packages_sharing_an_output_directory_keep_each_others_files() {
     ok(&alpha.run(&["--output-dir", dir, "--check"]));
     ok(&beta.run(&["--output-dir", dir, "--check"]));
 
-    // alpha's resource is removed: only alpha's file goes.
-    alpha.source("pub struct Nothing;\n");
+    // alpha's resource is skipped: only alpha's file goes.
+    alpha.source(&format!("pub mod retired {{\n//! +kubebuilder:skip\n{}}}\n", resource("Foo", "a.example.com", "")));
     assert!(fails(&alpha.run(&["--output-dir", dir, "--check"]), 1).contains("a.example.com_foos.yaml is no longer generated"));
     ok(&alpha.run(&["--output-dir", dir]));
     assert!(!shared.join("a.example.com_foos.yaml").exists() && shared.join("b.example.com_bars.yaml").is_file());
@@ -230,10 +240,15 @@ fn one_kind_generated_twice_into_one_directory_is_an_error() {
 }
 
 #[test]
-fn a_crate_without_resources_creates_no_directory() {
+fn a_run_with_nothing_to_write_creates_no_directory() {
+    // No resources: an error, and nothing is created.
     let c = Crate::new("orphans-none", "empty", "pub struct NotAResource;\n");
+    assert!(fails(&c.run(&[]), 1).contains("no resources found in `empty`"));
+    assert!(!c.out.exists(), "an output directory was created for a failed run");
+    // Every resource skipped: success, and still no directory.
+    c.source(&format!("pub mod internal {{\n//! +kubebuilder:skip\n{}}}\n", resource("Foo", "a.example.com", "")));
     let err = ok(&c.run(&[]));
-    assert!(err.contains("no resources found"), "{err}");
+    assert!(err.contains("no CRDs generated: every resource is in a module marked `+kubebuilder:skip`"), "{err}");
     assert!(!c.out.exists(), "an empty output directory was created");
     ok(&c.run(&["--check"]));
 }

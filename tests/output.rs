@@ -1,7 +1,8 @@
 //! What the CLI says, as its help promises: one summary line per run (`-v` per file, `-q` only
-//! errors), the JSON summary event last, colored diffs only when asked or on a terminal, no
-//! progress line off a terminal, help that documents every flag with its default and the exit
-//! codes, and completion scripts that complete `cargo crd-gen ...`.
+//! errors), the JSON summary event last, no resources an error and all-skipped ones explained,
+//! colored diffs only when asked or on a terminal, no progress line off a terminal, help that
+//! documents every flag with its default and the exit codes, and completion scripts that
+//! complete `cargo crd-gen ...`.
 
 use crd_gen_tests::*;
 use std::path::{Path, PathBuf};
@@ -209,6 +210,57 @@ fn a_progress_line_on_a_terminal_for_a_long_run() {
     assert!(summary.starts_with("crd-gen: wrote 300, unchanged 0, in "), "the line is erased before the summary: {summary:?}");
 }
 
+/// Finding no resources is an error, whatever the verbosity; a crate whose resources are all
+/// skipped succeeds, and every command says why it generated nothing before its summary.
+#[test]
+fn no_resources_fail_every_summary_and_all_skipped_ones_say_why() {
+    let dir = scratch("output-no-resources");
+    let manifest = write_crate(&dir, "shop", "pub fn helper() {}\n");
+    let events = |o: &Output| -> Vec<serde_json::Value> { stderr(o).lines().map(|l| serde_json::from_str(l).unwrap()).collect() };
+    for extra in [&[][..], &["-v"], &["--check"], &["--stdout"]] {
+        let o = manifests(&dir, &manifest, &[extra, &["--color", "never"][..]].concat());
+        assert_eq!(o.status.code(), Some(1), "{extra:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.starts_with("error: no resources found in `shop`\n  --> src/lib.rs\n"), "{extra:?}: {err}");
+        assert!(err.ends_with("error: could not generate CRDs due to 1 previous error\n") && o.stdout.is_empty(), "{extra:?}: {err}");
+    }
+    let o = manifests(&dir, &manifest, &["-q", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: no resources found in `shop`"), "-q keeps the error: {}", stderr(&o));
+    let o = manifests(&dir, &manifest, &["--message-format", "json"]);
+    let ev = events(&o);
+    assert_eq!((ev.len(), ev[0]["severity"].as_str(), ev[0]["message"].as_str()), (2, Some("error"), Some("no resources found in `shop`")));
+    assert_eq!((ev[1]["event"].as_str(), ev[1]["success"].as_bool(), ev[1]["exit_code"].as_u64()), (Some("summary"), Some(false), Some(1)));
+    assert!(!dir.join("config").exists(), "a failed run writes nothing");
+
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        format!("pub mod retired {{\n//! +kubebuilder:skip\n{}}}\n", resource("Foo", "a.example.com", "")),
+    )
+    .unwrap();
+    let why = "crd-gen: no CRDs generated: every resource is in a module marked `+kubebuilder:skip`";
+    let check = ["check", "--manifest-path", manifest.to_str().unwrap()];
+    let runs: [(Output, &str); 4] = [
+        (manifests(&dir, &manifest, &[]), "crd-gen: wrote 0, unchanged 0"),
+        (manifests(&dir, &manifest, &["--check"]), "crd-gen: 0 CRD files up to date"),
+        (manifests(&dir, &manifest, &["--stdout"]), "crd-gen: printed 0 CRDs"),
+        (run_in(&dir, &check), "crd-gen: 0 CRDs valid"),
+    ];
+    for (o, summary) in runs {
+        assert!(o.status.success() && o.stdout.is_empty(), "{}", stderr(&o));
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{err}");
+        assert_eq!((lines[0], without_time(lines[1]).as_str()), (why, summary));
+    }
+    let o = manifests(&dir, &manifest, &["-q"]);
+    assert!(o.status.success() && o.stderr.is_empty(), "-q: {}", stderr(&o));
+    let o = run_in(&dir, &[&check[..], &["--message-format", "json"]].concat());
+    let ev = events(&o);
+    assert_eq!((ev.len(), ev[0]["event"].as_str(), ev[0]["message"].as_str()), (2, Some("all-skipped"), why.strip_prefix("crd-gen: ")));
+    assert_eq!((ev[1]["event"].as_str(), ev[1]["success"].as_bool(), ev[1]["crds"].as_u64()), (Some("summary"), Some(true), Some(0)));
+}
+
 #[test]
 fn help_reads_like_a_manual() {
     let long = stdout(&run(&["--help"]));
@@ -246,9 +298,17 @@ fn help_reads_like_a_manual() {
         "[default: the nearest Cargo.toml from the current directory up, as cargo finds it]",
         "cargo crd-gen manifests --stdout | kubectl apply -f -",
         "Exit status:",
+        "-F, --features <FEATURES>",
+        "[default: each package's `default` feature]",
+        "--all-features",
+        "--no-default-features",
+        "--cfg <SPEC>",
+        "`cargo::rustc-cfg`",
     ] {
         assert!(manifests.contains(needle), "manifests --help lacks {needle:?}:\n{manifests}");
     }
+    let check = flat(&stdout(&run(&["check", "--help"])));
+    assert!(check.contains("-F, --features <FEATURES>") && check.contains("--cfg <SPEC>"), "check --help:\n{check}");
     let api = flat(&stdout(&run(&["create", "api", "--help"])));
     for needle in ["--group <GROUP>", "<group>.<domain>", "[package.metadata.crd-gen] domain", "--cluster", "--force", " 1 The kind exists"]
     {

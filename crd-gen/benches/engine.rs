@@ -5,7 +5,7 @@
 #[path = "support/big_crate.rs"]
 mod big_crate;
 
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const MODULES: usize = 100;
@@ -14,13 +14,7 @@ const KINDS_PER_MODULE: usize = 10;
 fn main() {
     let dir = std::env::temp_dir().join(format!("crd-gen-bench-{}", std::process::id()));
     let root = big_crate::write_crate(&dir, MODULES, KINDS_PER_MODULE, "");
-    let source = Rc::new(crd_gen::source::CrateSource {
-        name: "bench".into(),
-        package: "bench".into(),
-        root_file: root,
-        deps: Default::default(),
-        features: Vec::new(),
-    });
+    let source = Arc::new(crd_gen::source::CrateSource::standalone("bench", root));
     let runs = std::env::var("BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(10);
     let mut times: Vec<Duration> = Vec::new();
     let mut files = 0;

@@ -35,8 +35,16 @@ impl ResourceDecl {
     }
 }
 
-pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Vec<ResourceDecl> {
+/// The resources of a crate: the ones to generate, and how many its module docs skip.
+pub struct Collected {
+    pub decls: Vec<ResourceDecl>,
+    /// Resources in modules marked `+kubebuilder:skip`: seen, deliberately not generated.
+    pub skipped: usize,
+}
+
+pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Collected {
     let mut out = Vec::new();
+    let mut skipped = 0;
     for (i, _) in program.krate(krate).modules.iter().enumerate() {
         let scope = Scope { krate, module: ModId(i) };
         let Some(body) = program.krate(krate).loaded(ModId(i)) else { continue };
@@ -67,6 +75,7 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Ve
             let ident = s.ident.to_string();
             let package = module_markers(program, scope, diags);
             if package.skip {
+                skipped += 1;
                 continue;
             }
             let group = attrs.str("group").map(str::to_string).or(package.group);
@@ -124,7 +133,7 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Ve
             });
         }
     }
-    out
+    Collected { decls: out, skipped }
 }
 
 /// What the module docs around `scope` give a resource that does not say it itself: the group,

@@ -68,6 +68,35 @@ pub struct VersionSchema {
     pub open_api_v3_schema: Schema,
 }
 
+impl Drop for VersionSchema {
+    /// A CRD leaves the engine's thread (with its large stack) for whoever asked for it; a
+    /// schema as deep as the API server accepts, dropped recursively, could overflow a smaller
+    /// stack. It is taken apart one node at a time instead.
+    fn drop(&mut self) {
+        drop_flat(std::mem::take(&mut self.open_api_v3_schema));
+    }
+}
+
+/// Drops a schema tree (and the JSON values in it) without recursion.
+pub fn drop_flat(schema: Schema) {
+    let mut schemas = vec![schema];
+    let mut values = Vec::new();
+    while let Some(mut s) = schemas.pop() {
+        schemas.extend(s.properties.take().into_iter().flat_map(|p| p.into_values()));
+        schemas.extend([s.items.take(), s.additional_properties.take(), s.not.take()].into_iter().flatten().map(|b| *b));
+        schemas.extend(s.all_of.drain(..).chain(s.any_of.drain(..)).chain(s.one_of.drain(..)));
+        values.extend([s.default.take(), s.example.take()].into_iter().flatten());
+        values.extend(s.enum_.take().into_iter().flatten());
+    }
+    while let Some(v) = values.pop() {
+        match v {
+            serde_json::Value::Array(a) => values.extend(a),
+            serde_json::Value::Object(o) => values.extend(o.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrinterColumn {

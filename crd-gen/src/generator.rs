@@ -5,7 +5,8 @@
 use crate::diag::Diagnostics;
 use crate::output::{self, OutputDir, PlannedFile};
 use crate::pipeline::{self, Generated, Options};
-use crate::source::discover;
+use crate::source::cfg::BuildCfg;
+use crate::source::discover::{self, FeatureSelection};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default)]
@@ -14,6 +15,9 @@ pub struct Generator {
     packages: Vec<String>,
     output_dir: Option<PathBuf>,
     options: Options,
+    features: FeatureSelection,
+    /// `--cfg` options, checked when the plan is made.
+    cfgs: Vec<String>,
 }
 
 /// Why a run produced no files: discovery failed (the workspace could not be read), the sources
@@ -86,11 +90,51 @@ impl Generator {
         self.options.max_desc_len = Some(n);
         self
     }
+    /// Features to enable, as cargo's `--features`: each argument names one or more, separated
+    /// by commas or spaces (`package/feature` for a workspace member's).
+    pub fn features<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, lists: I) -> Self {
+        for list in lists {
+            self.features.add(list.as_ref());
+        }
+        self
+    }
+    /// cargo's `--all-features`.
+    pub fn all_features(mut self) -> Self {
+        self.features.all_features = true;
+        self
+    }
+    /// cargo's `--no-default-features`.
+    pub fn no_default_features(mut self) -> Self {
+        self.features.no_default_features = true;
+        self
+    }
+    /// A cfg option the build sets that crd-gen cannot know (from a build script's
+    /// `cargo::rustc-cfg`): `name` or `name="value"`, as rustc's `--cfg`.
+    pub fn cfg(mut self, spec: impl Into<String>) -> Self {
+        self.cfgs.push(spec.into());
+        self
+    }
     /// The Kubernetes version whose API server must accept the CEL rules, by its minor number
     /// (34 for 1.34). Default: each crate's k8s-openapi `v1_NN` feature, else the newest known.
     pub fn kube_version(mut self, minor: u32) -> Self {
         self.options.kube_version = Some(minor);
         self
+    }
+
+    /// The build's cfg options: the target's, `--cfg` in RUSTFLAGS (as cargo passes them to
+    /// rustc), and [`Generator::cfg`].
+    fn build_cfg(&self, diags: &mut Diagnostics) -> Option<BuildCfg> {
+        let mut cfg = self.options.cfg.clone().with_rustflags(&rustflags());
+        for spec in &self.cfgs {
+            match cfg.clone().with_cfg(spec) {
+                Ok(with) => cfg = with,
+                Err(e) => diags.push(
+                    crate::diag::Diagnostic::error(e, crate::diag::Place::Nowhere)
+                        .with_help("write `--cfg name` or `--cfg 'name=\"value\"'`, as rustc takes it"),
+                ),
+            }
+        }
+        (!diags.has_errors()).then_some(cfg)
     }
 
     /// Runs discovery and the engine; writes nothing.
@@ -101,14 +145,18 @@ impl Generator {
     /// [`Generator::plan`], telling `progress` each phase.
     pub fn plan_with(&self, progress: &mut dyn Progress) -> Plan {
         let mut diags = Diagnostics::default();
+        let cfg = self.build_cfg(&mut diags);
         progress.phase("reading the workspace (cargo metadata)");
-        let Some(targets) = discover::discover(self.manifest_path.as_deref(), &self.packages, &mut diags) else {
+        let targets =
+            cfg.as_ref().and_then(|_| discover::discover(self.manifest_path.as_deref(), &self.packages, &self.features, &mut diags));
+        let (Some(cfg), Some(targets)) = (cfg, targets) else {
             let generated = Generated { diagnostics: diags, ..Generated::default() };
             return Plan { generated, files: Vec::new(), outputs: Vec::new(), failure: Some(FailureKind::Workspace) };
         };
         let sources: Vec<_> = targets.iter().map(|t| t.source.clone()).collect();
         progress.phase(&format!("generating CRDs for {}", plural(sources.len(), "package")));
-        let mut generated = pipeline::run(&sources, &self.options);
+        let options = Options { cfg, ..self.options.clone() };
+        let mut generated = pipeline::run(&sources, &options);
         generated.diagnostics.extend(diags);
         let mut files = Vec::new();
         let mut outputs: Vec<OutputDir> = Vec::new();
@@ -177,11 +225,19 @@ impl Generator {
     /// For build.rs: generates the package's CRDs into `config/crd/bases` (or the output dir),
     /// tells cargo to rerun when any source file read changes, and fails the build with the
     /// diagnostics when there are errors.
+    ///
+    /// The package's features are the ones cargo builds it with (`CARGO_CFG_FEATURE`), and the
+    /// cfg options the target's (`CARGO_CFG_*`), unless the builder set them.
     pub fn build_script(self) {
-        let this = match (&self.manifest_path, std::env::var_os("CARGO_MANIFEST_DIR")) {
+        let mut this = match (&self.manifest_path, std::env::var_os("CARGO_MANIFEST_DIR")) {
             (None, Some(dir)) => self.manifest_path(Path::new(&dir).join("Cargo.toml")),
             _ => self,
         };
+        this.options.cfg = BuildCfg::from_build_script_env();
+        if this.features == FeatureSelection::default() && std::env::var_os("CARGO_MANIFEST_DIR").is_some() {
+            this.features.no_default_features = true;
+            this.features.add(&std::env::var("CARGO_CFG_FEATURE").unwrap_or_default());
+        }
         let Outcome { plan, report } = this.write();
         for f in plan.generated.source_files() {
             println!("cargo::rerun-if-changed={}", f.display());
@@ -209,6 +265,15 @@ impl Progress for WaitMessage {
     fn waiting(&mut self, dir: &Path) {
         eprintln!("crd-gen: waiting for another crd-gen run to finish writing {}", dir.display());
     }
+}
+
+/// The flags cargo passes to rustc from the environment (`CARGO_ENCODED_RUSTFLAGS`, else
+/// `RUSTFLAGS`), where `--cfg` may stand.
+fn rustflags() -> Vec<String> {
+    if let Ok(encoded) = std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        return encoded.split('\x1f').filter(|f| !f.is_empty()).map(str::to_string).collect();
+    }
+    std::env::var("RUSTFLAGS").map(|f| f.split_whitespace().map(str::to_string).collect()).unwrap_or_default()
 }
 
 /// The plan with the output stage's warnings, or its errors and failure kind.

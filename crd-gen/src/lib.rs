@@ -23,6 +23,7 @@ pub mod collect;
 pub mod crd;
 pub mod diag;
 pub mod emit;
+pub mod hidden;
 pub mod lower;
 pub mod markers;
 pub mod names;

@@ -11,12 +11,14 @@ use crate::lower::{Env, Lowerer};
 use crate::source::resolve::Resolver;
 use crate::source::{CrateSource, Program};
 use crate::validate;
-use std::rc::Rc;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// controller-gen's maxDescLen: 0 drops descriptions, N truncates them.
     pub max_desc_len: Option<usize>,
+    /// The `cfg` options of the build (target, profile, `--cfg`); features are per crate.
+    pub cfg: crate::source::cfg::BuildCfg,
     /// The Kubernetes version (its minor: 34 for 1.34) whose API server must accept the CRDs'
     /// CEL rules. Default: the `v1_NN` feature of each crate's k8s-openapi dependency, else the
     /// newest version crd-gen's CEL table knows.
@@ -35,7 +37,7 @@ pub struct CrdFile {
 /// What the engine made of one crate.
 #[derive(Debug)]
 pub struct CrateResult {
-    pub source: Rc<CrateSource>,
+    pub source: Arc<CrateSource>,
     pub files: Vec<CrdFile>,
 }
 
@@ -61,13 +63,43 @@ impl Generated {
     }
 }
 
-pub fn run(crates: &[Rc<CrateSource>], options: &Options) -> Generated {
+/// The engine's stack. Every stage recurses over what it reads (nested modules and imports,
+/// nested types, schemas, JSON values, CEL expressions), and unoptimized builds (build.rs runs
+/// crd-gen unoptimized) take up to ~25 KiB of stack per level, so the engine runs on a thread
+/// whose stack holds tens of thousands of levels; the stages bound their depth below that
+/// (`MAX_NESTING` in lower/, `MAX_DEPTH` in lookup) with an error that says so. Only the pages
+/// touched are ever committed.
+const ENGINE_STACK: usize = if cfg!(target_pointer_width = "64") { 1 << 30 } else { 1 << 28 };
+
+/// Runs `f` on a thread with the engine's stack (on this thread if none can be made).
+pub fn on_engine_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let once = std::sync::Mutex::new(Some(f));
+    let take = || once.lock().unwrap_or_else(|e| e.into_inner()).take().expect("runs once");
+    std::thread::scope(|s| {
+        let thread = std::thread::Builder::new().name("crd-gen engine".into()).stack_size(ENGINE_STACK);
+        match thread.spawn_scoped(s, || take()()) {
+            Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => take()(),
+        }
+    })
+}
+
+pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
+    on_engine_stack(|| run_here(crates, options))
+}
+
+fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     let mut out = Generated::default();
-    let mut program = Program::default();
+    let mut program = Program::with_cfg(options.cfg.clone());
+    let (mut targets, mut hidden, mut resources) = (Vec::new(), Vec::new(), 0);
     for source in crates {
         let id = program.add_crate(source.clone());
         program.load_all(id, &mut out.sources, &mut out.diagnostics);
-        let decls = collect::collect(&program, id, &mut out.diagnostics);
+        let collect::Collected { decls, skipped } = collect::collect(&program, id, &mut out.diagnostics);
+        hidden.extend(crate::hidden::scan(&program, &out.sources, id, &mut out.diagnostics));
+        targets.push(id);
+        // A resource its module's docs skip was seen: a crate of only those is not an error.
+        resources += decls.len() + skipped;
         let mut versions = Vec::new();
         {
             let res = Resolver { program: &mut program, sources: &mut out.sources, diags: &mut out.diagnostics };
@@ -93,9 +125,17 @@ pub fn run(crates: &[Rc<CrateSource>], options: &Options) -> Generated {
         if !out.diagnostics.has_errors() {
             validate::validate(&crds, kube_target(source, options), &mut out.diagnostics);
         }
-        let files =
-            crds.into_iter().map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd }).collect();
+        // Nothing is written when there are errors, so there is no YAML to make.
+        let files = if out.diagnostics.has_errors() {
+            Vec::new()
+        } else {
+            crds.into_iter().map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd }).collect()
+        };
         out.crates.push(CrateResult { source: source.clone(), files });
+    }
+    // Exit 0 with nothing written would hide a resource crd-gen could not see.
+    if resources == 0 && !targets.is_empty() && !out.diagnostics.has_errors() {
+        out.diagnostics.push(crate::hidden::no_resources(&program, &targets, &hidden));
     }
     out
 }
@@ -113,19 +153,21 @@ fn kube_target(source: &CrateSource, options: &Options) -> validate::cel::KubeTa
 /// Runs the engine on one in-memory `lib.rs` (for unit tests of the stages).
 #[cfg(test)]
 pub(crate) fn run_source(src: &str) -> Generated {
+    run_files(&[("lib.rs", src)])
+}
+
+/// Runs the engine on a crate of in-memory files (`lib.rs` first), written to a temp directory.
+#[cfg(test)]
+pub(crate) fn run_files(files: &[(&str, &str)]) -> Generated {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("crd-gen-unit-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let root = dir.join("lib.rs");
-    std::fs::write(&root, src).expect("write lib.rs");
-    let source = Rc::new(CrateSource {
-        name: "unit".into(),
-        package: "unit".into(),
-        root_file: root,
-        deps: Default::default(),
-        features: Vec::new(),
-    });
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("in the dir")).expect("temp dir");
+        std::fs::write(&path, text).expect("write source");
+    }
+    let source = Arc::new(CrateSource::standalone("unit", dir.join("lib.rs")));
     let out = run(&[source], &Options::default());
     let _ = std::fs::remove_dir_all(&dir);
     out
@@ -138,13 +180,7 @@ pub(crate) fn diagnostics_for(src: &str, minor: u32) -> String {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let root = dir.join("lib.rs");
     std::fs::write(&root, src).expect("write lib.rs");
-    let source = Rc::new(CrateSource {
-        name: "unit".into(),
-        package: "unit".into(),
-        root_file: root,
-        deps: Default::default(),
-        features: Vec::new(),
-    });
+    let source = Arc::new(CrateSource::standalone("unit", root));
     let g = run(&[source], &Options { kube_version: Some(minor), ..Options::default() });
     let _ = std::fs::remove_dir_all(&dir);
     g.diagnostics.render(&g.sources, false)

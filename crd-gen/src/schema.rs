@@ -91,7 +91,7 @@ pub struct Schema {
     /// The k8s-openapi type this schema was inlined from, if any; the size check names
     /// the largest ones (`api::core::v1::Container`).
     #[serde(skip)]
-    pub k8s_type: Option<std::rc::Rc<str>>,
+    pub k8s_type: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

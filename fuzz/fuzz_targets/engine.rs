@@ -7,7 +7,7 @@
 use crd_gen::source::CrateSource;
 use libfuzzer_sys::fuzz_target;
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 thread_local! {
     /// One `lib.rs` per process, in a directory of its own.
@@ -22,13 +22,7 @@ fuzz_target!(|data: &[u8]| {
     // Not UTF-8 is one diagnostic; the bytes are still worth giving to the loader.
     let root = ROOT.with(Clone::clone);
     std::fs::write(&root, data).expect("write lib.rs");
-    let source = Rc::new(CrateSource {
-        name: "fuzzed".into(),
-        package: "fuzzed".into(),
-        root_file: root,
-        deps: Default::default(),
-        features: vec![],
-    });
+    let source = Arc::new(CrateSource::standalone("fuzzed", root));
     let generated = crd_gen::run(&[source], &crd_gen::Options::default());
     let _ = generated.render_diagnostics(false);
     if generated.has_errors() {

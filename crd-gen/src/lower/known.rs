@@ -123,14 +123,14 @@ pub fn int_or_string() -> Schema {
 #[cfg(test)]
 mod tests {
     use crate::source::CrateSource;
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     /// A dependency crate on disk: the types resolve into its source and are recognised there by
     /// crate and type name, whatever path the user took to them.
-    fn dep(dir: &std::path::Path, name: &str, src: &str) -> Rc<CrateSource> {
+    fn dep(dir: &std::path::Path, name: &str, src: &str) -> Arc<CrateSource> {
         let root = dir.join(format!("{name}.rs"));
         std::fs::write(&root, src).unwrap();
-        Rc::new(CrateSource { name: name.into(), package: name.into(), root_file: root, deps: Default::default(), features: vec![] })
+        Arc::new(CrateSource::standalone(name, root))
     }
 
     #[test]
@@ -151,7 +151,7 @@ mod tests {
             "use chrono::{DateTime, Utc};\n#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {\n    pub at: DateTime<Utc>,\n    pub seen: jiff::Timestamp,\n    pub id: uuid::Uuid,\n    pub home: url::Url,\n}\n",
         )
         .unwrap();
-        let source = Rc::new(CrateSource { name: "w".into(), package: "w".into(), root_file: root, deps, features: vec![] });
+        let source = Arc::new(CrateSource { deps, ..CrateSource::standalone("w", root) });
         let out = crate::run(&[source], &crate::Options::default());
         assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
         let spec = &out.crates[0].files[0].crd.spec.versions[0].schema.open_api_v3_schema.properties.as_ref().unwrap()["spec"];

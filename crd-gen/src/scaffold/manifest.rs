@@ -71,6 +71,20 @@ impl Manifest {
         ))
     }
 
+    /// Every feature the package declares: `[features]` and its optional dependencies' implicit
+    /// ones (cargo's `--all-features` for this package).
+    pub fn all_features(&self) -> Vec<String> {
+        let declared =
+            self.doc.get("features").and_then(Item::as_table_like).into_iter().flat_map(|t| t.iter().map(|(k, _)| k.to_string()));
+        let optional = self.doc.get("dependencies").and_then(Item::as_table_like).into_iter().flat_map(|t| {
+            t.iter().filter(|(_, dep)| dep.get("optional").and_then(Item::as_bool) == Some(true)).map(|(k, _)| k.to_string())
+        });
+        let mut all: Vec<String> = declared.chain(optional).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
     /// `[package.metadata.crd-gen] domain`, recorded by an earlier `create api --domain`.
     pub fn recorded_domain(&self) -> Option<String> {
         self.doc.get("package")?.get("metadata")?.get("crd-gen")?.get("domain")?.as_str().map(str::to_string)
@@ -257,6 +271,15 @@ mod tests {
             "[package]\nname = \"x\"\n[dependencies]\nderive = { package = \"crd-gen-derive\", path = \"../d\" }\nserde = { version = \"1\", features = [\"derive\"] }\n",
         );
         assert!(m.add_dependencies(&deps()).is_empty());
+    }
+
+    #[test]
+    fn all_features_are_the_declared_ones_and_the_optional_dependencies() {
+        let m = manifest(
+            "[package]\nname = \"x\"\n\n[features]\ndefault = [\"beta\"]\nbeta = []\n\n[dependencies]\nserde = \"1\"\nchrono = { version = \"0.4\", optional = true }\n",
+        );
+        assert_eq!(m.all_features(), ["beta", "chrono", "default"]);
+        assert!(manifest("[package]\nname = \"x\"\n").all_features().is_empty());
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::diag::{Diagnostic, Diagnostics, Place, SourceMap};
 use crate::source::{CrateSource, Program};
 use manifest::Manifest;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Why nothing was written: bad names or flags, or a package that cannot be read (exit 2);
 /// a file or a kind that exists already (exit 1); the file system failed (exit 2).
@@ -88,7 +88,7 @@ pub fn plan(manifest_path: Option<&Path>, req: &Request) -> Result<(Created, Sou
     let resource = resolve(req, recorded.as_deref()).map_err(|d| Failure::usage(*d))?;
     let chain = ["api".to_string(), resource.version.clone(), resource.module.clone()];
     let (mut changes, types_file) = modules::plan(&root.file, &chain, root.bin).map_err(|d| Failure::usage(*d))?;
-    let sources = refuse_existing(&root.file, &resource, &types_file, req.force)?;
+    let sources = refuse_existing(&root.file, &manifest.all_features(), &resource, &types_file, req.force)?;
     let before = types_file.is_file().then(|| std::fs::read_to_string(&types_file).unwrap_or_default());
     let what = if before.is_some() { "overwrote (--force)" } else { "created" };
     changes.push(FileChange { path: types_file.clone(), before, after: template::types_module(&resource), what: what.into() });
@@ -106,20 +106,22 @@ pub fn plan(manifest_path: Option<&Path>, req: &Request) -> Result<(Created, Sou
 }
 
 /// Refuses a kind that exists in that version and group already (anywhere in the crate, as
-/// the engine reads it), and an existing module file without `--force`.
-fn refuse_existing(root: &Path, r: &Resource, types_file: &Path, force: bool) -> Result<SourceMap, Failure> {
+/// the engine reads it with every feature on, so a kind behind a feature counts too; a
+/// resource in a `+kubebuilder:skip` module generates nothing, so it does not), and an existing
+/// module file without `--force`.
+fn refuse_existing(root: &Path, features: &[String], r: &Resource, types_file: &Path, force: bool) -> Result<SourceMap, Failure> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let mut program = Program::default();
-    let krate = program.add_crate(Rc::new(CrateSource {
+    let krate = program.add_crate(Arc::new(CrateSource {
         name: "crate".into(),
         package: "crate".into(),
         root_file: root.to_path_buf(),
         deps: Default::default(),
-        features: Vec::new(),
+        features: features.to_vec(),
     }));
     program.load_all(krate, &mut sources, &mut diags);
-    let decls = collect::collect(&program, krate, &mut Diagnostics::default());
+    let decls = collect::collect(&program, krate, &mut Diagnostics::default()).decls;
     let same = decls.iter().find(|d| d.group == r.group && d.version == r.version && d.kind == r.kind);
     if let Some(d) = same {
         let file = &sources.get(d.loc.file).path;

@@ -3,23 +3,57 @@
 
 use super::CrateSource;
 use crate::diag::{Diagnostic, Diagnostics, Place};
-use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
+use cargo_metadata::{CargoOpt, Metadata, MetadataCommand, Package, PackageId, TargetKind};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A package whose resources are generated.
 #[derive(Debug, Clone)]
 pub struct TargetPackage {
     pub name: String,
     pub manifest_dir: PathBuf,
-    pub source: Rc<CrateSource>,
+    pub source: Arc<CrateSource>,
+}
+
+/// Which features cargo enables, as its flags say: `--features` (names, or `package/name` for a
+/// workspace member's), `--all-features`, `--no-default-features`. cargo resolves them (and what
+/// they enable in dependencies); crd-gen reads the result.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeatureSelection {
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+}
+
+impl FeatureSelection {
+    /// Adds a `--features` argument: names separated by commas or spaces, as cargo takes them.
+    pub fn add(&mut self, list: &str) {
+        self.features.extend(list.split(|c: char| c == ',' || c.is_whitespace()).filter(|f| !f.is_empty()).map(str::to_string));
+    }
+
+    fn apply(&self, cmd: &mut MetadataCommand) {
+        if self.all_features {
+            cmd.features(CargoOpt::AllFeatures);
+        }
+        if self.no_default_features {
+            cmd.features(CargoOpt::NoDefaultFeatures);
+        }
+        if !self.features.is_empty() {
+            cmd.features(CargoOpt::SomeFeatures(self.features.clone()));
+        }
+    }
 }
 
 /// Runs cargo metadata for `manifest_path` (or the Cargo.toml found from the current directory, as
 /// cargo does) and selects the packages: `packages` by name, or the package of that manifest, or
 /// every member of a virtual workspace.
-pub fn discover(manifest_path: Option<&Path>, packages: &[String], diags: &mut Diagnostics) -> Option<Vec<TargetPackage>> {
+pub fn discover(
+    manifest_path: Option<&Path>,
+    packages: &[String],
+    features: &FeatureSelection,
+    diags: &mut Diagnostics,
+) -> Option<Vec<TargetPackage>> {
     let manifest = match manifest_path {
         Some(p) => p.to_path_buf(),
         None => match find_manifest() {
@@ -48,7 +82,10 @@ pub fn discover(manifest_path: Option<&Path>, packages: &[String], diags: &mut D
         return None;
     }
     let manifest = manifest.canonicalize().unwrap_or(manifest);
-    let metadata = match MetadataCommand::new().manifest_path(&manifest).exec() {
+    let mut cmd = MetadataCommand::new();
+    cmd.manifest_path(&manifest);
+    features.apply(&mut cmd);
+    let metadata = match cmd.exec() {
         Ok(m) => m,
         Err(e) => {
             diags.push(metadata_error(&manifest, &e));
@@ -177,7 +214,7 @@ fn select<'m>(metadata: &'m Metadata, manifest: &Path, names: &[String], diags: 
 }
 
 /// The crate a package provides to its dependents (its lib target), with its own dependencies.
-fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageId, Option<Rc<CrateSource>>>) -> Option<Rc<CrateSource>> {
+fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageId, Option<Arc<CrateSource>>>) -> Option<Arc<CrateSource>> {
     if let Some(done) = memo.get(id) {
         return done.clone();
     }
@@ -211,7 +248,7 @@ fn crate_source(metadata: &Metadata, id: &PackageId, memo: &mut HashMap<PackageI
             }
         }
     }
-    let source = Rc::new(CrateSource {
+    let source = Arc::new(CrateSource {
         name: target.name.replace('-', "_"),
         package: pkg.name.to_string(),
         root_file: target.src_path.clone().into(),

@@ -1,16 +1,20 @@
 //! Load: reading a crate's files and parsing them with syn, one module at a time, following
 //! `mod x;` (as `x.rs`, `x/mod.rs` or `#[path]`) and inline `mod x { .. }` blocks.
 
-use super::{Crate, CrateId, CrateSource, ModId, ModState, ModuleBody, ModuleSlot, Program, Scope};
-use crate::diag::{Diagnostic, Diagnostics, Loc, Place, SourceMap};
-use std::collections::{BTreeMap, HashMap};
+use super::cfg::Eval;
+use super::expand::Expander;
+use super::{Crate, CrateId, CrateSource, ModId, ModState, ModuleBody, ModuleSlot, Program, Scope, names};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place, SourceMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 impl Program {
     /// Registers a crate (nothing is read yet); a crate added twice keeps one id.
-    pub fn add_crate(&mut self, source: Rc<CrateSource>) -> CrateId {
+    pub fn add_crate(&mut self, source: Arc<CrateSource>) -> CrateId {
         if let Some(i) = self.crates.iter().position(|c| c.source.root_file == source.root_file) {
             return CrateId(i);
         }
@@ -20,7 +24,7 @@ impl Program {
             parent: None,
             state: ModState::Pending { files: vec![source.root_file.clone()], child_dir: dir, declared_at: None },
         };
-        self.crates.push(Crate { source, modules: vec![root] });
+        self.crates.push(Crate { source, modules: vec![root], is_target: false });
         CrateId(self.crates.len() - 1)
     }
 
@@ -35,44 +39,7 @@ impl Program {
         };
         slot.state = ModState::Failed;
         let name = slot.name.clone();
-        // The first candidate that exists is the module's file, whatever it is: a directory or a
-        // FIFO there is an error that names it, never "not found" (nor a read that hangs).
-        let Some(path) = files.iter().find(|f| f.symlink_metadata().is_ok()).cloned() else {
-            let tried: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-            let place = declared_at.map(Place::Source).unwrap_or_else(|| Place::File(files[0].clone()));
-            diags.push(
-                Diagnostic::error(format!("file for module `{name}` not found"), place)
-                    .with_help(format!("looked for {}", tried.join(" and "))),
-            );
-            return None;
-        };
-        let bytes = match read_source(&path) {
-            Ok(b) => b,
-            Err((message, help)) => {
-                let mut d = Diagnostic::error(message, Place::File(path)).with_help(help).io();
-                if let Some(at) = declared_at {
-                    d = d.with_note(Place::Source(at), format!("module `{name}` is declared here"));
-                }
-                diags.push(d);
-                return None;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let bytes = e.as_bytes();
-                let valid = e.utf8_error().valid_up_to();
-                let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
-                let col = valid - bytes[..valid].iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
-                let id = sources.add(path.clone(), String::from_utf8_lossy(bytes).into_owned());
-                let loc = Loc { file: id, line, col, end_line: line, end_col: col + 1 };
-                diags.push(
-                    Diagnostic::error(format!("{} is not valid UTF-8", path.display()), Place::Source(loc))
-                        .with_help("Rust source must be UTF-8: save the file as UTF-8"),
-                );
-                return None;
-            }
-        };
+        let (path, text) = read_module_file(&name, &files, declared_at, sources, diags)?;
         let file_id = sources.add(path.clone(), text);
         let parsed = match syn::parse_file(&sources.get(file_id).text) {
             Ok(f) => f,
@@ -86,9 +53,17 @@ impl Program {
             }
         };
         let file_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let ctx = Ctx { file: file_id, file_dir: &file_dir };
-        let mut body = build_body(krate_mut(self, scope.krate), scope.module, parsed.items, &child_dir, &ctx);
-        body.attrs = parsed.attrs;
+        let krate = &self.crates[scope.krate.0];
+        let source = krate.source.clone();
+        let mut expander =
+            Expander { eval: Eval::new(&self.cfg, &source), report: krate.is_target, file: file_id, file_dir: &file_dir, sources, diags };
+        // `#![cfg(..)]` at the top of a file that is off leaves the module empty.
+        let (attrs, items) = match expander.attrs(parsed.attrs) {
+            Some(attrs) => (attrs, expander.items(parsed.items)),
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut body = build_body(&mut self.crates[scope.krate.0], scope, items, &child_dir, file_id, &file_dir);
+        body.attrs = attrs;
         let body = Rc::new(body);
         self.crates[scope.krate.0].modules[scope.module.0].state = ModState::Loaded(body.clone());
         Some(body)
@@ -96,10 +71,59 @@ impl Program {
 
     /// Loads every module of a crate (the crates whose resources are generated).
     pub fn load_all(&mut self, krate: CrateId, sources: &mut SourceMap, diags: &mut Diagnostics) {
+        self.crates[krate.0].is_target = true;
         let mut i = 0;
         while i < self.crates[krate.0].modules.len() {
             self.load_module(Scope { krate, module: ModId(i) }, sources, diags);
             i += 1;
+        }
+    }
+}
+
+/// The first of `files` that exists, as UTF-8 text (or None, reported). The first candidate that
+/// exists is the module's file, whatever it is: a directory or a FIFO there is an error that names
+/// it, never "not found" (nor a read that hangs).
+fn read_module_file(
+    name: &str,
+    files: &[PathBuf],
+    declared_at: Option<Loc>,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<(PathBuf, String)> {
+    let Some(path) = files.iter().find(|f| f.symlink_metadata().is_ok()).cloned() else {
+        let tried: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        let place = declared_at.map(Place::Source).unwrap_or_else(|| Place::File(files[0].clone()));
+        diags.push(
+            Diagnostic::error(format!("file for module `{name}` not found"), place)
+                .with_help(format!("looked for {}", tried.join(" and "))),
+        );
+        return None;
+    };
+    let bytes = match read_source(&path) {
+        Ok(b) => b,
+        Err((message, help)) => {
+            let mut d = Diagnostic::error(message, Place::File(path)).with_help(help).io();
+            if let Some(at) = declared_at {
+                d = d.with_note(Place::Source(at), format!("module `{name}` is declared here"));
+            }
+            diags.push(d);
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(t) => Some((path, t)),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let valid = e.utf8_error().valid_up_to();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid - bytes[..valid].iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+            let id = sources.add(path.clone(), String::from_utf8_lossy(bytes).into_owned());
+            let loc = Loc { file: id, line, col, end_line: line, end_col: col + 1 };
+            diags.push(
+                Diagnostic::error(format!("{} is not valid UTF-8", path.display()), Place::Source(loc))
+                    .with_help("Rust source must be UTF-8: save the file as UTF-8"),
+            );
+            None
         }
     }
 }
@@ -138,54 +162,40 @@ fn read_source(path: &Path) -> Result<Vec<u8>, (String, String)> {
     })
 }
 
-fn krate_mut(p: &mut Program, id: CrateId) -> &mut Crate {
-    &mut p.crates[id.0]
-}
-
-struct Ctx<'a> {
-    file: crate::diag::FileId,
-    file_dir: &'a Path,
-}
-
-/// Turns a module's items into its body, registering child modules (inline ones loaded at once).
-fn build_body(krate: &mut Crate, me: ModId, items: Vec<syn::Item>, child_dir: &Path, ctx: &Ctx) -> ModuleBody {
+/// Turns a module's (expanded) items into its body, registering child modules (inline ones
+/// built at once). `path_dir` is where `#[path]` on a `mod x;` is relative to.
+fn build_body(krate: &mut Crate, scope: Scope, items: Vec<syn::Item>, child_dir: &Path, file: FileId, path_dir: &Path) -> ModuleBody {
     let mut kept = Vec::with_capacity(items.len());
     let mut children = BTreeMap::new();
     for item in items {
-        // Impls are kept whatever their cfg: they are read as data (k8s-openapi's schemas sit in
-        // `#[cfg(feature = "schemars")]` impls), never as part of the type namespace.
-        if !matches!(item, syn::Item::Impl(_)) && !super::cfg::enabled(item_attrs(&item), &krate.source) {
-            continue;
-        }
         let syn::Item::Mod(mut m) = item else {
             kept.push(item);
             continue;
         };
-        let name = m.ident.unraw_string();
+        let name = m.ident.unraw().to_string();
         let id = ModId(krate.modules.len());
         match m.content.take() {
             Some((_, inner)) => {
-                krate.modules.push(ModuleSlot { name: name.clone(), parent: Some(me), state: ModState::Failed });
+                krate.modules.push(ModuleSlot { name: name.clone(), parent: Some(scope.module), state: ModState::Failed });
                 let dir = child_dir.join(&name);
                 // `#[path]` inside an inline module is relative to that module's directory.
-                let inner_ctx = Ctx { file: ctx.file, file_dir: &dir };
-                let mut body = build_body(krate, id, inner, &dir, &inner_ctx);
+                let mut body = build_body(krate, Scope { krate: scope.krate, module: id }, inner, &dir, file, &dir);
                 body.attrs = m.attrs.iter().filter(|a| matches!(a.style, syn::AttrStyle::Inner(_))).cloned().collect();
                 krate.modules[id.0].state = ModState::Loaded(Rc::new(body));
             }
             None => {
                 let (files, dir) = match path_attr(&m.attrs) {
                     Some(p) => {
-                        let file = ctx.file_dir.join(p);
+                        let file = path_dir.join(p);
                         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
                         (vec![file], dir)
                     }
                     None => (vec![child_dir.join(format!("{name}.rs")), child_dir.join(&name).join("mod.rs")], child_dir.join(&name)),
                 };
-                let declared_at = Some(Loc::from_span(ctx.file, m.span()));
+                let declared_at = Some(Loc::from_span(file, m.span()));
                 krate.modules.push(ModuleSlot {
                     name: name.clone(),
-                    parent: Some(me),
+                    parent: Some(scope.module),
                     state: ModState::Pending { files, child_dir: dir, declared_at },
                 });
             }
@@ -194,81 +204,10 @@ fn build_body(krate: &mut Crate, me: ModId, items: Vec<syn::Item>, child_dir: &P
         // Keep the (now empty) `mod` item so positions of other items stay meaningful.
         kept.push(syn::Item::Mod(m));
     }
-    let mut types = HashMap::new();
-    let mut uses = HashMap::new();
-    let mut globs = Vec::new();
-    for (i, item) in kept.iter().enumerate() {
-        match item {
-            syn::Item::Struct(s) => {
-                types.insert(s.ident.unraw_string(), i);
-            }
-            syn::Item::Enum(e) => {
-                types.insert(e.ident.unraw_string(), i);
-            }
-            syn::Item::Type(t) => {
-                types.insert(t.ident.unraw_string(), i);
-            }
-            syn::Item::Use(u) => {
-                let mut prefix = Vec::new();
-                if u.leading_colon.is_some() {
-                    prefix.push("::".to_string());
-                }
-                flatten_use(&u.tree, &mut prefix, &mut uses, &mut globs);
-            }
-            _ => {}
-        }
-    }
-    ModuleBody { file: ctx.file, attrs: Vec::new(), items: kept, children, types, uses, globs }
-}
-
-/// `use a::{b, c as d, e::*}` -> uses {b: a::b, d: a::c}, globs [a::e].
-fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, uses: &mut HashMap<String, Vec<String>>, globs: &mut Vec<Vec<String>>) {
-    match tree {
-        syn::UseTree::Path(p) => {
-            prefix.push(p.ident.unraw_string());
-            flatten_use(&p.tree, prefix, uses, globs);
-            prefix.pop();
-        }
-        syn::UseTree::Name(n) => {
-            let name = n.ident.unraw_string();
-            if name == "self" {
-                if let Some(last) = prefix.last() {
-                    uses.insert(last.clone(), prefix.clone());
-                }
-            } else {
-                let mut full = prefix.clone();
-                full.push(name.clone());
-                uses.insert(name, full);
-            }
-        }
-        syn::UseTree::Rename(r) => {
-            let mut full = prefix.clone();
-            let from = r.ident.unraw_string();
-            if from != "self" {
-                full.push(from);
-            }
-            let to = r.rename.unraw_string();
-            if to != "_" {
-                uses.insert(to, full);
-            }
-        }
-        syn::UseTree::Glob(_) => globs.push(prefix.clone()),
-        syn::UseTree::Group(g) => {
-            for t in &g.items {
-                flatten_use(t, prefix, uses, globs);
-            }
-        }
-    }
-}
-
-trait UnrawString {
-    fn unraw_string(&self) -> String;
-}
-impl UnrawString for syn::Ident {
-    fn unraw_string(&self) -> String {
-        use syn::ext::IdentExt;
-        self.unraw().to_string()
-    }
+    let ancestors: Vec<(ModId, String)> =
+        std::iter::successors(Some(scope.module), |m| krate.modules[m.0].parent).map(|m| (m, krate.modules[m.0].name.clone())).collect();
+    let names = names::build(&kept, &children, &names::Site { scope, file, ancestors: &ancestors });
+    ModuleBody { file, items: kept, children, names, attrs: Vec::new() }
 }
 
 fn path_attr(attrs: &[syn::Attribute]) -> Option<PathBuf> {
@@ -279,23 +218,4 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<PathBuf> {
         },
         _ => None,
     })
-}
-
-pub fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
-    match item {
-        syn::Item::Struct(i) => &i.attrs,
-        syn::Item::Enum(i) => &i.attrs,
-        syn::Item::Type(i) => &i.attrs,
-        syn::Item::Mod(i) => &i.attrs,
-        syn::Item::Use(i) => &i.attrs,
-        syn::Item::Fn(i) => &i.attrs,
-        syn::Item::Impl(i) => &i.attrs,
-        syn::Item::Const(i) => &i.attrs,
-        syn::Item::Static(i) => &i.attrs,
-        syn::Item::Trait(i) => &i.attrs,
-        syn::Item::Union(i) => &i.attrs,
-        syn::Item::ExternCrate(i) => &i.attrs,
-        syn::Item::Macro(i) => &i.attrs,
-        _ => &[],
-    }
 }

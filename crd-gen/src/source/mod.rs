@@ -1,16 +1,22 @@
 //! Source: finding the crates (`discover`, via cargo metadata), reading and parsing their module
-//! trees (`load`), and resolving paths to the items they name (`resolve`).
+//! trees (`load`, with `cfg` applied as cargo builds the crate: `cfg`), each module's names
+//! (`names`), and resolving paths to the items they name (`resolve`, on the name lookup of
+//! `lookup`, which computes glob imports as the fixpoint rustc computes).
 
 pub mod cfg;
 #[cfg(feature = "cargo")]
 pub mod discover;
+pub mod expand;
 pub mod load;
+pub mod lookup;
+pub mod names;
 pub mod resolve;
 
 use crate::diag::FileId;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Index of a crate in a [`Program`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,7 +33,7 @@ pub struct Scope {
     pub module: ModId,
 }
 
-/// An item (struct, enum, type alias) in a module.
+/// An item (struct, enum, type alias, trait, union) in a module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemRef {
     pub scope: Scope,
@@ -44,15 +50,24 @@ pub struct CrateSource {
     /// lib.rs / main.rs.
     pub root_file: PathBuf,
     /// Extern names this crate may use, with their sources.
-    pub deps: BTreeMap<String, Rc<CrateSource>>,
-    /// Enabled cargo features (k8s-openapi's version feature is one).
+    pub deps: BTreeMap<String, Arc<CrateSource>>,
+    /// Enabled cargo features, as cargo resolved them (k8s-openapi's version feature is one).
     pub features: Vec<String>,
+}
+
+impl CrateSource {
+    /// A crate with no dependencies and no features (tests, benchmarks, the fuzzer).
+    pub fn standalone(name: &str, root_file: PathBuf) -> CrateSource {
+        CrateSource { name: name.into(), package: name.into(), root_file, deps: BTreeMap::new(), features: Vec::new() }
+    }
 }
 
 #[derive(Debug)]
 pub struct Crate {
-    pub source: Rc<CrateSource>,
+    pub source: Arc<CrateSource>,
     pub modules: Vec<ModuleSlot>,
+    /// Read whole (a crate resources are generated for): `cfg`s crd-gen cannot know are reported.
+    pub is_target: bool,
 }
 
 /// A module: declared by its parent, parsed the first time something looks into it.
@@ -80,16 +95,14 @@ pub enum ModState {
 #[derive(Debug)]
 pub struct ModuleBody {
     pub file: FileId,
-    /// The module's inner attributes (`//!` docs hold Go package markers).
-    pub attrs: Vec<syn::Attribute>,
+    /// The module's items after `cfg` and `cfg_attr` (what rustc compiles).
     pub items: Vec<syn::Item>,
     pub children: BTreeMap<String, ModId>,
-    /// Struct, enum and type alias names -> index in `items`.
-    pub types: std::collections::HashMap<String, usize>,
-    /// `use` names -> the path they stand for (a leading `::` is kept as a first segment `::`).
-    pub uses: std::collections::HashMap<String, Vec<String>>,
-    /// `use path::*` targets.
-    pub globs: Vec<Vec<String>>,
+    /// What the module declares and imports, by name (see `names.rs`).
+    pub names: names::Names,
+    /// The module's inner attributes (`//!` docs, `#![..]`) after `cfg` and `cfg_attr`: its
+    /// docs, which hold Go package markers (`markers/package.rs`).
+    pub attrs: Vec<syn::Attribute>,
 }
 
 impl Crate {
@@ -114,6 +127,17 @@ impl Crate {
             _ => None,
         }
     }
+    /// Whether `inner` is `outer` or inside it.
+    pub fn is_within(&self, inner: ModId, outer: ModId) -> bool {
+        let mut cur = Some(inner);
+        while let Some(m) = cur {
+            if m == outer {
+                return true;
+            }
+            cur = self.modules[m.0].parent;
+        }
+        false
+    }
 }
 
 /// Every crate read so far. Dependency crates are read when a path first leads into them, and
@@ -121,9 +145,16 @@ impl Crate {
 #[derive(Debug, Default)]
 pub struct Program {
     pub crates: Vec<Crate>,
+    /// The `cfg`s that hold for the build (target, profile, `--cfg`); features are per crate.
+    pub cfg: cfg::BuildCfg,
+    /// Name lookups computed so far (see `lookup.rs`).
+    pub lookups: lookup::Memo,
 }
 
 impl Program {
+    pub fn with_cfg(cfg: cfg::BuildCfg) -> Program {
+        Program { cfg, ..Program::default() }
+    }
     pub fn krate(&self, id: CrateId) -> &Crate {
         &self.crates[id.0]
     }
@@ -136,5 +167,8 @@ impl Program {
     }
     pub fn file_of(&self, scope: Scope) -> FileId {
         self.body(scope).file
+    }
+    pub fn parent(&self, scope: Scope) -> Option<Scope> {
+        self.krate(scope.krate).modules[scope.module.0].parent.map(|module| Scope { krate: scope.krate, module })
     }
 }

@@ -6,12 +6,14 @@
 //! - `approval.rs`: the API-approval annotation that community-owned groups need;
 //! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
 //! - `defaults.rs`: defaults and enum values checked against their own schema;
-//! - `cel/`: CEL rules, compiled as the target Kubernetes version's API server compiles them.
-//! - `size.rs`: what etcd can store, with room for the status the API server writes.
+//! - `cel/`: CEL rules, compiled as the target Kubernetes version's API server compiles them;
+//! - `size.rs`: what etcd can store, with room for the status the API server writes;
+//! - `depth.rs`: how deeply the CRD nests as JSON, which the API server's decoder bounds.
 
 pub mod approval;
 pub mod cel;
 pub mod defaults;
+pub mod depth;
 pub mod names;
 pub mod size;
 pub mod structural;
@@ -25,6 +27,7 @@ pub fn validate(crds: &[AssembledCrd], kube: cel::KubeTarget, diags: &mut Diagno
         names::check(a, diags);
         approval::check(a, diags);
         size::check(a, diags);
+        depth::check(a, diags);
         for (i, v) in a.crd.spec.versions.iter().enumerate() {
             let fallback = a.version_decls[i].0.loc;
             let root = &v.schema.open_api_v3_schema;

@@ -60,7 +60,7 @@ pub struct OutputArgs {
     ///
     /// json: every stderr line is an object: a diagnostic (`severity`, `message`, `file`, `line`,
     /// `column`, `help`, `notes`) or an event (`event`: wrote, unchanged, removed, removed-temp,
-    /// waiting, stale, created, edited, summary; `file`, `message`). The last line of a run is
+    /// waiting, stale, all-skipped, created, edited, summary; `file`, `message`). The last line of a run is
     /// the `summary` event, with `success`, the counts and `elapsed_ms`.
     #[arg(long, value_enum, default_value = "human", global = true, value_name = "FORMAT")]
     pub message_format: MessageFormat,
@@ -194,6 +194,27 @@ pub struct CommonArgs {
     /// [default: the manifest's package, or every member of a virtual workspace]
     #[arg(short = 'p', long = "package", value_name = "NAME")]
     pub packages: Vec<String>,
+    /// Features to enable, as cargo's --features (repeatable).
+    ///
+    /// Separated by commas or spaces; `package/feature` for a workspace member's. Code behind
+    /// `#[cfg(feature = "..")]` and `cfg_attr` is read as cargo would build it with these
+    /// features, so a feature-gated field or resource is in the CRD only when its feature is on.
+    /// [default: each package's `default` feature]
+    #[arg(short = 'F', long = "features", value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Enable every feature of the selected packages, as cargo's --all-features.
+    #[arg(long)]
+    pub all_features: bool,
+    /// Do not enable the `default` feature, as cargo's --no-default-features.
+    #[arg(long)]
+    pub no_default_features: bool,
+    /// A cfg option the build sets, as rustc's --cfg: `name` or `name="value"` (repeatable).
+    ///
+    /// For cfgs crd-gen cannot know, such as a build script's `cargo::rustc-cfg`: without it,
+    /// code behind a custom cfg is left out with a warning. The target's own cfgs (`unix`,
+    /// `target_os`, ...) are the host's, and `--cfg` flags in RUSTFLAGS count too.
+    #[arg(long = "cfg", value_name = "SPEC")]
+    pub cfgs: Vec<String>,
     /// Truncate descriptions to N characters; 0 drops them (controller-gen's maxDescLen).
     ///
     /// For CRDs too large to apply: descriptions are most of a CRD that inlines Kubernetes

@@ -52,6 +52,16 @@ pub fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator
     if let Some(n) = common.max_desc_len {
         g = g.max_desc_len(n);
     }
+    g = g.features(&common.features);
+    if common.all_features {
+        g = g.all_features();
+    }
+    if common.no_default_features {
+        g = g.no_default_features();
+    }
+    for spec in &common.cfgs {
+        g = g.cfg(spec);
+    }
     if let Some(minor) = common.kube_version {
         g = g.kube_version(minor);
     }
@@ -66,6 +76,7 @@ pub fn check_sources(common: &CommonArgs, out: &Out) -> ExitCode {
     if let Some(code) = failed(&plan, out) {
         return code;
     }
+    say_all_skipped(&plan, out);
     let n = plan.files.len();
     out.summary(true, &format!("{} valid", count(n, "CRD")), summary_fields(&plan, serde_json::json!({ "crds": n })));
     ExitCode::SUCCESS
@@ -85,9 +96,7 @@ pub fn manifests(args: &ManifestsArgs, out: &Out) -> ExitCode {
     if let Some(code) = failed(&plan, out) {
         return code;
     }
-    if plan.files.is_empty() {
-        out.event(Level::Note, "no-resources", None, "no resources found (derive `CustomResource` on a spec struct)");
-    }
+    say_all_skipped(&plan, out);
     let (wrote, unchanged, removed) = say_changes(&report, out);
     let mut message = format!("wrote {wrote}, unchanged {unchanged}");
     if removed > 0 {
@@ -137,6 +146,7 @@ fn print_yaml(g: &Generator, out: &Out) -> ExitCode {
     if let Some(code) = failed(&plan, out) {
         return code;
     }
+    say_all_skipped(&plan, out);
     let mut stdout = std::io::stdout().lock();
     for f in &plan.files {
         if let Err(e) = stdout.write_all(f.contents.as_bytes()).and_then(|()| stdout.flush()) {
@@ -156,6 +166,7 @@ fn check_files(g: &Generator, out: &Out) -> ExitCode {
     if let Some(code) = failed(&plan, out) {
         return code;
     }
+    say_all_skipped(&plan, out);
     let n = plan.files.len();
     if report.mismatches.is_empty() {
         let fields = summary_fields(&plan, serde_json::json!({ "up_to_date": n, "stale": 0 }));
@@ -180,6 +191,14 @@ fn check_files(g: &Generator, out: &Out) -> ExitCode {
     let fields = summary_fields(&plan, serde_json::json!({ "stale": stale, "exit_code": 1 }));
     out.summary(false, &message, fields);
     ExitCode::from(1)
+}
+
+/// A successful run without CRDs skipped every resource on purpose: finding none is an error
+/// (the engine's), so this only says why nothing is generated.
+fn say_all_skipped(plan: &Plan, out: &Out) {
+    if plan.files.is_empty() {
+        out.event(Level::Note, "all-skipped", None, "no CRDs generated: every resource is in a module marked `+kubebuilder:skip`");
+    }
 }
 
 /// Prints the diagnostics; for a failed run, its JSON summary and exit code.

@@ -1,0 +1,7 @@
+use super::*;
+
+/// Part 21.
+pub struct Part21 {
+    pub next: Option<Box<Part22>>,
+    pub name: String,
+}

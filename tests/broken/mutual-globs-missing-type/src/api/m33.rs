@@ -1,0 +1,7 @@
+use super::*;
+
+/// Part 33.
+pub struct Part33 {
+    pub next: Option<Box<Part34>>,
+    pub name: String,
+}

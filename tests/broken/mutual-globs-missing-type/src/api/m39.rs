@@ -1,0 +1,7 @@
+use super::*;
+
+/// Part 39.
+pub struct Part39 {
+    pub next: Option<Box<Part40>>,
+    pub name: String,
+}

@@ -1,0 +1,7 @@
+use super::*;
+
+/// Part 43.
+pub struct Part43 {
+    pub next: Option<Box<Part44>>,
+    pub name: String,
+}

@@ -1,0 +1,7 @@
+use super::*;
+
+/// Part 46.
+pub struct Part46 {
+    pub next: Option<Box<Part47>>,
+    pub name: String,
+}

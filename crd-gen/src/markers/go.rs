@@ -8,7 +8,7 @@ use super::vocab::{self, MarkerDef, ValueKind};
 use proc_macro2::Span;
 
 /// Go argument name -> crd inner key, for the Go markers whose arguments are named.
-const ARGS: &[(&str, &[(&str, &str)])] = &[
+pub(crate) const ARGS: &[(&str, &[(&str, &str)])] = &[
     (
         "kubebuilder:printcolumn",
         &[

@@ -14,6 +14,10 @@ pub fn markdown() -> String {
     section(&mut out, "Resource markers (on the spec struct)", |d| d.site == Site::Resource);
     section(&mut out, "Schema markers (on fields, structs and enums)", |d| d.site == Site::Schema);
     section(&mut out, "Field markers (on fields only)", |d| d.site == Site::Field);
+    out.push_str(
+        "\n## Coming from controller-gen\n\nEach Go marker and the Rust marker it means (both are accepted; see the tables above).\n\n",
+    );
+    out.push_str(&go_table());
     for d in MARKERS {
         if let ValueKind::Group(inner) = d.value {
             let _ = writeln!(out, "\n### `{}(...)`\n\n| key | value | required | meaning |\n|---|---|---|---|", d.name);
@@ -72,4 +76,70 @@ fn value_text(d: &MarkerDef) -> String {
 /// `|` inside a table cell must be escaped, even inside backticks.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")
+}
+
+/// The "coming from controller-gen" table (README, docs/markers.md): every Go comment marker the
+/// vocabulary knows and the `#[crd(...)]` marker it means. The Go argument names of compound
+/// markers come from the translator's own map (`go::ARGS`), and a bare flag's meaning from the
+/// translator itself (`+kubebuilder:unservedversion` is `served = false`).
+pub fn go_table() -> String {
+    let mut out = String::from("| controller-gen (Go comment marker) | crd-gen (Rust attribute) |\n|---|---|\n");
+    for d in MARKERS {
+        for g in d.go {
+            let _ = writeln!(out, "| `{}` | `{}` |", cell(&go_form(d, g)), cell(&rust_form(d, g)));
+        }
+    }
+    out.push_str(
+        "| `+kubebuilder:validation:items:Maximum=3` (any schema marker) | `#[crd(items(maximum = 3))]` |\n\
+         | `+kubebuilder:validation:ExactlyOneOf=a;b` (`AtMostOneOf`, `AtLeastOneOf`) | the same CEL rule: `#[crd(validation(rule = \"..\", message = \"..\"))]` |\n\
+         | `+kubebuilder:object:root=true`, `+kubebuilder:object:generate`, `+genclient` | not needed: `#[derive(CustomResource)]` on the spec struct |\n",
+    );
+    out
+}
+
+/// How the Go marker is written, with a placeholder value.
+fn go_form(d: &MarkerDef, g: &str) -> String {
+    let value = match d.value {
+        ValueKind::Flag | ValueKind::Bool => String::new(),
+        ValueKind::FlagOrStr => return format!("+{g}` or `+{g}:warning=\"..\""),
+        ValueKind::Str | ValueKind::Json => "=..".into(),
+        ValueKind::OneOf(options) => format!("={}", options.join("|")),
+        ValueKind::Count => "=<n>".into(),
+        ValueKind::Number => "=<number>".into(),
+        ValueKind::Literal => "=<value>".into(),
+        ValueKind::LiteralList => "=a;b;c".into(),
+        ValueKind::Group(_) if g.starts_with("kubebuilder:metadata:") => "=\"key=value\"".into(),
+        ValueKind::Group(inner) => {
+            let names = super::go::ARGS.iter().find(|(n, _)| *n == g).map(|(_, args)| *args).unwrap_or(&[]);
+            let required = inner.iter().filter(|i| i.required).filter_map(|i| names.iter().find(|(_, crd)| *crd == i.name));
+            let args: Vec<String> = required.map(|(go, _)| format!("{go}=..")).collect();
+            format!(":{}", args.join(","))
+        }
+        ValueKind::Items => "=..".into(),
+        ValueKind::Docs => String::new(),
+    };
+    format!("+{g}{value}")
+}
+
+/// The Rust marker: its syntax, and for a bare Go flag the value the translator gives it.
+fn rust_form(d: &MarkerDef, g: &str) -> String {
+    match d.value {
+        ValueKind::Flag | ValueKind::Bool => {
+            let mut errors = Vec::new();
+            // The translator reads doc lines without their `+`.
+            let line = (g.to_string(), proc_macro2::Span::call_site());
+            let markers = super::go::translate(&[line], super::AttrSite::ResourceStruct, &mut errors);
+            let off = markers.iter().any(|m| matches!(m.value, super::Value::Bool(false)));
+            if off { format!("#[crd({} = false)]", d.name) } else { format!("#[crd({})]", d.name) }
+        }
+        ValueKind::FlagOrStr => format!("#[crd({0})]` or `#[crd({0} = \"..\")]", d.name),
+        ValueKind::Group(inner) => {
+            let mut args: Vec<String> = inner.iter().filter(|i| i.required).map(|i| format!("{} = ..", i.name)).collect();
+            if inner.iter().any(|i| !i.required) {
+                args.push("..".into());
+            }
+            format!("#[crd({}({}))]", d.name, args.join(", "))
+        }
+        _ => format!("#[crd({})]", d.syntax()),
+    }
 }

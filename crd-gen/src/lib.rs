@@ -28,6 +28,7 @@ pub mod lower;
 pub mod markers;
 pub mod names;
 pub mod pipeline;
+pub mod roots;
 pub mod schema;
 pub mod source;
 pub mod validate;
@@ -40,5 +41,5 @@ pub mod output;
 pub mod scaffold;
 
 #[cfg(feature = "cargo")]
-pub use generator::{FailureKind, Generator, NoProgress, Outcome, Plan, Progress};
+pub use generator::{BuildError, FailureKind, Generator, NoProgress, Outcome, Plan, Progress};
 pub use pipeline::{CrdFile, Generated, Options, run};

@@ -6,6 +6,8 @@
 pub mod cfg;
 #[cfg(feature = "cargo")]
 pub mod discover;
+#[cfg(feature = "cargo")]
+pub mod locked;
 pub mod expand;
 pub mod load;
 pub mod lookup;

@@ -1,0 +1,99 @@
+//! Root types: the `Guestbook` that `#[derive(CustomResource)]` on `GuestbookSpec` generates.
+//!
+//! The derive writes the type; the engine decides its facts (group, version, plural, scope, the
+//! CRD file) and checks that it can exist (no other item of that name in the module, one root
+//! type per module and kind), then hands the facts to the derive through [`index`].
+
+pub mod index;
+
+use crate::assemble::AssembledCrd;
+use crate::collect::ResourceDecl;
+use crate::diag::{Diagnostic, Diagnostics, Loc, Place, SourceMap};
+use crate::source::{Program, Scope};
+use index::RootEntry;
+
+/// The root type's name for a spec struct the derive is on.
+pub fn root_name(decl: &ResourceDecl) -> String {
+    decl.kind.clone()
+}
+
+/// One entry per derived spec struct of `crds`.
+pub fn entries(crds: &[AssembledCrd], sources: &SourceMap) -> Vec<RootEntry> {
+    let mut out = Vec::new();
+    for c in crds {
+        for (decl, file) in c.version_decls.iter().filter(|(d, _)| d.derives_custom_resource) {
+            let path = &sources.get(*file).path;
+            out.push(RootEntry {
+                file: path.canonicalize().unwrap_or_else(|_| path.clone()),
+                spec: decl.ident.clone(),
+                root: root_name(decl),
+                group: c.crd.spec.group.clone(),
+                version: decl.version.clone(),
+                kind: c.crd.spec.names.kind.clone(),
+                plural: c.crd.spec.names.plural.clone(),
+                namespaced: c.crd.spec.scope == "Namespaced",
+                crd_file: c.crd.file_name(),
+                status: decl.status.as_ref().map(|(ty, _)| quote::ToTokens::to_token_stream(ty).to_string()),
+                short_names: c.crd.spec.names.short_names.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// A root type the derive would generate where the module already has that name (rustc would
+/// say "defined multiple times" at the derive, with no word of why), or two spec structs of one
+/// module that would generate the same root type.
+pub fn check_collisions(program: &Program, decls: &[ResourceDecl], diags: &mut Diagnostics) {
+    let derived: Vec<&ResourceDecl> = decls.iter().filter(|d| d.derives_custom_resource).collect();
+    for (i, decl) in derived.iter().enumerate() {
+        let root = root_name(decl);
+        let scope = decl.item.scope;
+        if let Some(first) = derived[..i].iter().find(|d| d.item.scope == scope && root_name(d) == root) {
+            diags.push(
+                Diagnostic::error(
+                    format!("`{}` and `{}` would both generate the root type `{root}` in this module", first.ident, decl.ident),
+                    Place::Source(decl.loc),
+                )
+                .with_help("put each version of a kind in its own module (`mod v1 { .. }`, `mod v2 { .. }`), as the API's Go packages are"),
+            );
+            continue;
+        }
+        if let Some(loc) = type_named(program, scope, &root) {
+            diags.push(
+                Diagnostic::error(
+                    format!("`#[derive(CustomResource)]` on `{}` generates a root type `{root}`, which this module already has", decl.ident),
+                    Place::Source(decl.loc),
+                )
+                .with_note(Place::Source(loc), format!("`{root}` is defined or imported here"))
+                .with_help(format!("rename or remove the other `{root}`: the derive's `{root}` holds the metadata, spec and status")),
+            );
+        }
+    }
+}
+
+/// Where `scope`'s module defines or imports a type-namespace item called `name`.
+fn type_named(program: &Program, scope: Scope, name: &str) -> Option<Loc> {
+    let body = program.krate(scope.krate).loaded(scope.module)?;
+    let at = |ident: &syn::Ident| Some(Loc::from_span(body.file, ident.span()));
+    body.items.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == name => at(&s.ident),
+        syn::Item::Enum(e) if e.ident == name => at(&e.ident),
+        syn::Item::Union(u) if u.ident == name => at(&u.ident),
+        syn::Item::Type(t) if t.ident == name => at(&t.ident),
+        syn::Item::Trait(t) if t.ident == name => at(&t.ident),
+        syn::Item::Mod(m) if m.ident == name => at(&m.ident),
+        syn::Item::Use(u) => use_named(&u.tree, name).map(|i| Loc::from_span(body.file, i.span())),
+        _ => None,
+    })
+}
+
+fn use_named<'t>(tree: &'t syn::UseTree, name: &str) -> Option<&'t syn::Ident> {
+    match tree {
+        syn::UseTree::Path(p) => use_named(&p.tree, name),
+        syn::UseTree::Name(n) if n.ident == name => Some(&n.ident),
+        syn::UseTree::Rename(r) if r.rename == name => Some(&r.rename),
+        syn::UseTree::Group(g) => g.items.iter().find_map(|t| use_named(t, name)),
+        _ => None,
+    }
+}

@@ -152,10 +152,18 @@ fn kube_version_flag_is_checked_and_documented() {
 fn build_rs_and_cli_give_the_same_bytes() {
     let out = run(&["manifests", "--manifest-path", "fixtures/build-rs/Cargo.toml", "--stdout"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), build_rs::CRD_YAML);
+    assert_eq!(stdout(&out), build_rs::Backup::crd_yaml());
     let golden = std::fs::read_to_string(fixture("build-rs").join("config/crd/bases/ops.example.com_backups.yaml")).unwrap();
-    assert_eq!(golden, build_rs::CRD_YAML);
+    assert_eq!(golden, build_rs::Backup::crd_yaml());
     // The derive's constants name the same CRD the engine wrote.
-    assert!(build_rs::CRD_YAML.contains(&format!("\n  name: {}\n", build_rs::BackupSpec::CRD_NAME)), "{}", build_rs::BackupSpec::CRD_NAME);
+    assert!(build_rs::Backup::crd_yaml().contains(&format!("\n  name: {}\n", build_rs::BackupSpec::CRD_NAME)), "{}", build_rs::BackupSpec::CRD_NAME);
     assert_eq!(build_rs::BackupSpec::CRD_PLURAL, "backups");
+    // build.rs's `output_dir("deploy/crds")` is taken from the package root.
+    let deployed = std::fs::read_to_string(fixture("build-rs").join("deploy/crds/ops.example.com_backups.yaml")).unwrap();
+    assert_eq!(deployed, build_rs::Backup::crd_yaml());
+    // `crd()` is the same CRD as k8s-openapi's type.
+    let crd = build_rs::Backup::crd();
+    assert_eq!(crd.metadata.name.as_deref(), Some("backups.ops.example.com"));
+    let from_yaml: serde_json::Value = serde_saphyr::from_str(build_rs::Backup::crd_yaml()).unwrap();
+    assert_eq!(serde_json::to_value(&crd).unwrap(), from_yaml);
 }

@@ -1,6 +1,6 @@
 //! The root type `#[derive(CustomResource)]` generates beside the spec struct: `Guestbook` with
 //! `metadata`, `spec` and `status`, serde as the API server writes it, `new`, `crd_yaml()`, and
-//! (features `crd`, `kube`) `crd()` and kube-rs's traits.
+//! `crd()`, and kube-rs's traits where the package depends on kube.
 //!
 //! Its facts (group, version, plural, scope, the CRD file) are the engine's: crd-gen's build
 //! script writes them into `$OUT_DIR/crd-gen/` (see `crd_gen::roots::index`), since module docs,
@@ -23,7 +23,8 @@ pub fn expand(input: &DeriveInput, facts: &Facts) -> TokenStream {
     let spec = &input.ident;
     let root = format_ident!("{}", facts.root, span = spec.span());
     let vis = &input.vis;
-    let meta = quote!(::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta);
+    let k8s = &facts.k8s_openapi;
+    let meta = quote!(::#k8s::apimachinery::pkg::apis::meta::v1::ObjectMeta);
     let docs = root_docs(input, facts);
     let derives = followed_derives(input);
     let status_field = facts.status.as_ref().map(|status| {
@@ -35,9 +36,9 @@ pub fn expand(input: &DeriveInput, facts: &Facts) -> TokenStream {
     let status_init = facts.status.as_ref().map(|_| quote!(status: ::core::option::Option::None,));
     let consts = constants(facts);
     let crd_yaml = crd_yaml(facts);
-    let crd = if cfg!(feature = "crd") { crd_fn(facts) } else { quote!() };
+    let crd = crd_fn(facts);
     let serde = serde::impls(&root, spec, facts);
-    let kube = if cfg!(feature = "kube") { kube::impls(&root, spec, facts) } else { quote!() };
+    let kube = facts.kube.as_ref().map(|kube| kube::impls(kube, &root, spec, facts));
     let tracked = facts.index_file.as_ref().map(|f| {
         let f = f.to_string_lossy().into_owned();
         // rustc rebuilds the crate when a file it included changes: the index is one.
@@ -127,7 +128,8 @@ fn crd_yaml(f: &Facts) -> TokenStream {
 }
 
 fn crd_fn(f: &Facts) -> TokenStream {
-    let crd = quote!(::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition);
+    let k8s = &f.k8s_openapi;
+    let crd = quote!(::#k8s::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition);
     let Yaml::File { json, .. } = &f.yaml else {
         return quote! {
             #[deprecated(note = "crd() needs crd-gen in the crate's build script (see crd_yaml())")]
@@ -141,7 +143,7 @@ fn crd_fn(f: &Facts) -> TokenStream {
     quote! {
         /// The CRD of [`Self::crd_yaml`] as k8s-openapi's type, to create or apply at start-up.
         pub fn crd() -> #crd {
-            ::serde_json::from_str(::core::include_str!(#json)).expect("crd-gen wrote this CRD from a value of this type")
+            ::#k8s::serde_json::from_str(::core::include_str!(#json)).expect("crd-gen wrote this CRD from a value of this type")
         }
     }
 }

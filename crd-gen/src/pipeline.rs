@@ -103,6 +103,7 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         // A resource its module's docs skip was seen: a crate of only those is not an error.
         resources += decls.len() + skipped;
         crate::roots::check_collisions(&program, &decls, &mut out.diagnostics);
+        let derived: Vec<collect::ResourceDecl> = decls.iter().filter(|d| d.derives_custom_resource).cloned().collect();
         let mut versions = Vec::new();
         {
             let res = Resolver { program: &mut program, sources: &mut out.sources, diags: &mut out.diagnostics };
@@ -132,7 +133,7 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         let (files, roots) = if out.diagnostics.has_errors() {
             (Vec::new(), Vec::new())
         } else {
-            let roots = crate::roots::entries(&crds, &out.sources);
+            let roots = crate::roots::entries(&derived, &crds, &out.sources);
             let files = crds
                 .into_iter()
                 .map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd })

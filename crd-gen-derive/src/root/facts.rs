@@ -4,6 +4,7 @@
 use crd_gen::markers::{Attrs, MarkerError};
 use crd_gen::roots::index::{self, RootEntry};
 use std::path::{Path, PathBuf};
+use quote::format_ident;
 use syn::DeriveInput;
 
 pub struct Facts {
@@ -18,6 +19,10 @@ pub struct Facts {
     pub yaml: Yaml,
     /// The index the facts came from, so rustc rebuilds when it changes.
     pub index_file: Option<PathBuf>,
+    /// k8s-openapi's name in the package (a dependency, as with kube-derive).
+    pub k8s_openapi: syn::Ident,
+    /// kube's name in the package, when it depends on kube: kube-rs's traits are implemented.
+    pub kube: Option<syn::Ident>,
 }
 
 impl Facts {
@@ -46,9 +51,12 @@ pub fn facts(input: &DeriveInput, attrs: &Attrs) -> Result<Facts, MarkerError> {
         MarkerError::new(ident.span(), format!("cannot read {}: {e}", index_file.display()))
             .help("crd-gen and crd-gen-derive must be the same version: align them in Cargo.toml")
     })?;
-    let entry = find(&entries, ident).ok_or_else(|| {
+    let crate_name = |package: &str| {
+        entries.crates.get(package).map(|name| syn::Ident::new(name, proc_macro2::Span::call_site()))
+    };
+    let entry = find(&entries.roots, ident).ok_or_else(|| {
         MarkerError::new(ident.span(), format!("crd-gen's build script did not generate a CRD for `{ident}`"))
-            .help("the build script generates this package's resources; check that it runs `crd_gen::Generator::from_build_env()?.run()?` on this package and that its `cargo::warning` lines say nothing about this struct")
+            .help("the build script generates this package's resources (a version with `skip_version` gets its root type only when another version of the kind is in the CRD); check that it runs `crd_gen::Generator::from_build_env()?.run()?` and what its `cargo::warning` lines say")
     })?;
     let status = match &entry.status {
         Some(text) => Some(syn::parse_str(text).map_err(|_| MarkerError::new(ident.span(), format!("`{text}` is not a type")))?),
@@ -65,6 +73,8 @@ pub fn facts(input: &DeriveInput, attrs: &Attrs) -> Result<Facts, MarkerError> {
         short_names: entry.short_names.clone(),
         yaml: Yaml::File { yaml: dir.join(&entry.crd_file), json: dir.join(entry.crd_file.replace(".yaml", ".json")) },
         index_file: Some(index_file),
+        k8s_openapi: crate_name("k8s-openapi").unwrap_or_else(|| format_ident!("k8s_openapi")),
+        kube: crate_name("kube"),
     })
 }
 
@@ -113,5 +123,7 @@ fn from_markers(input: &DeriveInput, attrs: &Attrs) -> Result<Facts, MarkerError
         status,
         yaml: Yaml::NoBuildScript,
         index_file: None,
+        k8s_openapi: format_ident!("k8s_openapi"),
+        kube: None,
     })
 }

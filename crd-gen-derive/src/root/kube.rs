@@ -1,13 +1,14 @@
-//! kube-rs's traits (feature `kube`): `Resource` (so `Api<Guestbook>`, `Controller` and
+//! kube-rs's traits (where the package depends on kube): `Resource` (so `Api<Guestbook>`, `Controller` and
 //! `watcher` take it), `HasSpec`, `HasStatus`, and `CustomResourceExt`, as kube-derive gives them.
 
 use super::facts::Facts;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn impls(root: &syn::Ident, spec: &syn::Ident, f: &Facts) -> TokenStream {
-    let core = quote!(::kube::core);
-    let meta = quote!(::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta);
+pub fn impls(kube: &syn::Ident, root: &syn::Ident, spec: &syn::Ident, f: &Facts) -> TokenStream {
+    let core = quote!(::#kube::core);
+    let k8s = &f.k8s_openapi;
+    let meta = quote!(::#k8s::apimachinery::pkg::apis::meta::v1::ObjectMeta);
     let scope = if f.namespaced { quote!(#core::NamespaceResourceScope) } else { quote!(#core::ClusterResourceScope) };
     let cow = quote!(::std::borrow::Cow<'_, str>);
     let has_status = f.status.as_ref().map(|status| {
@@ -63,7 +64,7 @@ pub fn impls(root: &syn::Ident, spec: &syn::Ident, f: &Facts) -> TokenStream {
         #has_status
 
         impl #core::CustomResourceExt for #root {
-            fn crd() -> ::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition {
+            fn crd() -> ::#k8s::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition {
                 #[allow(deprecated)]
                 let crd = #root::crd();
                 crd

@@ -6,7 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn impls(root: &syn::Ident, spec: &syn::Ident, f: &Facts) -> TokenStream {
-    let meta = quote!(::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta);
+    let k8s = &f.k8s_openapi;
+    let meta = quote!(::#k8s::apimachinery::pkg::apis::meta::v1::ObjectMeta);
     let name = root.to_string();
     let (status_ser, status_wire, status_take, status_count) = match &f.status {
         Some(status) => (

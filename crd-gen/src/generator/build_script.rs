@@ -140,16 +140,21 @@ fn rerun_if_changed<'a>(manifest_dir: &Path, read: impl Iterator<Item = &'a Path
 /// parses), and the root-type index. A file is rewritten only when its bytes change.
 fn write_for_derive(dir: &Path, outcome: &Outcome) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut roots = Vec::new();
+    let mut index = index::Index::default();
     for krate in &outcome.plan.generated.crates {
+        for dep in krate.source.deps.iter() {
+            if index::NAMED_CRATES.contains(&dep.1.package.as_str()) {
+                index.crates.insert(dep.1.package.clone(), dep.0.clone());
+            }
+        }
         for f in &krate.files {
             write_if_changed(&dir.join(&f.name), &f.contents)?;
             let json = serde_json::to_string(&f.crd.to_json()).expect("a JSON value serializes");
             write_if_changed(&dir.join(f.name.replace(".yaml", ".json")), &json)?;
         }
-        roots.extend(krate.roots.iter().cloned());
+        index.roots.extend(krate.roots.iter().cloned());
     }
-    write_if_changed(&dir.join(index::FILE), &index::write(&roots))
+    write_if_changed(&dir.join(index::FILE), &index::write(&index))
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {

@@ -6,11 +6,25 @@
 //! reads them. This module has no dependencies so both sides share it; the format is one line per
 //! spec struct, tab-separated, with a version tag so a derive never misreads a newer engine's file.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The file name under `$OUT_DIR/crd-gen/`.
 pub const FILE: &str = "roots.tsv";
 const TAG: &str = "crd-gen-roots-1";
+
+/// The crates the generated code may name, by package: the extern name the package uses for
+/// each (`k8s-openapi` -> `k8s_openapi`, or a rename), so the derive writes paths that resolve and
+/// implements kube-rs's traits only where the package depends on kube.
+pub const NAMED_CRATES: [&str; 2] = ["k8s-openapi", "kube"];
+
+/// What build.rs tells the derive about a package.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    /// Package name -> extern name, for [`NAMED_CRATES`] the package depends on.
+    pub crates: BTreeMap<String, String>,
+    pub roots: Vec<RootEntry>,
+}
 
 /// One spec struct's root type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,9 +61,11 @@ impl RootEntry {
 
 /// Writes the index; entries whose fields cannot be written on one line are left out (the
 /// derive then says it has no entry for them).
-pub fn write(entries: &[RootEntry]) -> String {
+pub fn write(index: &Index) -> String {
     let mut out = format!("# {TAG}: root types of #[derive(CustomResource)] spec structs, written by crd-gen\n");
-    for e in entries {
+    let crates: Vec<String> = index.crates.iter().map(|(package, name)| format!("{package}={name}")).collect();
+    out.push_str(&format!("crates\t{}\n", crates.join("\t")));
+    for e in &index.roots {
         let file = e.file.to_string_lossy().into_owned();
         let fields = [
             file.as_str(),
@@ -74,17 +90,23 @@ pub fn write(entries: &[RootEntry]) -> String {
 }
 
 /// Reads an index [`write`] wrote.
-pub fn parse(text: &str) -> Result<Vec<RootEntry>, String> {
+pub fn parse(text: &str) -> Result<Index, String> {
     let mut lines = text.lines();
     let header = lines.next().unwrap_or_default();
     if !header.starts_with(&format!("# {TAG}:")) {
         return Err(format!("not a crd-gen root index of this version (expected `# {TAG}:` first)"));
     }
+    let crates = lines.next().and_then(|l| l.strip_prefix("crates")).ok_or("line 2: expected the crates line")?;
+    let crates = crates
+        .split('\t')
+        .filter(|c| !c.is_empty())
+        .filter_map(|c| c.split_once('=').map(|(p, n)| (p.to_string(), n.to_string())))
+        .collect();
     let mut out = Vec::new();
     for (n, line) in lines.enumerate() {
         let f: Vec<&str> = line.split('\t').collect();
         let [file, spec, root, group, version, kind, plural, scope, crd_file, status, short] = f[..] else {
-            return Err(format!("line {}: expected 11 fields, found {}", n + 2, f.len()));
+            return Err(format!("line {}: expected 11 fields, found {}", n + 3, f.len()));
         };
         out.push(RootEntry {
             file: PathBuf::from(file),
@@ -100,7 +122,7 @@ pub fn parse(text: &str) -> Result<Vec<RootEntry>, String> {
             short_names: short.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         });
     }
-    Ok(out)
+    Ok(Index { crates, roots: out })
 }
 
 #[cfg(test)]
@@ -129,16 +151,18 @@ mod tests {
         cluster.namespaced = false;
         cluster.status = None;
         cluster.short_names.clear();
-        let entries = vec![entry(), cluster];
-        assert_eq!(parse(&write(&entries)).unwrap(), entries);
+        let crates = [("k8s-openapi".to_string(), "k8s_openapi".to_string()), ("kube".into(), "kube_rs".into())].into();
+        let index = Index { crates, roots: vec![entry(), cluster] };
+        assert_eq!(parse(&write(&index)).unwrap(), index);
     }
 
     #[test]
     fn a_field_with_a_tab_is_left_out_and_a_foreign_file_is_refused() {
         let mut odd = entry();
         odd.file = "/a\tb.rs".into();
-        assert_eq!(parse(&write(&[odd])).unwrap(), vec![]);
+        let index = Index { crates: BTreeMap::new(), roots: vec![odd] };
+        assert_eq!(parse(&write(&index)).unwrap(), Index::default());
         assert!(parse("# something else\n").is_err());
-        assert!(parse(&format!("# {TAG}: x\nonly\ttwo\n")).unwrap_err().contains("line 2"));
+        assert!(parse(&format!("# {TAG}: x\ncrates\nonly\ttwo\n")).unwrap_err().contains("line 3"));
     }
 }

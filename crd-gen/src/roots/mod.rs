@@ -17,26 +17,27 @@ pub fn root_name(decl: &ResourceDecl) -> String {
     decl.kind.clone()
 }
 
-/// One entry per derived spec struct of `crds`.
-pub fn entries(crds: &[AssembledCrd], sources: &SourceMap) -> Vec<RootEntry> {
+/// One entry per derived spec struct of `decls` whose kind has a CRD in `crds` (a version left
+/// out with `skip_version` gets its root type too: it is the controller's hub type).
+pub fn entries(decls: &[ResourceDecl], crds: &[AssembledCrd], sources: &SourceMap) -> Vec<RootEntry> {
     let mut out = Vec::new();
-    for c in crds {
-        for (decl, file) in c.version_decls.iter().filter(|(d, _)| d.derives_custom_resource) {
-            let path = &sources.get(*file).path;
-            out.push(RootEntry {
-                file: path.canonicalize().unwrap_or_else(|_| path.clone()),
-                spec: decl.ident.clone(),
-                root: root_name(decl),
-                group: c.crd.spec.group.clone(),
-                version: decl.version.clone(),
-                kind: c.crd.spec.names.kind.clone(),
-                plural: c.crd.spec.names.plural.clone(),
-                namespaced: c.crd.spec.scope == "Namespaced",
-                crd_file: c.crd.file_name(),
-                status: decl.status.as_ref().map(|(ty, _)| quote::ToTokens::to_token_stream(ty).to_string()),
-                short_names: c.crd.spec.names.short_names.clone(),
-            });
-        }
+    for decl in decls.iter().filter(|d| d.derives_custom_resource) {
+        let crd = crds.iter().map(|c| &c.crd).find(|c| c.spec.group == decl.group && c.spec.names.kind == decl.kind);
+        let Some(crd) = crd else { continue };
+        let path = &sources.get(decl.loc.file).path;
+        out.push(RootEntry {
+            file: path.canonicalize().unwrap_or_else(|_| path.clone()),
+            spec: decl.ident.clone(),
+            root: root_name(decl),
+            group: crd.spec.group.clone(),
+            version: decl.version.clone(),
+            kind: crd.spec.names.kind.clone(),
+            plural: crd.spec.names.plural.clone(),
+            namespaced: crd.spec.scope == "Namespaced",
+            crd_file: crd.file_name(),
+            status: decl.status.as_ref().map(|(ty, _)| quote::ToTokens::to_token_stream(ty).to_string()),
+            short_names: crd.spec.names.short_names.clone(),
+        });
     }
     out
 }

@@ -19,7 +19,8 @@ pub fn markdown() -> String {
             let _ = writeln!(out, "\n### `{}(...)`\n\n| key | value | required | meaning |\n|---|---|---|---|", d.name);
             for i in inner {
                 let req = if i.required { "yes" } else { "" };
-                let _ = writeln!(out, "| `{}` | `{}` | {req} | {} |", i.name, cell(&value_text(i)), i.doc);
+                let value = i.syntax().trim_start_matches(i.name).trim_start_matches(" = ").to_string();
+                let _ = writeln!(out, "| `{}` | `{}` | {req} | {} |", i.name, cell(&value), i.doc);
             }
         }
     }
@@ -35,7 +36,7 @@ fn go_sections(out: &mut String) {
          `mod` item). They hold for the module and its submodules; the nearest module that says one wins, \
          and a resource's own markers win over them.\n\n| Go marker | meaning |\n|---|---|\n",
     );
-    for (name, doc) in GO_PACKAGE {
+    for (_, name, doc) in GO_PACKAGE {
         let _ = writeln!(out, "| `+{name}` | {} |", cell(doc));
     }
     out.push_str(
@@ -57,16 +58,11 @@ fn go_sections(out: &mut String) {
 fn section(out: &mut String, title: &str, keep: impl Fn(&MarkerDef) -> bool) {
     let _ = writeln!(out, "\n## {title}\n\n| marker | applies to | repeatable | meaning | Go marker |\n|---|---|---|---|---|");
     for d in MARKERS.iter().filter(|d| keep(d)) {
-        let go: Vec<String> = d.go.iter().map(|g| format!("`+{g}`")).collect();
+        let go: Vec<String> = d.go.iter().map(|g| format!("`+{}`", g.spelling())).collect();
         let rep = if d.repeatable { "yes" } else { "" };
-        let req = if d.required { " Required." } else { "" };
         let applies = if d.site == Site::Resource { "the resource" } else { d.applies_to.describe() };
-        let _ = writeln!(out, "| `{}` | {applies} | {rep} | {}{req} | {} |", cell(&d.syntax()), d.doc, go.join(" "));
+        let _ = writeln!(out, "| `{}` | {applies} | {rep} | {} | {} |", cell(&d.syntax()), d.doc, go.join(" "));
     }
-}
-
-fn value_text(d: &MarkerDef) -> String {
-    d.syntax().trim_start_matches(d.name).trim_start_matches(" = ").to_string()
 }
 
 /// `|` inside a table cell must be escaped, even inside backticks.

@@ -3,12 +3,13 @@
 
 use super::{Ctx, Path};
 use crate::diag::Loc;
+use crate::markers::MarkerKey;
 use crate::schema::Schema;
 use serde_json::Value;
 
 pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     if let Some(default) = &s.default {
-        let origin = s.marker_loc("default").or(s.marker_loc("default_json")).or(origin);
+        let origin = s.marker_loc(MarkerKey::Default).or(s.marker_loc(MarkerKey::DefaultJson)).or(origin);
         if path.in_junctor {
             ctx.error(origin, path, "defaults are not allowed inside allOf/anyOf/oneOf/not", "put the default on the field itself");
         } else {
@@ -27,7 +28,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         }
     }
     if let Some(values) = &s.enum_ {
-        let origin = s.marker_loc("enum_values").or(origin);
+        let origin = s.marker_loc(MarkerKey::EnumValues).or(origin);
         let bare = Schema { enum_: None, default: None, ..s.clone() };
         for v in values {
             let mut problems = Vec::new();
@@ -45,7 +46,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     if let Some(p) = &s.pattern
         && let Err(e) = regex::Regex::new(p)
     {
-        let origin = s.marker_loc("pattern").or(origin);
+        let origin = s.marker_loc(MarkerKey::Pattern).or(origin);
         let msg = e.to_string();
         let last = msg.lines().last().unwrap_or("");
         ctx.error(

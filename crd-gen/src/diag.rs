@@ -155,6 +155,10 @@ impl Diagnostics {
     pub fn len(&self) -> usize {
         self.items.len()
     }
+    /// Drops what was reported after the first `len`.
+    pub fn truncate(&mut self, len: usize) {
+        self.items.truncate(len);
+    }
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }

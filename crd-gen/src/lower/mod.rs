@@ -384,8 +384,9 @@ impl<'a> Lowerer<'a> {
         self.pop_frame();
         match schema {
             Some(s) => {
+                // Kept at once: k8s-openapi types are few, shallow and used often.
                 let lowered = Lowered::of(s);
-                self.remember(key, &lowered, true);
+                self.cache.lowered.insert(key, Cached::Done(Box::new(lowered.clone())));
                 lowered
             }
             None => {
@@ -494,6 +495,7 @@ impl<'a> Lowerer<'a> {
             return Lowered::of(Schema::default());
         };
         let reported = self.res.diags.len();
+        let again = matches!(self.cache.lowered.get(&key), Some(Cached::Reported));
         self.push_frame(key.clone(), item_env.id);
         let lowered = match syn_item {
             syn::Item::Struct(_) => Lowered::of(structs::lower_struct(self, &attrs, &item_env, false)),
@@ -501,18 +503,25 @@ impl<'a> Lowerer<'a> {
             _ => self.lower_alias(&attrs, syn_item, &item_env),
         };
         self.pop_frame();
+        if again {
+            // The same item with the same arguments reports the same problems: once is enough.
+            self.res.diags.truncate(reported);
+        }
         self.remember(key, &lowered, self.res.diags.len() > reported);
         lowered
     }
 
-    /// Notes that `key` was lowered: the second time, the result is kept (see [`Cache`]); at
-    /// once when lowering it reported a problem, which lowering it again would report again.
+    /// Notes that `key` was lowered: the second time, the result is kept (see [`Cache`]). The
+    /// first result is never copied, even when it reported a problem: every type around a
+    /// problem reports it too, and copying each of them is quadratic in the depth (a chain of
+    /// 6000 structs, cut at the nesting limit, grew to 24 GB so). A type that reported a
+    /// problem is lowered again when it is used again, and what it reports then is dropped.
     fn remember(&mut self, key: (ItemRef, String), lowered: &Lowered, reported: bool) {
         match self.cache.lowered.get(&key) {
-            None if !reported => {
-                self.cache.lowered.insert(key, Cached::SeenOnce);
+            None => {
+                self.cache.lowered.insert(key, if reported { Cached::Reported } else { Cached::SeenOnce });
             }
-            None | Some(Cached::SeenOnce) => {
+            Some(Cached::SeenOnce | Cached::Reported) => {
                 self.cache.lowered.insert(key, Cached::Done(Box::new(lowered.clone())));
             }
             Some(Cached::Done(_)) => {}
@@ -537,6 +546,8 @@ impl<'a> Lowerer<'a> {
 
 enum Cached {
     SeenOnce,
+    /// Lowered once, and that reported a problem.
+    Reported,
     Done(Box<Lowered>),
 }
 

@@ -45,18 +45,18 @@ fn apply_one(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, m: &Marker, lo
     match m.key() {
         Schemaless => {
             if m.as_bool() {
-                *schema = Schema { description: schema.description.take(), ..Schema::default() };
+                replace(schema, Schema::default());
             }
         }
         SchemaType => {
             let t = m.as_str().unwrap_or_default().to_string();
             if !schema.is_type(&t) {
-                *schema = Schema { description: schema.description.take(), ..Schema::typed(&t) };
+                replace(schema, Schema::typed(&t));
             }
         }
         IntOrString => {
             if m.as_bool() {
-                *schema = Schema { description: schema.description.take(), ..super::known::int_or_string() };
+                replace(schema, super::known::int_or_string());
             }
         }
         Description => schema.description = description(text()),
@@ -128,6 +128,12 @@ fn apply_one(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, m: &Marker, lo
         Group | Version | Kind | Status | StatusSubresource | SpecRequired | Scope | Plural | Singular | ListKind | ShortName | Category
         | Scale | Printcolumn | SkipVersion | StorageVersion | Served | Deprecated | SelectableField | Root | Annotation | Label => {}
     }
+}
+
+/// `schema` becomes `with` (a marker says what the value is), keeping its description and where
+/// its markers were written, so a problem with the new schema points at the marker that made it.
+fn replace(schema: &mut Schema, with: Schema) {
+    *schema = Schema { description: schema.description.take(), marker_locs: std::mem::take(&mut schema.marker_locs), ..with };
 }
 
 /// The `x-kubernetes-validations` entry of a `validation(..)` marker written at `loc`.

@@ -210,7 +210,7 @@ fn a_symlinked_golden_is_written_through_and_checked_through() {
     let stale = c.run(&["--check"]);
     assert_eq!(stale.status.code(), Some(1), "{}", stderr(&stale));
     assert!(stderr(&stale).contains(&format!("{} is out of date", c.out.join(FOO).display())), "{}", stderr(&stale));
-    let write = c.run(&[]);
+    let write = c.run(&["-v"]);
     assert!(write.status.success(), "{}", stderr(&write));
     assert!(stderr(&write).contains(&format!("wrote {}", c.out.join(FOO).display())));
     assert_eq!(std::fs::read_link(c.out.join(FOO)).unwrap(), Path::new(&format!("../chart/crds/{FOO}")), "the link is kept");

@@ -171,6 +171,11 @@ impl Diagnostics {
 
     /// rustc-style text: `error: msg`, ` --> file:line:col`, the source line, `^^^`, help lines.
     pub fn render(&self, sources: &SourceMap, color: bool) -> String {
+        self.render_for(sources, color, "generate CRDs")
+    }
+
+    /// [`Diagnostics::render`], the last line saying what could not be done ("create the API").
+    pub fn render_for(&self, sources: &SourceMap, color: bool, action: &str) -> String {
         let mut out = String::new();
         for d in self.sorted(sources) {
             render_one(&mut out, d, sources, color);
@@ -182,7 +187,7 @@ impl Diagnostics {
         });
         if errors > 0 {
             let s = if errors == 1 { "" } else { "s" };
-            let _ = writeln!(out, "{}: could not generate CRDs due to {errors} previous error{s}", paint("error", RED, color));
+            let _ = writeln!(out, "{}: could not {action} due to {errors} previous error{s}", paint("error", RED, color));
         } else if warnings > 0 {
             let s = if warnings == 1 { "" } else { "s" };
             let _ = writeln!(out, "{}: {warnings} warning{s} emitted", paint("warning", YELLOW, color));

@@ -48,6 +48,25 @@ pub struct Plan {
     pub failure: Option<FailureKind>,
 }
 
+/// What a run is doing, for a progress display (the CLI shows a line on a terminal when a run
+/// takes more than a second). Every method has a default that does nothing.
+pub trait Progress {
+    /// A phase begins: "reading the workspace (cargo metadata)", "generating CRDs for 3
+    /// packages", "writing 1000 files".
+    fn phase(&mut self, _what: &str) {}
+    /// The run waits for another crd-gen run that holds the lock of `dir`.
+    fn waiting(&mut self, _dir: &Path) {}
+}
+
+/// No progress display.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
+}
+
 impl Generator {
     pub fn new() -> Self {
         Self::default()
@@ -120,8 +139,14 @@ impl Generator {
 
     /// Runs discovery and the engine; writes nothing.
     pub fn plan(&self) -> Plan {
+        self.plan_with(&mut NoProgress)
+    }
+
+    /// [`Generator::plan`], telling `progress` each phase.
+    pub fn plan_with(&self, progress: &mut dyn Progress) -> Plan {
         let mut diags = Diagnostics::default();
         let cfg = self.build_cfg(&mut diags);
+        progress.phase("reading the workspace (cargo metadata)");
         let targets =
             cfg.as_ref().and_then(|_| discover::discover(self.manifest_path.as_deref(), &self.packages, &self.features, &mut diags));
         let (Some(cfg), Some(targets)) = (cfg, targets) else {
@@ -129,6 +154,7 @@ impl Generator {
             return Plan { generated, files: Vec::new(), outputs: Vec::new(), failure: Some(FailureKind::Workspace) };
         };
         let sources: Vec<_> = targets.iter().map(|t| t.source.clone()).collect();
+        progress.phase(&format!("generating CRDs for {}", plural(sources.len(), "package")));
         let options = Options { cfg, ..self.options.clone() };
         let mut generated = pipeline::run(&sources, &options);
         generated.diagnostics.extend(diags);
@@ -164,26 +190,34 @@ impl Generator {
     /// says on stderr when it waits for another run writing the same directory. On failure
     /// `plan.failure` says why and the diagnostics how.
     pub fn write(&self) -> Outcome {
-        self.write_with(&mut |dir| eprintln!("crd-gen: waiting for another crd-gen run to finish writing {}", dir.display()))
+        self.write_with(&mut WaitMessage)
     }
 
-    /// [`Generator::write`], calling `on_wait` before waiting for another run's directory lock.
-    pub fn write_with(&self, on_wait: &mut dyn FnMut(&Path)) -> Outcome {
-        let plan = self.plan();
+    /// [`Generator::write`], telling `progress` each phase and when it waits for another run's
+    /// directory lock.
+    pub fn write_with(&self, progress: &mut dyn Progress) -> Outcome {
+        let plan = self.plan_with(progress);
         if plan.failure.is_some() {
             return Outcome { plan, report: output::Report::default() };
         }
-        let result = output::write_all(&plan.outputs, on_wait);
+        progress.phase(&format!("writing {}", plural(plan.files.len(), "file")));
+        let result = output::write_all(&plan.outputs, &mut |dir| progress.waiting(dir));
         finish(plan, result)
     }
 
     /// Generates and compares with the files on disk (orphans and the ownership record
     /// included); writes nothing.
     pub fn check(&self) -> Outcome {
-        let plan = self.plan();
+        self.check_with(&mut NoProgress)
+    }
+
+    /// [`Generator::check`], telling `progress` each phase.
+    pub fn check_with(&self, progress: &mut dyn Progress) -> Outcome {
+        let plan = self.plan_with(progress);
         if plan.failure.is_some() {
             return Outcome { plan, report: output::Report::default() };
         }
+        progress.phase(&format!("comparing {} with disk", plural(plan.files.len(), "file")));
         let result = output::check_all(&plan.outputs);
         finish(plan, result)
     }
@@ -221,6 +255,15 @@ impl Generator {
                 println!("cargo::warning=crd-gen removed {}: {reason}", path.display());
             }
         }
+    }
+}
+
+/// For build.rs and library users: says on stderr when the run waits for another one.
+struct WaitMessage;
+
+impl Progress for WaitMessage {
+    fn waiting(&mut self, dir: &Path) {
+        eprintln!("crd-gen: waiting for another crd-gen run to finish writing {}", dir.display());
     }
 }
 

@@ -37,7 +37,9 @@ pub mod validate;
 mod generator;
 #[cfg(feature = "cargo")]
 pub mod output;
+#[cfg(feature = "scaffold")]
+pub mod scaffold;
 
 #[cfg(feature = "cargo")]
-pub use generator::{FailureKind, Generator, Outcome, Plan};
+pub use generator::{FailureKind, Generator, NoProgress, Outcome, Plan, Progress};
 pub use pipeline::{CrdFile, Generated, Options, run};

@@ -28,6 +28,24 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
         })
 }
 
+/// A kind as the API server takes it: CamelCase, starting with an uppercase letter, whose
+/// lowercase form is a DNS label (`Guestbook`, `CronJob`).
+pub fn is_kind(s: &str) -> bool {
+    is_dns1035_label(&s.to_lowercase()) && s.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// A Kubernetes API version: `v1`, `v1alpha1`, `v2beta3` (what the API server orders versions
+/// by, and what kubebuilder accepts for `--version`).
+pub fn is_kube_version(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('v') else { return false };
+    let major_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let (major, stage) = rest.split_at(major_end);
+    let digits = |d: &str| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit());
+    digits(major)
+        && (stage.is_empty() || ["alpha", "beta"].iter().any(|pre| stage.strip_prefix(pre).is_some_and(digits)))
+        && is_dns1035_label(s)
+}
+
 pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
     group(a, diags);
     kind_names(a, diags);
@@ -62,7 +80,7 @@ fn kind_names(a: &AssembledCrd, diags: &mut Diagnostics) {
         }
     }
     for (key, kind) in [(MarkerKey::Kind, &n.kind), (MarkerKey::ListKind, &n.list_kind)] {
-        if !is_dns1035_label(&kind.to_lowercase()) || !kind.starts_with(|c: char| c.is_ascii_uppercase()) {
+        if !is_kind(kind) {
             err(
                 diags,
                 a.marker_loc(key),
@@ -107,6 +125,7 @@ fn version_names(a: &AssembledCrd, diags: &mut Diagnostics) {
 
 #[cfg(test)]
 mod tests {
+    use super::{is_kind, is_kube_version};
     use crate::pipeline::assert_error;
 
     /// A spec struct with `markers` (after group and version) on line 2.
@@ -127,5 +146,17 @@ mod tests {
         assert_error(&spec(", category = \"All\""), "category `All` must be a lowercase DNS label", 2);
         let src = "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"V1\")]\npub struct WidgetSpec { pub x: i32 }\n";
         assert_error(src, "version `V1` must be a lowercase DNS label such as v1, v1beta2", 2);
+    }
+
+    #[test]
+    fn kinds_and_kube_versions() {
+        assert!(is_kind("Guestbook") && is_kind("CronJob") && is_kind("V1Thing"));
+        assert!(!is_kind("guestbook") && !is_kind("") && !is_kind("Guest Book") && !is_kind("Guest_book"));
+        for ok in ["v1", "v2", "v10", "v1alpha1", "v2beta3", "v1beta12"] {
+            assert!(is_kube_version(ok), "{ok}");
+        }
+        for bad in ["1", "V1", "v", "vx", "v1alpha", "v1gamma1", "v1.2", "v1-beta1", "v1beta1x", "v1Beta1", ""] {
+            assert!(!is_kube_version(bad), "{bad}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 pub fn markdown() -> String {
     let mut out = String::from(
         "# crd-gen markers\n\n\
-         <!-- Generated from crd-gen/src/markers/vocab.rs by `cargo run -p crd-gen -- markers > docs/markers.md`; do not edit. -->\n\n\
+         <!-- Generated from crd-gen-markers/src/vocab.rs by `cargo run -p crd-gen -- markers > docs/markers.md`; do not edit. -->\n\n\
          Write markers as `#[crd(...)]` attributes. The Go comment markers in the last column are accepted \
          in doc comments with the same meaning (`/// +kubebuilder:validation:Minimum=0`) and are left out \
          of descriptions; `+name:=value` is read as `+name=value`, as controller-gen reads it.\n",

@@ -101,7 +101,7 @@ pub struct ModuleBody {
     /// What the module declares and imports, by name (see `names.rs`).
     pub names: names::Names,
     /// The module's inner attributes (`//!` docs, `#![..]`) after `cfg` and `cfg_attr`: its
-    /// docs, which hold Go package markers (`markers/package.rs`).
+    /// docs, which hold Go package markers (`crd-gen-markers/src/package.rs`).
     pub attrs: Vec<syn::Attribute>,
 }
 

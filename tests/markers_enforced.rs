@@ -623,14 +623,24 @@ fn refused_or_handled_validation_messages() {
 #[test]
 fn refused_or_handled_impossible_numeric_bounds() {
     let cases: Vec<(&str, String, &str, &str)> = [
-        ("gap-bounds-exclusive-equal", "minimum = 1, maximum = 1, exclusive_maximum", "no value satisfies these bounds: the only value, 1, is excluded", "6:33"),
+        (
+            "gap-bounds-exclusive-equal",
+            "minimum = 1, maximum = 1, exclusive_maximum",
+            "no value satisfies these bounds: the only value, 1, is excluded",
+            "6:33",
+        ),
         (
             "gap-bounds-no-integer-between",
             "minimum = 1, maximum = 2, exclusive_minimum, exclusive_maximum",
             "no value satisfies these bounds: no integer lies between 1 and 2",
             "6:52",
         ),
-        ("gap-bounds-no-multiple", "minimum = 1, maximum = 3, multiple_of = 5", "no value satisfies these bounds: no multiple of 5 lies between 1 and 3", "6:33"),
+        (
+            "gap-bounds-no-multiple",
+            "minimum = 1, maximum = 3, multiple_of = 5",
+            "no value satisfies these bounds: no multiple of 5 lies between 1 and 3",
+            "6:33",
+        ),
     ]
     .into_iter()
     .map(|(name, markers, message, at)| (name, format!("#[crd({markers})]\npub n: i32,"), message, at))

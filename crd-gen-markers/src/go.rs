@@ -112,7 +112,9 @@ fn translate_args(name: &str, arg: Option<&str>, span: Span, out: &mut Vec<Marke
     }
     for (key, value) in args {
         let Some((def, _)) = members.iter().find(|(_, a)| *a == key) else {
-            return Err(MarkerError::new(span, format!("unknown argument `{key}` of `+{name}`")).help(format!("`+{name}` takes {}", takes())));
+            return Err(
+                MarkerError::new(span, format!("unknown argument `{key}` of `+{name}`")).help(format!("`+{name}` takes {}", takes()))
+            );
         };
         let err = |msg: String| MarkerError::new(span, format!("in `+{name}`: {msg}")).help(format!("`{key}` is `{}`", def.syntax()));
         // A list argument (`shortName=f;fo`) is one marker per entry, as `#[crd]` repeats them.
@@ -135,7 +137,8 @@ fn entries(def: &'static MarkerDef, name: &str, arg: Option<&str>, span: Span) -
         let (k, v) = text
             .split_once('=')
             .ok_or_else(|| MarkerError::new(span, format!("`+{name}` takes \"key=value\" entries separated by `;`")))?;
-        let inner = vec![Arg { def: key, value: Value::Str(k.to_string()), span }, Arg { def: value, value: Value::Str(v.to_string()), span }];
+        let inner =
+            vec![Arg { def: key, value: Value::Str(k.to_string()), span }, Arg { def: value, value: Value::Str(v.to_string()), span }];
         out.push(marker(def, Value::Group(inner), span));
     }
     Ok(out)
@@ -224,7 +227,8 @@ pub fn refusal(name: &str, span: Span) -> Option<MarkerError> {
 }
 
 fn unknown(name: &str, span: Span) -> MarkerError {
-    let known: Vec<String> = vocab::go_spellings().filter(|(_, g)| !matches!(g.form, GoForm::Elements { .. })).map(|(_, g)| g.spelling()).collect();
+    let known: Vec<String> =
+        vocab::go_spellings().filter(|(_, g)| !matches!(g.form, GoForm::Elements { .. })).map(|(_, g)| g.spelling()).collect();
     let e = MarkerError::new(span, format!("unknown Go marker `+{name}`"));
     match vocab::suggest(name, known.iter().map(String::as_str)) {
         Some(s) => e.help(format!("did you mean `+{s}`? or write the `#[crd(...)]` marker; see docs/markers.md")),
@@ -238,7 +242,9 @@ fn marker(def: &'static MarkerDef, value: Value, span: Span) -> Marker {
 
 /// Only lines that look like controller-gen markers are markers; "+1 for this" in prose is not.
 fn is_marker_name(name: &str) -> bool {
-    name.starts_with("kubebuilder:") || vocab::go_spellings().any(|(_, g)| g.name == name) || vocab::GO_REFUSED.iter().any(|(n, _)| *n == name)
+    name.starts_with("kubebuilder:")
+        || vocab::go_spellings().any(|(_, g)| g.name == name)
+        || vocab::GO_REFUSED.iter().any(|(n, _)| *n == name)
 }
 
 /// A Go marker whose arguments are named (`+kubebuilder:printcolumn:name=..,type=..`).
@@ -531,7 +537,10 @@ mod tests {
             AttrSite::Field,
         );
         assert!(e.is_empty(), "{e:?}");
-        assert_eq!(m.iter().map(Marker::key).collect::<Vec<_>>(), [MarkerKey::Minimum, MarkerKey::EnumValues, MarkerKey::Default, MarkerKey::Items]);
+        assert_eq!(
+            m.iter().map(Marker::key).collect::<Vec<_>>(),
+            [MarkerKey::Minimum, MarkerKey::EnumValues, MarkerKey::Default, MarkerKey::Items]
+        );
         assert_eq!(m[0].as_number(), Some(Number::UInt(1)));
         assert_eq!(m[1].as_literal(), Some(&Literal::Array(vec![s("A"), s("B")])));
         assert_eq!(m[2].as_literal(), Some(&Literal::Number(Number::UInt(3))));

@@ -75,7 +75,8 @@ fn exclusive_bound_needs_bound(f: &dyn Facts, out: &mut Vec<Violation>) {
 }
 
 fn lower_bound_not_above_upper(f: &dyn Facts, out: &mut Vec<Violation>) {
-    const PAIRS: [(MarkerKey, MarkerKey); 4] = [(Minimum, Maximum), (MinLength, MaxLength), (MinItems, MaxItems), (MinProperties, MaxProperties)];
+    const PAIRS: [(MarkerKey, MarkerKey); 4] =
+        [(Minimum, Maximum), (MinLength, MaxLength), (MinItems, MaxItems), (MinProperties, MaxProperties)];
     for (lo, hi) in PAIRS {
         if let (Some(l), Some(h)) = (f.number(lo), f.number(hi))
             && l > h

@@ -127,17 +127,7 @@ pub fn collect(program: &Program, krate: CrateId, memo: &mut Memo, diags: &mut D
             });
             let (Some(group), Some(version)) = (group, version) else { continue };
             let derives_custom_resource = derives(&s.attrs, "CustomResource");
-            out.push(ResourceDecl {
-                item,
-                loc,
-                ident,
-                attrs,
-                group,
-                version,
-                kind,
-                status,
-                derives_custom_resource,
-            });
+            out.push(ResourceDecl { item, loc, ident, attrs, group, version, kind, status, derives_custom_resource });
         }
     }
     Collected { decls: out, skipped }

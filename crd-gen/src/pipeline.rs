@@ -166,9 +166,7 @@ pub(crate) fn run_source(src: &str) -> Generated {
 fn assert_reported(src: &str, severity: crate::diag::Severity, message: &str, line: usize) {
     let g = run_source(src);
     let found = g.diagnostics.iter().any(|d| {
-        d.severity == severity
-            && d.message.starts_with(message)
-            && matches!(d.place, crate::diag::Place::Source(loc) if loc.line == line)
+        d.severity == severity && d.message.starts_with(message) && matches!(d.place, crate::diag::Place::Source(loc) if loc.line == line)
     });
     assert!(found, "no {severity:?} `{message}..` at lib.rs:{line}:\n{}\n--- source:\n{src}", g.render_diagnostics(false));
 }

@@ -125,8 +125,9 @@ fn apply_one(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, m: &Marker, lo
         // Whether the field is in the object, and required there: `object.rs`.
         Required | Optional | Skip => {}
         // Resource markers, on the spec struct: `assemble/`.
-        Group | Version | Kind | Status | StatusSubresource | SpecRequired | Scope | Plural | Singular | ListKind | ShortName | Category
-        | Scale | Printcolumn | SkipVersion | StorageVersion | Served | Deprecated | SelectableField | Root | Annotation | Label => {}
+        Group | Version | Kind | Status | StatusSubresource | SpecRequired | Scope | Plural | Singular | ListKind | ShortName
+        | Category | Scale | Printcolumn | SkipVersion | StorageVersion | Served | Deprecated | SelectableField | Root | Annotation
+        | Label => {}
     }
 }
 

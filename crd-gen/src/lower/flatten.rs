@@ -128,7 +128,10 @@ fn map_part(lw: &mut Lowerer, part: &Part, out: &mut Carried, alone: bool) {
                         part.field
                     ),
                     crate::diag::Place::Source(
-                        part.schema.marker_loc(MarkerKey::MaxProperties).or(part.schema.marker_loc(MarkerKey::MinProperties)).unwrap_or(part.loc),
+                        part.schema
+                            .marker_loc(MarkerKey::MaxProperties)
+                            .or(part.schema.marker_loc(MarkerKey::MinProperties))
+                            .unwrap_or(part.loc),
                     ),
                 )
                 .with_help("make it a map field of its own (without `#[serde(flatten)]`) to keep them"),

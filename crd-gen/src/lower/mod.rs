@@ -422,9 +422,7 @@ impl<'a> Lowerer<'a> {
         for (i, (param, default)) in params.iter().enumerate() {
             let b = match (args.get(i), default) {
                 (Some(arg), _) => Bound::new((*arg).clone(), env.clone()),
-                (None, Some(d)) => {
-                    Bound::new(d.clone(), Env { scope: item.scope, params: Rc::new(bound.clone()), id: self.new_env_id() })
-                }
+                (None, Some(d)) => Bound::new(d.clone(), Env { scope: item.scope, params: Rc::new(bound.clone()), id: self.new_env_id() }),
                 (None, None) => {
                     let name = item_ident(syn_item);
                     let needed = params.iter().filter(|(_, d)| d.is_none()).count();

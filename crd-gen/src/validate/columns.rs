@@ -24,7 +24,9 @@ pub fn check(v: &CrdVersion, decl: &ResourceDecl, file: FileId, diags: &mut Diag
                 format!("printer column `{}`: json_path `{}` must start with `.`", c.name, c.json_path),
                 "e.g. `json_path = \".status.phase\"`",
             );
-        } else if !c.json_path.contains(['[', '*', '@', '?']) && !c.json_path.starts_with(".metadata.") && schema_at(root, &c.json_path).is_none()
+        } else if !c.json_path.contains(['[', '*', '@', '?'])
+            && !c.json_path.starts_with(".metadata.")
+            && schema_at(root, &c.json_path).is_none()
         {
             err(
                 diags,

@@ -237,3 +237,22 @@ fn json_eq(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::assert_error;
+
+    /// A spec struct whose field `v` (on line 4) has type `ty` and `markers`.
+    fn field(markers: &str, ty: &str) -> String {
+        format!(
+            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {{\n    #[crd({markers})] pub v: {ty},\n}}\n"
+        )
+    }
+
+    #[test]
+    fn each_value_rule_at_the_marker() {
+        assert_error(&field("default = \"abc\", max_length = 2", "String"), "default `\"abc\"` is not valid for its own schema", 4);
+        assert_error(&field("enum_values = [\"a\", 3]", "String"), "enum value `3` does not fit the schema", 4);
+        assert_error(&field("pattern = \"(\"", "String"), "pattern `(` is not a valid regular expression", 4);
+    }
+}

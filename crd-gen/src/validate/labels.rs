@@ -21,7 +21,12 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
     }
     for key in a.crd.metadata.annotations.keys() {
         if !is_qualified_name(key) {
-            err(diags, a.marker_loc(MarkerKey::Annotation), format!("annotation key `{key}` is not a valid qualified name"), QUALIFIED_HELP);
+            err(
+                diags,
+                a.marker_loc(MarkerKey::Annotation),
+                format!("annotation key `{key}` is not a valid qualified name"),
+                QUALIFIED_HELP,
+            );
         }
     }
 }
@@ -52,7 +57,9 @@ mod tests {
     use crate::pipeline::assert_error;
 
     fn spec(markers: &str) -> String {
-        format!("#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\", {markers})]\npub struct WidgetSpec {{ pub x: i32 }}\n")
+        format!(
+            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\", {markers})]\npub struct WidgetSpec {{ pub x: i32 }}\n"
+        )
     }
 
     #[test]

@@ -91,7 +91,12 @@ fn kind_names(a: &AssembledCrd, diags: &mut Diagnostics) {
     }
     if n.kind == n.list_kind {
         let key = MarkerKey::ListKind;
-        err(diags, a.marker_loc(key), format!("{} `{}` must differ from the kind", key.name(), n.list_kind), "the default is kind + `List`");
+        err(
+            diags,
+            a.marker_loc(key),
+            format!("{} `{}` must differ from the kind", key.name(), n.list_kind),
+            "the default is kind + `List`",
+        );
     }
 }
 
@@ -130,7 +135,9 @@ mod tests {
 
     /// A spec struct with `markers` (after group and version) on line 2.
     fn spec(markers: &str) -> String {
-        format!("#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\"{markers})]\npub struct WidgetSpec {{ pub x: i32 }}\n")
+        format!(
+            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\"{markers})]\npub struct WidgetSpec {{ pub x: i32 }}\n"
+        )
     }
 
     #[test]
@@ -139,7 +146,11 @@ mod tests {
         assert_error(src, "group `example` must be a lowercase DNS subdomain with at least one dot", 2);
         assert_error(&spec(", plural = \"Widgets\""), "plural `Widgets` must be a lowercase DNS label (a-z, 0-9, '-')", 2);
         assert_error(&spec(", singular = \"a_b\""), "singular `a_b` must be a lowercase DNS label (a-z, 0-9, '-')", 2);
-        assert_error(&spec(", kind = \"widget\""), "kind `widget` must be CamelCase letters and digits starting with an uppercase letter", 2);
+        assert_error(
+            &spec(", kind = \"widget\""),
+            "kind `widget` must be CamelCase letters and digits starting with an uppercase letter",
+            2,
+        );
         assert_error(&spec(", list_kind = \"Widget\""), "list_kind `Widget` must differ from the kind", 2);
         assert_error(&spec(", list_kind = \"Widget_List\""), "list_kind `Widget_List` must be CamelCase letters and digits", 2);
         assert_error(&spec(", short_name = \"W\""), "short name `W` must be a lowercase DNS label", 2);

@@ -269,7 +269,11 @@ fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         ctx.error(s.marker_loc(v.at).or(origin), path, v.message, v.help);
     }
     if let Some(why) = empty_numeric_range(s) {
-        let at = s.marker_loc(MarkerKey::MultipleOf).or(s.marker_loc(MarkerKey::ExclusiveMaximum)).or(s.marker_loc(MarkerKey::Maximum)).or(origin);
+        let at = s
+            .marker_loc(MarkerKey::MultipleOf)
+            .or(s.marker_loc(MarkerKey::ExclusiveMaximum))
+            .or(s.marker_loc(MarkerKey::Maximum))
+            .or(origin);
         ctx.error(
             at,
             path,
@@ -315,4 +319,24 @@ fn empty_numeric_range(s: &Schema) -> Option<String> {
         return Some(format!("no multiple of {m} lies between {first} and {last}"));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::{assert_error, assert_warning};
+
+    /// A spec struct whose field `v` (on line 4) has type `ty` and `markers`.
+    fn field(markers: &str, ty: &str) -> String {
+        format!(
+            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {{\n    #[crd({markers})] pub v: {ty},\n}}\n"
+        )
+    }
+
+    #[test]
+    fn each_structural_rule_at_the_marker() {
+        assert_error(&field("schemaless", "String"), "this value has no type, which a structural schema needs", 4);
+        assert_error(&field("unique_items", "Vec<String>"), "`uniqueItems: true` is forbidden in apiextensions.k8s.io/v1", 4);
+        assert_error(&field("minimum = 5, maximum = 1", "i32"), "`minimum` (5) is greater than `maximum` (1)", 4);
+        assert_warning(&field("format = \"no-such-format\"", "String"), "format `no-such-format` is not one the API server knows", 4);
+    }
 }

@@ -64,12 +64,20 @@ mod tests {
 
     #[test]
     fn each_subresource_rule() {
-        assert_warning(&resource("status_subresource", "pub x: i32", false), "the status subresource is on, but the resource has no status", 3);
+        assert_warning(
+            &resource("status_subresource", "pub x: i32", false),
+            "the status subresource is on, but the resource has no status",
+            3,
+        );
         let scale = |spec: &str, status: &str| format!("scale(spec_replicas_path = \"{spec}\", status_replicas_path = \"{status}\")");
         let r = |markers: String| resource(&markers, "pub replicas: i32, pub name: String", true);
         assert_error(&r(scale("spec.replicas", ".status.replicas")), "scale spec_replicas_path `spec.replicas` must be under `.spec.`", 3);
         assert_error(&r(scale(".spec.name", ".status.replicas")), "scale spec_replicas_path `.spec.name` must name an integer field", 3);
-        assert_error(&r(scale(".spec.replicas", ".status.name")), "scale status_replicas_path `.status.name` must name an integer field", 3);
+        assert_error(
+            &r(scale(".spec.replicas", ".status.name")),
+            "scale status_replicas_path `.status.name` must name an integer field",
+            3,
+        );
         let selector = "scale(spec_replicas_path = \".spec.replicas\", status_replicas_path = \".status.replicas\", label_selector_path = \"selector\")";
         assert_error(&r(selector.into()), "scale label_selector_path `selector` must be under `.spec.` or `.status.`", 3);
         let no_status = resource(&scale(".spec.replicas", ".status.replicas"), "pub replicas: i32", false);

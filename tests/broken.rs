@@ -8,7 +8,7 @@
 //! contains = ["unknown crd marker `min_lenght`", "did you mean `min_length`"]
 //! absent = ["a misleading phrase"]          # optional: phrases the output must not contain
 //! args = ["--output-dir", "{case}/out.txt"]  # optional extra arguments; `{case}` is the copy's path
-//! known_gap = "what crd-gen does wrong"      # optional: list the case, skip its assertions
+//! known_gap = "what crd-gen does wrong"      # optional: list the case, skip its assertions (fails once they pass)
 //! ```
 //!
 //! For each case the runner copies the crate to a scratch directory and runs the real binary
@@ -255,4 +255,6 @@ fn broken_inputs_fail_cleanly_and_write_nothing() {
         eprintln!("  known gap now passes every check, remove `known_gap` from its expect.toml: {f}");
     }
     assert!(failures.is_empty(), "{} broken-input case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    // A gap that closed must say so, as tests/conformance.rs does: the case then checks it.
+    assert!(fixed.is_empty(), "known gap(s) now pass every check; remove `known_gap` from their expect.toml:\n{}", fixed.join("\n"));
 }

@@ -38,7 +38,7 @@ fn push(out: &mut Markers, ty: &str, field: &str, marker: String) {
 
 /// Whether `ours` has `key` from k8s-openapi itself (not from a marker crd-gen applied).
 fn from_openapi(ours: &Schema, key: &str, marker_name: &str) -> bool {
-    ours.to_json().get(key).is_some() && !ours.marker_locs.iter().any(|(n, _)| *n == marker_name)
+    ours.to_json().get(key).is_some() && !ours.marker_locs.iter().any(|(n, _)| n.name() == marker_name)
 }
 
 /// The Go markers for what `g` (controller-gen's node) says and k8s-openapi's `ours` does not.

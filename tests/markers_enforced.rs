@@ -536,22 +536,28 @@ pub enum IntOrPercent {
     );
 }
 
-/// crd-gen must refuse `fields` (of a spec struct, with an `Item { x: String }` type beside it)
-/// because `why`; every case is tried, then the ones crd-gen accepted are reported.
-fn assert_refused(cases: &[(&str, String, &str)]) {
-    let mut written = Vec::new();
-    for (name, fields, why) in cases {
+/// crd-gen must refuse `fields` (of a spec struct on line 6, with an `Item { x: String }` type
+/// beside it) with an error containing `message` at `at` (`line:column` of src/lib.rs); every
+/// case is tried, then the ones crd-gen accepted, or refused for another reason or elsewhere, are
+/// reported.
+fn assert_refused(cases: &[(&str, String, &str, &str)]) {
+    let mut wrong = Vec::new();
+    for (name, fields, message, at) in cases {
         let src = format!(
             "use crd_gen_derive::{{CrdSchema, CustomResource}};\nuse serde::{{Deserialize, Serialize}};\n\
              #[derive(CustomResource, Serialize, Deserialize)]\n#[crd(group = \"gaps.example.com\", version = \"v1\", kind = \"Gap\")]\n\
              pub struct GapSpec {{\n{fields}\n}}\n\
              #[derive(CrdSchema, Serialize, Deserialize)]\npub struct Item {{\n    pub x: String,\n}}\n"
         );
-        if scratch_spec_schema(name, &src).is_ok() {
-            written.push(format!("{why}: {}", fields.chars().take(120).collect::<String>()));
+        let case = fields.chars().take(120).collect::<String>();
+        match scratch_spec_schema(name, &src) {
+            Ok(_) => wrong.push(format!("accepted, should say {message:?}: {case}")),
+            Err(e) if !e.contains(&format!("error: {message}")) => wrong.push(format!("should say {message:?}: {case}\n{e}")),
+            Err(e) if !e.contains(&format!("/src/lib.rs:{at}\n")) => wrong.push(format!("should point at lib.rs:{at}: {case}\n{e}")),
+            Err(_) => {}
         }
     }
-    assert!(written.is_empty(), "crd-gen wrote CRDs it should refuse:\n{}", written.join("\n"));
+    assert!(wrong.is_empty(), "crd-gen did not refuse these as it should:\n{}", wrong.join("\n"));
 }
 
 /// The API server type-checks each rule: "cel expression must evaluate to a bool".
@@ -560,7 +566,8 @@ fn refused_or_handled_cel_rule_must_be_bool() {
     assert_refused(&[(
         "gap-rule-not-bool",
         "#[crd(validation(rule = \"self.x\"))]\npub item: Item,".into(),
-        "the API server: cel expression must evaluate to a bool",
+        "CEL rule `self.x` evaluates to string, but the API server requires a bool (\"cel expression must evaluate to a bool\")",
+        "6:7",
     )]);
 }
 
@@ -572,51 +579,71 @@ fn refused_or_handled_message_expression_is_type_checked() {
         (
             "gap-message-expression-int",
             "#[crd(validation(rule = \"self.x != ''\", message_expression = \"1\"))]\npub item: Item,".into(),
-            "the API server: messageExpression must evaluate to a string",
+            "CEL message_expression `1` evaluates to int, but the API server requires a string (\"messageExpression must evaluate to a string\")",
+            "6:7",
         ),
         (
             "gap-message-expression-field",
             "#[crd(validation(rule = \"self.x != ''\", message_expression = \"self.nope\"))]\npub item: Item,".into(),
-            "the API server: messageExpression compilation failed: undefined field 'nope'",
+            "CEL message_expression `self.nope`: undefined field `nope` on object `.spec.item`",
+            "6:7",
         ),
     ]);
 }
 
-/// apiextensions validation of `x-kubernetes-validations[*].message`.
+/// apiextensions validation of `x-kubernetes-validations[*].message` (the API server's words:
+/// "message must not contain line breaks", "message must be non-empty if specified", "message
+/// must have a maximum length of 2048 characters", "message must be specified if rule contains
+/// line breaks").
 #[test]
 fn refused_or_handled_validation_messages() {
     let rule = "rule = \"self.x != ''\"";
-    let cases: Vec<(&str, String, &str)> = [
-        ("gap-message-newline", format!("{rule}, message = \"line\\nbreak\""), "message must not contain line breaks"),
-        ("gap-message-blank", format!("{rule}, message = \"   \""), "message must be non-empty if specified"),
+    let cases: Vec<(&str, String, &str, &str)> = [
+        ("gap-message-newline", format!("{rule}, message = \"line\\nbreak\""), "a validation `message` must not contain line breaks"),
+        ("gap-message-blank", format!("{rule}, message = \"   \""), "a validation `message` must not be blank"),
         (
             "gap-message-long",
             format!("{rule}, message = \"{}\"", "m".repeat(2049)),
-            "message must have a maximum length of 2048 characters",
+            "a validation `message` may be at most 2048 characters",
         ),
         (
             "gap-multiline-rule",
             "rule = \"self.x != ''\\n  && self.x != 'a'\"".to_string(),
-            "message must be specified if rule contains line breaks",
+            "a rule that spans several lines needs a `message`",
         ),
     ]
     .into_iter()
-    .map(|(name, marker, why)| (name, format!("#[crd(validation({marker}))]\npub item: Item,"), why))
+    .map(|(name, marker, message)| (name, format!("#[crd(validation({marker}))]\npub item: Item,"), message, "6:7"))
     .collect();
     assert_refused(&cases);
 }
 
-/// crd-gen's own check (the API server accepts these, but no value can satisfy them): it reports
-/// `minimum` > `maximum`, not an empty range from exclusive bounds or `multiple_of`.
+/// crd-gen's own check (the API server accepts these, but no value can satisfy them): an empty
+/// range from exclusive bounds or `multiple_of`, reported at the marker that empties it.
 #[test]
 fn refused_or_handled_impossible_numeric_bounds() {
-    let cases: Vec<(&str, String, &str)> = [
-        ("gap-bounds-exclusive-equal", "minimum = 1, maximum = 1, exclusive_maximum"),
-        ("gap-bounds-no-integer-between", "minimum = 1, maximum = 2, exclusive_minimum, exclusive_maximum"),
-        ("gap-bounds-no-multiple", "minimum = 1, maximum = 3, multiple_of = 5"),
+    let cases: Vec<(&str, String, &str, &str)> = [
+        (
+            "gap-bounds-exclusive-equal",
+            "minimum = 1, maximum = 1, exclusive_maximum",
+            "no value satisfies these bounds: the only value, 1, is excluded",
+            "6:33",
+        ),
+        (
+            "gap-bounds-no-integer-between",
+            "minimum = 1, maximum = 2, exclusive_minimum, exclusive_maximum",
+            "no value satisfies these bounds: no integer lies between 1 and 2",
+            "6:52",
+        ),
+        (
+            "gap-bounds-no-multiple",
+            "minimum = 1, maximum = 3, multiple_of = 5",
+            "no value satisfies these bounds: no multiple of 5 lies between 1 and 3",
+            "6:33",
+        ),
     ]
     .into_iter()
-    .map(|(name, markers)| (name, format!("#[crd({markers})]\npub n: i32,"), "crd-gen's impossible-bounds check: no value satisfies them"))
+    .map(|(name, markers, message, at)| (name, format!("#[crd({markers})]\npub n: i32,"), message, at))
     .collect();
     assert_refused(&cases);
 }

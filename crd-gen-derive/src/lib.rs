@@ -1,12 +1,14 @@
 //! `#[derive(CustomResource)]` and `#[derive(CrdSchema)]`: register the `#[crd(...)]` helper
-//! attribute and check every marker at compile time with crd-gen's own parser, so a typo fails
-//! `cargo build` with the same words `cargo crd-gen` would print.
+//! attribute and check every marker at compile time with crd-gen's own parser and rules
+//! (crd-gen-markers, which the engine uses too), so a typo fails `cargo build` with the same
+//! words `cargo crd-gen` would print.
 //!
 //! The derives generate only associated constants; the CRD itself is written by `cargo crd-gen`
 //! or build.rs from the source, so the three front ends share one engine.
 
-use crd_gen::markers::check::{ValueShape, check_applies};
-use crd_gen::markers::{AttrSite, Attrs, MarkerError};
+use crd_gen_markers::check::{ValueShape, check_applies};
+use crd_gen_markers::names::{kind_of, plural_of};
+use crd_gen_markers::{AttrSite, CrdAttrs, MarkerError, MarkerKey};
 use proc_macro::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput, parse_macro_input};
@@ -28,7 +30,7 @@ pub fn derive_crd_schema(input: TokenStream) -> TokenStream {
 fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
     let mut errors: Vec<MarkerError> = Vec::new();
     let site = if resource { AttrSite::ResourceStruct } else { AttrSite::Type };
-    let attrs = Attrs::read(&input.attrs, site, &mut errors);
+    let attrs = CrdAttrs::read(&input.attrs, site, &mut errors);
     if resource {
         if !matches!(input.data, Data::Struct(_)) {
             errors.push(
@@ -38,7 +40,7 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
         }
         // No check that `group` and `version` are given: the module docs may give them
         // (`//! +groupName=..`, a module named `v1`), which a derive cannot see; the engine checks.
-        if crd_gen::names::kind_of(&input.ident.to_string(), attrs.str("kind")).is_none() {
+        if kind_of(&input.ident.to_string(), attrs.str(MarkerKey::Kind)).is_none() {
             errors.push(
                 MarkerError::new(input.ident.span(), format!("cannot tell the kind of `{}`", input.ident))
                     .help("name the struct `<Kind>Spec` or add `#[crd(kind = \"MyKind\")]`"),
@@ -49,7 +51,7 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
         Data::Struct(s) => check_fields(&s.fields, &mut errors),
         Data::Enum(e) => {
             for v in &e.variants {
-                let _ = Attrs::read(&v.attrs, AttrSite::Variant, &mut errors);
+                let _ = CrdAttrs::read(&v.attrs, AttrSite::Variant, &mut errors);
                 check_fields(&v.fields, &mut errors);
             }
         }
@@ -75,18 +77,18 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
 /// The spec struct's constants: those its own markers determine. `CRD_GROUP`, `CRD_API_VERSION`
 /// and `CRD_NAME` need `group` (and `version`) on the struct itself; given only in the module
 /// docs, they are not generated, since a derive sees only its struct.
-fn resource_constants(input: &DeriveInput, attrs: &Attrs) -> proc_macro2::TokenStream {
+fn resource_constants(input: &DeriveInput, attrs: &CrdAttrs) -> proc_macro2::TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let kind = crd_gen::names::kind_of(&ident.to_string(), attrs.str("kind")).unwrap_or_default();
-    let plural = crd_gen::names::plural_of(&kind, attrs.str("plural"));
+    let kind = kind_of(&ident.to_string(), attrs.str(MarkerKey::Kind)).unwrap_or_default();
+    let plural = plural_of(&kind, attrs.str(MarkerKey::Plural));
     let mut consts = vec![quote! {
         /// The kind.
         pub const CRD_KIND: &'static str = #kind;
         /// The plural resource name (`kubectl get <plural>`).
         pub const CRD_PLURAL: &'static str = #plural;
     }];
-    let (group, version) = (attrs.str("group"), attrs.str("version"));
+    let (group, version) = (attrs.str(MarkerKey::Group), attrs.str(MarkerKey::Version));
     if let Some(group) = group {
         let name = format!("{plural}.{group}");
         consts.push(quote! {
@@ -118,20 +120,20 @@ fn resource_constants(input: &DeriveInput, attrs: &Attrs) -> proc_macro2::TokenS
 
 fn check_fields(fields: &syn::Fields, errors: &mut Vec<MarkerError>) {
     for f in fields {
-        let attrs = Attrs::read(&f.attrs, AttrSite::Field, errors);
+        let attrs = CrdAttrs::read(&f.attrs, AttrSite::Field, errors);
         let shape = ValueShape::of_rust_type(&f.ty);
         let text = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
+        // A marker that says what the value is makes the face of the Rust type irrelevant.
+        if attrs.replaces_type() {
+            continue;
+        }
         for m in &attrs.markers {
-            // A type-changing marker makes the face of the Rust type irrelevant.
-            if ["schema_type", "int_or_string", "schemaless"].iter().any(|n| attrs.get(n).is_some()) {
-                break;
-            }
             if let Some(e) = check_applies(m, shape, &text) {
                 errors.push(e);
             }
-            if m.name() == "items" && shape == ValueShape::Array {
+            if m.key() == MarkerKey::Items && shape == ValueShape::Array {
                 let inner = element_type(&f.ty).map(ValueShape::of_rust_type).unwrap_or(ValueShape::Unknown);
-                for im in m.inner() {
+                for im in m.items() {
                     if let Some(e) = check_applies(im, inner, &format!("the items of `{text}`")) {
                         errors.push(e);
                     }

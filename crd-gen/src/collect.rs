@@ -1,10 +1,12 @@
 //! Collect: the resources of a crate, i.e. the spec structs that derive `CustomResource` (or carry
 //! `#[crd(group = ..)]`), with their resource markers read and checked.
 
+use crate::attrs::{ItemAttrs, Memo, derives, is_resource_struct};
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
-use crate::markers::{AttrSite, Attrs, Marker, MarkerError};
+use crate::markers::vocab::PackageKey;
+use crate::markers::{CrdAttrs, Marker, MarkerKey};
 use crate::source::{CrateId, ItemRef, ModId, Program, Scope};
-use syn::spanned::Spanned;
+use std::rc::Rc;
 
 /// One `#[derive(CustomResource)]` spec struct: one version of one kind.
 #[derive(Clone, Debug)]
@@ -13,7 +15,8 @@ pub struct ResourceDecl {
     /// The spec struct's name, where errors about the resource point.
     pub loc: Loc,
     pub ident: String,
-    pub attrs: Attrs,
+    /// The spec struct's attributes, as lowering reads them too.
+    pub attrs: Rc<ItemAttrs>,
     pub group: String,
     pub version: String,
     pub kind: String,
@@ -24,14 +27,19 @@ pub struct ResourceDecl {
 }
 
 impl ResourceDecl {
-    pub fn marker(&self, name: &str) -> Option<&Marker> {
-        self.attrs.get(name)
+    /// The spec struct's markers and docs.
+    pub fn crd(&self) -> &CrdAttrs {
+        &self.attrs.crd
     }
-    pub fn str(&self, name: &str) -> Option<&str> {
-        self.attrs.str(name)
+    pub fn marker(&self, key: MarkerKey) -> Option<&Marker> {
+        self.crd().get(key)
     }
-    pub fn marker_loc(&self, name: &str, file: crate::diag::FileId) -> Loc {
-        self.marker(name).map(|m| Loc::from_span(file, m.span)).unwrap_or(self.loc)
+    pub fn str(&self, key: MarkerKey) -> Option<&str> {
+        self.crd().str(key)
+    }
+    /// Where marker `key` is written, else the spec struct's name.
+    pub fn marker_loc(&self, key: MarkerKey, file: crate::diag::FileId) -> Loc {
+        self.marker(key).map(|m| Loc::from_span(file, m.span)).unwrap_or(self.loc)
     }
 }
 
@@ -42,7 +50,7 @@ pub struct Collected {
     pub skipped: usize,
 }
 
-pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Collected {
+pub fn collect(program: &Program, krate: CrateId, memo: &mut Memo, diags: &mut Diagnostics) -> Collected {
     let mut out = Vec::new();
     let mut skipped = 0;
     for (i, _) in program.krate(krate).modules.iter().enumerate() {
@@ -63,26 +71,25 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Co
                 }
                 continue;
             };
-            let is_resource = derives(&s.attrs, "CustomResource") || has_group_marker(&s.attrs);
-            if !is_resource {
+            if !is_resource_struct(&s.attrs) {
                 continue;
             }
             let file = body.file;
-            let mut errors = Vec::new();
-            let attrs = Attrs::read(&s.attrs, AttrSite::ResourceStruct, &mut errors);
-            report(diags, file, errors);
+            let item = ItemRef { scope, index };
+            let Some(attrs) = memo.item(program, item, diags) else { continue };
             let loc = Loc::from_span(file, s.ident.span());
             let ident = s.ident.to_string();
-            let package = module_markers(program, scope, diags);
+            let package = module_markers(program, scope, memo, diags);
             if package.skip {
                 skipped += 1;
                 continue;
             }
-            let group = attrs.str("group").map(str::to_string).or(package.group);
-            let version = attrs.str("version").map(str::to_string).or(package.version);
+            let group = attrs.crd.str(MarkerKey::Group).map(str::to_string).or(package.group);
+            let version = attrs.crd.str(MarkerKey::Version).map(str::to_string).or(package.version);
             // The module docs give a Go port's group (`+groupName`, as a Go package's doc.go) and
             // version (`+versionName`, or the module's name as a Go package's name).
-            let mut missing = |name: &str, example: &str, go: &str| {
+            let mut missing = |key: MarkerKey, example: &str, go: &str| {
+                let name = key.name();
                 diags.push(
                     Diagnostic::error(format!("resource `{ident}` has no `{name}`"), Place::Source(loc))
                         .with_label(format!("needs `#[crd({name} = ..)]`"))
@@ -92,19 +99,19 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Co
                 );
             };
             if group.is_none() {
-                missing("group", "example.com", "groupName");
+                missing(MarkerKey::Group, "example.com", package_name(PackageKey::GroupName));
             }
             if version.is_none() {
-                missing("version", "v1", "versionName");
+                missing(MarkerKey::Version, "v1", package_name(PackageKey::VersionName));
             }
-            let Some(kind) = crate::names::kind_of(&ident, attrs.str("kind")) else {
+            let Some(kind) = crate::markers::names::kind_of(&ident, attrs.crd.str(MarkerKey::Kind)) else {
                 diags.push(
                     Diagnostic::error(format!("cannot tell the kind of `{ident}`"), Place::Source(loc))
                         .with_help("name the struct `<Kind>Spec` or add `#[crd(kind = \"MyKind\")]`"),
                 );
                 continue;
             };
-            let status = attrs.get("status").and_then(|m| {
+            let status = attrs.crd.get(MarkerKey::Status).and_then(|m| {
                 let text = m.as_str()?;
                 let mloc = Loc::from_span(file, m.span);
                 match syn::parse_str::<syn::Type>(text) {
@@ -120,17 +127,7 @@ pub fn collect(program: &Program, krate: CrateId, diags: &mut Diagnostics) -> Co
             });
             let (Some(group), Some(version)) = (group, version) else { continue };
             let derives_custom_resource = derives(&s.attrs, "CustomResource");
-            out.push(ResourceDecl {
-                item: ItemRef { scope, index },
-                loc,
-                ident,
-                attrs,
-                group,
-                version,
-                kind,
-                status,
-                derives_custom_resource,
-            });
+            out.push(ResourceDecl { item, loc, ident, attrs, group, version, kind, status, derives_custom_resource });
         }
     }
     Collected { decls: out, skipped }
@@ -145,13 +142,9 @@ struct ModuleDefaults {
     skip: bool,
 }
 
-fn module_markers(program: &Program, scope: Scope, diags: &mut Diagnostics) -> ModuleDefaults {
-    let mut errors = Vec::new();
-    let inherited = crate::markers::package::inherited(program, scope, &mut errors);
-    for (file, e) in errors {
-        report(diags, file, vec![e]);
-    }
-    let version = inherited.version.map(|(v, _)| v).or_else(|| crate::markers::package::version_from_module_name(program, scope));
+fn module_markers(program: &Program, scope: Scope, memo: &mut Memo, diags: &mut Diagnostics) -> ModuleDefaults {
+    let inherited = memo.packages.inherited(program, scope, diags);
+    let version = inherited.version.map(|(v, _)| v).or_else(|| crate::markers::inherited::version_from_module_name(program, scope));
     ModuleDefaults { group: inherited.group.map(|(g, _)| g), version, skip: inherited.skip }
 }
 
@@ -167,28 +160,7 @@ fn respan(ty: syn::Type, span: proc_macro2::Span) -> syn::Type {
     syn::parse2(tokens).expect("re-spanned type parses")
 }
 
-fn report(diags: &mut Diagnostics, file: crate::diag::FileId, errors: Vec<MarkerError>) {
-    for e in errors {
-        let mut d = Diagnostic::error(e.message, Place::Source(Loc::from_span(file, e.span)));
-        if let Some(h) = e.help {
-            d = d.with_help(h);
-        }
-        diags.push(d);
-    }
-}
-
-/// `#[derive(.., Name, ..)]` (by last path segment, so `crd_gen_derive::CustomResource` counts).
-pub fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-            .map(|paths| paths.iter().any(|p| p.segments.last().is_some_and(|s| s.ident == name)))
-            .unwrap_or(false)
-    })
-}
-
-fn has_group_marker(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("crd")).any(|a| {
-        let _ = a.span();
-        matches!(&a.meta, syn::Meta::List(l) if l.tokens.clone().into_iter().any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "group")))
-    })
+/// How the Go package marker `key` is spelled (`groupName`).
+fn package_name(key: PackageKey) -> &'static str {
+    crate::markers::vocab::GO_PACKAGE.iter().find(|(k, _, _)| *k == key).map_or("", |(_, name, _)| name)
 }

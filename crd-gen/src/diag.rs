@@ -109,6 +109,14 @@ impl Diagnostic {
         self.notes.push((place, note.into()));
         self
     }
+    /// A marker problem found in `file`: the one place a [`MarkerError`] becomes a diagnostic.
+    pub fn from_marker(file: FileId, e: crate::markers::MarkerError) -> Self {
+        let d = Diagnostic::error(e.message, Place::Source(Loc::from_span(file, e.span)));
+        match e.help {
+            Some(h) => d.with_help(h),
+            None => d,
+        }
+    }
     /// Marks an error as the file system's (an unreadable source file).
     pub fn io(mut self) -> Self {
         self.io = true;
@@ -123,12 +131,10 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    /// Adds a diagnostic; the same message at the same place is kept once (two stages may
-    /// read the same attribute).
+    /// Adds a diagnostic. Every problem is found once (attributes are read once per item,
+    /// a type with an error is lowered once), so nothing is filtered here.
     pub fn push(&mut self, d: Diagnostic) {
-        if !self.items.iter().any(|x| x.message == d.message && x.place == d.place) {
-            self.items.push(d);
-        }
+        self.items.push(d);
     }
     pub fn extend(&mut self, other: Diagnostics) {
         for d in other.items {
@@ -145,6 +151,14 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+    /// How many diagnostics were reported so far.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    /// Drops what was reported after the first `len`.
+    pub fn truncate(&mut self, len: usize) {
+        self.items.truncate(len);
+    }
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
@@ -152,7 +166,6 @@ impl Diagnostics {
     pub fn sorted(&self, sources: &SourceMap) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by_key(|d| sort_key(d, sources));
-        v.dedup_by(|a, b| a.message == b.message && a.place == b.place);
         v
     }
 

@@ -114,7 +114,7 @@ impl Scan<'_> {
         for stmt in &block.block.stmts {
             let syn::Stmt::Item(item) = stmt else { continue };
             match item {
-                syn::Item::Struct(s) if crate::collect::derives(&s.attrs, "CustomResource") => {
+                syn::Item::Struct(s) if crate::attrs::derives(&s.attrs, "CustomResource") => {
                     let loc = Loc::from_span(self.file, s.ident.span());
                     self.diags.push(
                         Diagnostic::error(format!("resource `{}` is inside a `const _: () = {{ .. }}` block, where crd-gen does not look for resources", s.ident), Place::Source(loc))

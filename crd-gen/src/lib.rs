@@ -15,10 +15,12 @@
 //! | emit | [`emit`] | CRD -> YAML text |
 //! | output | `output` | files -> disk, or a diff against disk |
 //!
-//! Markers are parsed in [`markers`] (vocabulary in [`markers::vocab`]); the derive crate uses that
-//! module with default features off, so compile-time checks and generation share one parser.
+//! Markers are crd-gen-markers' (re-exported as [`markers`], vocabulary in [`markers::vocab`]); the
+//! derive uses that crate too, so compile-time checks and generation share one parser and one set
+//! of rules. Each item's attributes are read once ([`attrs`]).
 
 pub mod assemble;
+pub mod attrs;
 pub mod collect;
 pub mod crd;
 pub mod diag;
@@ -26,7 +28,6 @@ pub mod emit;
 pub mod hidden;
 pub mod lower;
 pub mod markers;
-pub mod names;
 pub mod pipeline;
 pub mod roots;
 pub mod schema;

@@ -92,12 +92,15 @@ pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
 
 fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     let mut out = Generated::default();
-    let mut program = Program::with_cfg(options.cfg.clone());
+    let mut program = Program::with_cfg(options.cfg.clone()).knowing(crate::lower::known::is_known);
+    // Attributes read and types lowered are kept for the whole run: a type two crates use is
+    // read, lowered and reported once.
+    let (mut attrs, mut cache) = (crate::attrs::Memo::default(), crate::lower::Cache::default());
     let (mut targets, mut hidden, mut resources) = (Vec::new(), Vec::new(), 0);
     for source in crates {
         let id = program.add_crate(source.clone());
         program.load_all(id, &mut out.sources, &mut out.diagnostics);
-        let collect::Collected { decls, skipped } = collect::collect(&program, id, &mut out.diagnostics);
+        let collect::Collected { decls, skipped } = collect::collect(&program, id, &mut attrs, &mut out.diagnostics);
         hidden.extend(crate::hidden::scan(&program, &out.sources, id, &mut out.diagnostics));
         targets.push(id);
         // A resource its module's docs skip was seen: a crate of only those is not an error.
@@ -107,11 +110,10 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         let mut versions = Vec::new();
         {
             let res = Resolver { program: &mut program, sources: &mut out.sources, diags: &mut out.diagnostics };
-            let mut lw = Lowerer::new(res);
+            let mut lw = Lowerer::new(res, &mut attrs, &mut cache);
             for decl in decls {
                 let env = Env::new(decl.item.scope);
-                let syn::Item::Struct(spec_item) = lw.res.program.item(decl.item).clone() else { continue };
-                let spec = lw.lower_resource_spec(decl.item, &spec_item);
+                let spec = lw.lower_resource_spec(decl.item);
                 let status = decl.status.as_ref().map(|(ty, _)| lw.lower_type(ty, &env).schema);
                 let file = lw.res.program.file_of(decl.item.scope);
                 versions.push(LoweredVersion { decl, file, spec, status });
@@ -165,6 +167,31 @@ pub(crate) fn run_source(src: &str) -> Generated {
     run_files(&[("lib.rs", src)])
 }
 
+/// Asserts that the engine reports, on `src`, a diagnostic of `severity` whose message starts
+/// with `message` at line `line` of lib.rs: one line per rule in the tests of the module that
+/// owns it.
+#[cfg(test)]
+#[track_caller]
+fn assert_reported(src: &str, severity: crate::diag::Severity, message: &str, line: usize) {
+    let g = run_source(src);
+    let found = g.diagnostics.iter().any(|d| {
+        d.severity == severity && d.message.starts_with(message) && matches!(d.place, crate::diag::Place::Source(loc) if loc.line == line)
+    });
+    assert!(found, "no {severity:?} `{message}..` at lib.rs:{line}:\n{}\n--- source:\n{src}", g.render_diagnostics(false));
+}
+
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_error(src: &str, message: &str, line: usize) {
+    assert_reported(src, crate::diag::Severity::Error, message, line);
+}
+
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_warning(src: &str, message: &str, line: usize) {
+    assert_reported(src, crate::diag::Severity::Warning, message, line);
+}
+
 /// Runs the engine on a crate of in-memory files (`lib.rs` first), written to a temp directory.
 #[cfg(test)]
 pub(crate) fn run_files(files: &[(&str, &str)]) -> Generated {
@@ -179,7 +206,18 @@ pub(crate) fn run_files(files: &[(&str, &str)]) -> Generated {
     let source = Arc::new(CrateSource::standalone("unit", dir.join("lib.rs")));
     let out = run(&[source], &Options::default());
     let _ = std::fs::remove_dir_all(&dir);
+    assert_reported_once(&out);
     out
+}
+
+/// Each problem is found once: no diagnostic is reported twice at one place.
+#[cfg(test)]
+#[track_caller]
+fn assert_reported_once(g: &Generated) {
+    let all: Vec<_> = g.diagnostics.iter().map(|d| (format!("{:?}", d.place), d.message.clone())).collect();
+    for (i, d) in all.iter().enumerate() {
+        assert!(!all[..i].contains(d), "reported twice: {} at {}\n{}", d.1, d.0, g.render_diagnostics(false));
+    }
 }
 
 /// [`diagnostics_of`] with the CEL rules checked for Kubernetes 1.`minor`.

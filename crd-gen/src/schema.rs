@@ -87,7 +87,7 @@ pub struct Schema {
     pub origin: Option<crate::diag::Loc>,
     /// Where each marker applied to this schema was written (the validator points there).
     #[serde(skip)]
-    pub marker_locs: Vec<(&'static str, crate::diag::Loc)>,
+    pub marker_locs: Vec<(crate::markers::MarkerKey, crate::diag::Loc)>,
     /// The k8s-openapi type this schema was inlined from, if any; the size check names
     /// the largest ones (`api::core::v1::Container`).
     #[serde(skip)]
@@ -147,9 +147,9 @@ impl Schema {
     pub fn is_type(&self, t: &str) -> bool {
         self.type_.as_deref() == Some(t)
     }
-    /// Where marker `name` that shaped this schema was written, if it was.
-    pub fn marker_loc(&self, name: &str) -> Option<crate::diag::Loc> {
-        self.marker_locs.iter().rev().find(|(n, _)| *n == name).map(|(_, l)| *l)
+    /// Where marker `key` that shaped this schema was written, if it was.
+    pub fn marker_loc(&self, key: crate::markers::MarkerKey) -> Option<crate::diag::Loc> {
+        self.marker_locs.iter().rev().find(|(k, _)| *k == key).map(|(_, l)| *l)
     }
     /// Equal as JSON (ignoring where each part came from).
     pub fn same_json(&self, other: &Schema) -> bool {
@@ -207,54 +207,4 @@ fn truncate_description(d: &mut String, max: usize) {
     let mut s = d[..end].trim_end().to_string();
     s.push_str("...");
     *d = s;
-}
-
-/// How a CEL rule names property `name` of `self`, with the API server's escaping
-/// (`foo-bar` is `foo__dash__bar`, `namespace` is `__namespace__`); None when CEL cannot name it.
-pub fn cel_field(name: &str) -> Option<String> {
-    const RESERVED: &[&str] = &[
-        "true",
-        "false",
-        "null",
-        "in",
-        "as",
-        "break",
-        "const",
-        "continue",
-        "else",
-        "for",
-        "function",
-        "if",
-        "import",
-        "let",
-        "loop",
-        "package",
-        "namespace",
-        "return",
-        "var",
-        "void",
-        "while",
-    ];
-    if RESERVED.contains(&name) {
-        return Some(format!("__{name}__"));
-    }
-    let first_ok = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-    if !first_ok || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')) {
-        return None;
-    }
-    Some(name.replace("__", "__underscores__").replace('.', "__dot__").replace('-', "__dash__").replace('/', "__slash__"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cel_field;
-
-    #[test]
-    fn cel_escaping() {
-        assert_eq!(cel_field("replicas").as_deref(), Some("replicas"));
-        assert_eq!(cel_field("foo-bar").as_deref(), Some("foo__dash__bar"));
-        assert_eq!(cel_field("a.b/c__d").as_deref(), Some("a__dot__b__slash__c__underscores__d"));
-        assert_eq!(cel_field("namespace").as_deref(), Some("__namespace__"));
-        assert_eq!(cel_field("1x"), None);
-    }
 }

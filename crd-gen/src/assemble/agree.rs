@@ -6,7 +6,8 @@
 use super::LoweredVersion;
 use crate::crd::Names;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
-use crate::names::plural_of;
+use crate::markers::names::plural_of;
+use crate::markers::{ArgKey, MarkerKey};
 use indexmap::IndexMap;
 
 /// What the versions of one kind agree on.
@@ -33,16 +34,17 @@ struct Agreement<'a> {
 }
 
 impl Agreement<'_> {
-    /// The value of marker `name` the versions agree on (None: no version writes it).
-    fn one<T: PartialEq + std::fmt::Debug>(&mut self, name: &str, read: impl Fn(&LoweredVersion) -> Option<T>) -> Option<T> {
+    /// The value of marker `key` the versions agree on (None: no version writes it).
+    fn one<T: PartialEq + std::fmt::Debug>(&mut self, key: MarkerKey, read: impl Fn(&LoweredVersion) -> Option<T>) -> Option<T> {
         let mut found: Option<Written<T>> = None;
         for v in self.versions {
             let Some(value) = read(v) else { continue };
-            let here = Written { value, version: v.decl.version.clone(), loc: v.decl.marker_loc(name, v.file) };
+            let here = Written { value, version: v.decl.version.clone(), loc: v.decl.marker_loc(key, v.file) };
             match &found {
                 None => found = Some(here),
                 Some(first) if first.value == here.value => {}
                 Some(first) => {
+                    let name = key.name();
                     self.disagree(name, &format!("`{name}`"), first, &here);
                     return None;
                 }
@@ -74,12 +76,13 @@ impl Agreement<'_> {
         self.ok = false;
     }
 
-    /// `key(key = .., value = ..)` markers: the union of the keys, each with one value.
-    fn pairs(&mut self, name: &str) -> IndexMap<String, String> {
+    /// `name(key = .., value = ..)` markers: the union of the keys, each with one value.
+    fn pairs(&mut self, marker: MarkerKey) -> IndexMap<String, String> {
+        let name = marker.name();
         let mut out: IndexMap<String, Written<String>> = IndexMap::new();
         for v in self.versions {
-            for m in v.decl.attrs.all(name) {
-                let (Some(k), Some(val)) = (m.get_str("key"), m.get_str("value")) else { continue };
+            for m in v.decl.crd().all(marker) {
+                let (Some(k), Some(val)) = (m.arg_str(ArgKey::Key), m.arg_str(ArgKey::Value)) else { continue };
                 let here = Written { value: val.to_string(), version: v.decl.version.clone(), loc: Loc::from_span(v.file, m.span) };
                 match out.get(k) {
                     None => {
@@ -106,8 +109,8 @@ fn derive_constants_differ(plural: &Option<String>, kind: &str, a: &mut Agreemen
     if *plural == default {
         return;
     }
-    let writer = a.versions.iter().find(|v| v.decl.str("plural").is_some()).map(|v| v.decl.version.clone()).unwrap_or_default();
-    for v in a.versions.iter().filter(|v| v.decl.str("plural").is_none() && v.decl.derives_custom_resource) {
+    let writer = a.versions.iter().find(|v| v.decl.str(MarkerKey::Plural).is_some()).map(|v| v.decl.version.clone()).unwrap_or_default();
+    for v in a.versions.iter().filter(|v| v.decl.str(MarkerKey::Plural).is_none() && v.decl.derives_custom_resource) {
         a.diags.push(
             Diagnostic::warning(
                 format!(
@@ -124,21 +127,22 @@ fn derive_constants_differ(plural: &Option<String>, kind: &str, a: &mut Agreemen
 /// The CRD-wide values of `versions` (one group and kind), or None after reporting a conflict.
 pub fn shared(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mut Diagnostics) -> Option<Shared> {
     let mut a = Agreement { versions, what: format!("{kind}.{group}"), diags, ok: true };
-    let text = |name: &'static str| move |v: &LoweredVersion| v.decl.str(name).map(str::to_string);
-    let list = |name: &'static str| {
+    let text = |key: MarkerKey| move |v: &LoweredVersion| v.decl.str(key).map(str::to_string);
+    let list = |key: MarkerKey| {
         move |v: &LoweredVersion| {
-            let all: Vec<String> = v.decl.attrs.all(name).filter_map(|m| m.as_str().map(str::to_string)).collect();
+            let all: Vec<String> = v.decl.crd().all(key).filter_map(|m| m.as_str().map(str::to_string)).collect();
             (!all.is_empty()).then_some(all)
         }
     };
-    let plural = a.one("plural", text("plural"));
-    let singular = a.one("singular", text("singular"));
-    let list_kind = a.one("list_kind", text("list_kind"));
-    let short_names = a.one("short_name", list("short_name"));
-    let categories = a.one("category", list("category"));
-    let scope = a.one("scope", text("scope"));
-    let annotations = a.pairs("annotation");
-    let labels = a.pairs("label");
+    use MarkerKey::*;
+    let plural = a.one(Plural, text(Plural));
+    let singular = a.one(Singular, text(Singular));
+    let list_kind = a.one(ListKind, text(ListKind));
+    let short_names = a.one(ShortName, list(ShortName));
+    let categories = a.one(Category, list(Category));
+    let scope = a.one(Scope, text(Scope));
+    let annotations = a.pairs(Annotation);
+    let labels = a.pairs(Label);
     if !a.ok {
         return None;
     }

@@ -8,6 +8,7 @@ use crate::crd::{
     CrdMetadata, CrdSpec, CrdVersion, CustomResourceDefinition, Names, PrinterColumn, Scale, SelectableField, Subresources, VersionSchema,
 };
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place};
+use crate::markers::{ArgKey, Marker, MarkerKey};
 use crate::schema::Schema;
 use indexmap::IndexMap;
 
@@ -29,11 +30,11 @@ pub struct AssembledCrd {
 }
 
 impl AssembledCrd {
-    /// Where CRD-wide marker `name` was written (on whichever version wrote it), else the first
+    /// Where CRD-wide marker `key` was written (on whichever version wrote it), else the first
     /// version's spec struct.
-    pub fn marker_loc(&self, name: &str) -> crate::diag::Loc {
-        let (decl, file) = self.version_decls.iter().find(|(d, _)| d.marker(name).is_some()).unwrap_or(&self.version_decls[0]);
-        decl.marker_loc(name, *file)
+    pub fn marker_loc(&self, key: MarkerKey) -> crate::diag::Loc {
+        let (decl, file) = self.version_decls.iter().find(|(d, _)| d.marker(key).is_some()).unwrap_or(&self.version_decls[0]);
+        decl.marker_loc(key, *file)
     }
 }
 
@@ -60,9 +61,9 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
                             "kinds `{}` and `{}` both use the plural `{}` (CRD `{}`)",
                             that.kind, this.kind, crd.crd.spec.names.plural, crd.crd.metadata.name
                         ),
-                        Place::Source(crd.marker_loc("plural")),
+                        Place::Source(crd.marker_loc(MarkerKey::Plural)),
                     )
-                    .with_note(Place::Source(other.marker_loc("plural")), format!("`{}` is declared here", that.kind))
+                    .with_note(Place::Source(other.marker_loc(MarkerKey::Plural)), format!("`{}` is declared here", that.kind))
                     .with_help("give each kind its own `plural`"),
                 );
                 continue;
@@ -77,13 +78,13 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
 /// The versions not marked `skip_version` (controller-gen's `+kubebuilder:skipversion`, for
 /// internal versions); a kind with no other version is an error, as in controller-gen.
 fn without_skipped(group: &str, kind: &str, all: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Option<Vec<LoweredVersion>> {
-    let (skipped, kept): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.decl.attrs.flag("skip_version"));
+    let (skipped, kept): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.decl.crd().flag(MarkerKey::SkipVersion));
     if kept.is_empty() {
         let v = &skipped[0];
         diags.push(
             Diagnostic::error(
                 format!("version `{}` of {kind}.{group} is `skip_version`, and the kind has no other version", v.decl.version),
-                Place::Source(v.decl.marker_loc("skip_version", v.file)),
+                Place::Source(v.decl.marker_loc(MarkerKey::SkipVersion, v.file)),
             )
             .with_help("a CRD needs at least one version: remove `skip_version`, or declare the served versions"),
         );
@@ -113,7 +114,7 @@ fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mu
     if !ok {
         return None;
     }
-    let storage: Vec<&LoweredVersion> = versions.iter().filter(|v| v.decl.attrs.flag("storage_version")).collect();
+    let storage: Vec<&LoweredVersion> = versions.iter().filter(|v| v.decl.crd().flag(MarkerKey::StorageVersion)).collect();
     let storage_name = match (versions.len(), storage.as_slice()) {
         (1, _) => versions[0].decl.version.clone(),
         (_, [one]) => one.decl.version.clone(),
@@ -161,14 +162,14 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
     if let Some(status) = &v.status {
         props.insert("status".to_string(), status.clone());
     }
-    let required = if decl.attrs.flag("spec_required") { vec!["spec".to_string()] } else { Vec::new() };
+    let required = if decl.crd().flag(MarkerKey::SpecRequired) { vec!["spec".to_string()] } else { Vec::new() };
     let mut root = Schema {
         required,
         description: root_description(decl, &names.plural),
         properties: Some(props),
         // The Go root type's `+kubebuilder:validation:XValidation` rules, from `root(...)`.
         validations: decl
-            .attrs
+            .crd()
             .root_rules
             .iter()
             .map(|m| crate::lower::apply::validation_rule(m, Loc::from_span(v.file, m.span)))
@@ -176,24 +177,25 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
         ..Schema::object()
     };
     root.sort_required();
+    let text = |m: &Marker, key| m.arg_str(key).map(str::to_string);
     let printcolumns = decl
-        .attrs
-        .all("printcolumn")
+        .crd()
+        .all(MarkerKey::Printcolumn)
         .map(|m| PrinterColumn {
-            description: m.get_str("description").map(str::to_string),
-            format: m.get_str("format").map(str::to_string),
-            json_path: m.get_str("json_path").unwrap_or_default().to_string(),
-            name: m.get_str("name").unwrap_or_default().to_string(),
+            description: text(m, ArgKey::Description),
+            format: text(m, ArgKey::Format),
+            json_path: text(m, ArgKey::JsonPath).unwrap_or_default(),
+            name: text(m, ArgKey::Name).unwrap_or_default(),
             priority: column_priority(m),
-            type_: m.get_str("type").unwrap_or_default().to_string(),
+            type_: text(m, ArgKey::Type).unwrap_or_default(),
         })
         .collect();
-    let scale = decl.marker("scale").map(|m| Scale {
-        label_selector_path: m.get_str("label_selector_path").map(str::to_string),
-        spec_replicas_path: m.get_str("spec_replicas_path").unwrap_or_default().to_string(),
-        status_replicas_path: m.get_str("status_replicas_path").unwrap_or_default().to_string(),
+    let scale = decl.marker(MarkerKey::Scale).map(|m| Scale {
+        label_selector_path: text(m, ArgKey::LabelSelectorPath),
+        spec_replicas_path: text(m, ArgKey::SpecReplicasPath).unwrap_or_default(),
+        status_replicas_path: text(m, ArgKey::StatusReplicasPath).unwrap_or_default(),
     });
-    let (deprecated, deprecation_warning) = match decl.marker("deprecated") {
+    let (deprecated, deprecation_warning) = match decl.marker(MarkerKey::Deprecated) {
         Some(m) => (true, m.as_str().map(str::to_string)),
         None => (false, None),
     };
@@ -204,18 +206,18 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
         name: decl.version.clone(),
         schema: VersionSchema { open_api_v3_schema: root },
         selectable_fields: decl
-            .attrs
-            .all("selectable_field")
+            .crd()
+            .all(MarkerKey::SelectableField)
             .filter_map(|m| m.as_str())
             .map(|p| SelectableField { json_path: p.to_string() })
             .collect(),
-        served: decl.marker("served").map(|m| m.as_bool()).unwrap_or(true),
+        served: decl.marker(MarkerKey::Served).map(|m| m.as_bool()).unwrap_or(true),
         storage,
         subresources: Subresources {
             scale,
             // A status type gives the subresource unless turned off; it may also be asked for alone
             // (controller-gen allows it; every status write is then pruned to nothing).
-            status: match decl.marker("status_subresource") {
+            status: match decl.marker(MarkerKey::StatusSubresource) {
                 Some(m) => m.as_bool(),
                 None => v.status.is_some(),
             }
@@ -226,18 +228,18 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
 
 /// A printer column's priority; 0 is the API server's default and is left out, as controller-gen
 /// leaves it out.
-fn column_priority(column: &crate::markers::Marker) -> Option<u64> {
-    column.get("priority").and_then(|p| p.as_json()).and_then(|p| p.as_u64()).filter(|p| *p != 0)
+fn column_priority(column: &Marker) -> Option<u64> {
+    column.arg(ArgKey::Priority).and_then(|p| p.as_count()).filter(|p| *p != 0)
 }
 
 /// The root object's description: the doc comment in `root(/// ..)` (none if it is empty, as a
 /// Go root type without a doc comment), else the spec struct's `description` marker (`""`: none),
 /// else the sentence kubebuilder scaffolds on the root type.
 fn root_description(decl: &ResourceDecl, plural: &str) -> Option<String> {
-    if let Some(docs) = decl.attrs.root_docs() {
+    if let Some(docs) = decl.crd().root_docs() {
         return docs.text.clone();
     }
-    match decl.str("description") {
+    match decl.str(MarkerKey::Description) {
         Some("") => None,
         Some(text) => Some(text.to_string()),
         None => Some(format!("{} is the Schema for the {plural} API", decl.kind)),

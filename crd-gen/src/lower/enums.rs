@@ -3,86 +3,83 @@
 //! can be given; where a structural schema cannot say "this field is required for that variant",
 //! a CEL rule (x-kubernetes-validations) says it.
 
-use super::structs::{lower_field, object_of_fields, serde_container};
+use super::structs::{lower_field, object_of_fields};
 use super::{Env, Lowerer, apply};
-use crate::markers::{AttrSite, Attrs};
-use crate::schema::{Schema, ValidationRule, cel_field};
+use crate::attrs::{Data, ItemAttrs, Style, Tag, Variant};
+use crate::markers::MarkerKey;
+use crate::schema::{Schema, ValidationRule};
+use crate::validate::cel::escape::escape;
 use indexmap::IndexMap;
-use serde_derive_internals::{ast, attr};
 use serde_json::Value;
-use syn::spanned::Spanned;
 
-pub fn lower_enum(lw: &mut Lowerer, item: &syn::ItemEnum, env: &Env) -> Schema {
-    let mut errors = Vec::new();
-    let attrs = Attrs::read(&item.attrs, AttrSite::Type, &mut errors);
-    for v in &item.variants {
-        let _ = Attrs::read(&v.attrs, AttrSite::Variant, &mut errors);
-    }
-    lw.marker_errors(env.scope, errors);
-    let input: syn::DeriveInput = item.clone().into();
-    let Some(container) = serde_container(lw, &input, env.scope) else { return Schema::default() };
-    let ast::Data::Enum(all_variants) = &container.data else { return Schema::default() };
-    let variants: Vec<&ast::Variant> = all_variants
-        .iter()
-        .filter(|v| !v.attrs.skip_serializing() && !Attrs::read(&v.original.attrs, AttrSite::Variant, &mut Vec::new()).flag("skip"))
-        .collect();
-    let name = item.ident.to_string();
-    let mut schema = if let Some(proxy) = container.attrs.type_into().or(container.attrs.type_from()).or(container.attrs.type_try_from()) {
+pub fn lower_enum(lw: &mut Lowerer, attrs: &ItemAttrs, env: &Env) -> Schema {
+    let Some(container) = &attrs.serde else { return Schema::default() };
+    let Data::Enum(all_variants) = &container.data else { return Schema::default() };
+    let variants: Vec<&Variant> = all_variants.iter().filter(|v| !v.skip_serializing && !v.crd.flag(MarkerKey::Skip)).collect();
+    let name = attrs.ident.to_string();
+    let item = EnumItem { name: &name, span: attrs.ident.span() };
+    let mut schema = if let Some(proxy) = &container.proxy {
         lw.lower_type(proxy, env).schema
-    } else if attrs.get("schema_type").is_some() || attrs.flag("schemaless") || attrs.flag("int_or_string") {
+    } else if attrs.crd.replaces_type() {
         Schema::default()
     } else {
-        match container.attrs.tag() {
-            attr::TagType::External => external(lw, &name, &variants, env, item),
-            attr::TagType::Internal { tag } => internal(lw, &name, tag, &variants, env, item),
-            attr::TagType::Adjacent { tag, content } => adjacent(lw, &name, tag, content, &variants, env, item),
-            attr::TagType::None => untagged(lw, &name, &variants, env, item),
+        match &container.tag {
+            Tag::External => external(lw, &item, &variants, env),
+            Tag::Internal { tag } => internal(lw, &item, tag, &variants, env),
+            Tag::Adjacent { tag, content } => adjacent(lw, &item, tag, content, &variants, env),
+            Tag::None => untagged(lw, &item, &variants, env),
         }
     };
-    if let Some(doc) = &attrs.docs.text {
+    if let Some(doc) = &attrs.crd.docs.text {
         schema.description = Some(doc.clone());
     }
-    apply::apply(lw, env.scope, &mut schema, &attrs.markers, &name);
-    schema.origin = Some(lw.loc(env.scope, item.ident.span()));
+    apply::apply(lw, env.scope, &mut schema, &attrs.crd.markers, &name);
+    schema.origin = Some(lw.loc(env.scope, attrs.ident.span()));
     schema
+}
+
+/// The enum being lowered, for messages: its name, and where it is named.
+struct EnumItem<'a> {
+    name: &'a str,
+    span: proc_macro2::Span,
 }
 
 /// The tag's schema: the variants' names, or any string when a `#[serde(other)]` variant
 /// takes unknown tags.
-fn tag_values(variants: &[&ast::Variant], names: Vec<String>) -> Schema {
-    if variants.iter().any(|v| v.attrs.other()) {
+fn tag_values(variants: &[&Variant], names: Vec<String>) -> Schema {
+    if variants.iter().any(|v| v.other) {
         return Schema::string();
     }
     Schema { enum_: Some(names.into_iter().map(Value::String).collect()), ..Schema::string() }
 }
 
-fn variant_name(v: &ast::Variant) -> String {
-    v.attrs.name().serialize_name().value.clone()
+fn variant_name(v: &Variant) -> String {
+    v.name.clone()
 }
 
-fn is_unit(v: &ast::Variant) -> bool {
-    matches!(v.style, ast::Style::Unit)
+fn is_unit(v: &Variant) -> bool {
+    v.style == Style::Unit
 }
 
 /// A string enum of the unit variants' names; `#[serde(other)]` accepts any string.
-fn unit_strings(variants: &[&ast::Variant]) -> Schema {
+fn unit_strings(variants: &[&Variant]) -> Schema {
     let mut s = Schema::string();
-    if !variants.iter().any(|v| v.attrs.other()) {
+    if !variants.iter().any(|v| v.other) {
         s.enum_ = Some(variants.iter().map(|v| Value::String(variant_name(v))).collect());
     }
     s
 }
 
 /// The JSON of a variant's content: a newtype's inner type or a struct variant's fields.
-fn content(lw: &mut Lowerer, enum_name: &str, v: &ast::Variant, env: &Env) -> Option<Schema> {
+fn content(lw: &mut Lowerer, enum_name: &str, v: &Variant, env: &Env) -> Option<Schema> {
     match v.style {
-        ast::Style::Unit => None,
-        ast::Style::Newtype => Some(lower_field(lw, &v.fields[0], env).schema),
-        ast::Style::Struct => Some(object_of_fields(lw, &v.fields, false, env)),
-        ast::Style::Tuple => {
+        Style::Unit => None,
+        Style::Newtype => Some(lower_field(lw, &v.fields[0], env).schema),
+        Style::Struct => Some(object_of_fields(lw, &v.fields, false, env)),
+        Style::Tuple => {
             lw.error(
                 env.scope,
-                v.original.span(),
+                v.span,
                 format!(
                     "tuple variant `{enum_name}::{}` serializes as a mixed-type array, which a structural schema cannot describe",
                     v.ident
@@ -95,7 +92,8 @@ fn content(lw: &mut Lowerer, enum_name: &str, v: &ast::Variant, env: &Env) -> Op
 }
 
 /// `"Variant"` for unit variants; `{"Variant": content}` for the others.
-fn external(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
+fn external(lw: &mut Lowerer, item: &EnumItem, variants: &[&Variant], env: &Env) -> Schema {
+    let name = item.name;
     if variants.iter().all(|v| is_unit(v)) {
         return unit_strings(variants);
     }
@@ -103,7 +101,7 @@ fn external(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
         let data = variants.iter().find(|v| !is_unit(v)).expect("a data variant");
         lw.error(
             env.scope,
-            item.ident.span(),
+            item.span,
             format!(
                 "enum `{name}` mixes a unit variant (`{}`, written as a string) with a data variant (`{}`, written as an object); a structural schema allows one type",
                 unit.ident, data.ident
@@ -115,8 +113,8 @@ fn external(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
     let mut props = IndexMap::new();
     for v in variants {
         if let Some(mut c) = content(lw, name, v, env) {
-            if let Some(doc) = crate::markers::docs(&v.original.attrs).text {
-                c.description = Some(doc);
+            if let Some(doc) = &v.crd.docs.text {
+                c.description = Some(doc.clone());
             }
             props.insert(variant_name(v), c);
         }
@@ -126,18 +124,19 @@ fn external(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
 }
 
 /// `{"tag": "Variant", ..fields}`: fields of all variants side by side, the tag says which.
-fn internal(lw: &mut Lowerer, name: &str, tag: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
+fn internal(lw: &mut Lowerer, item: &EnumItem, tag: &str, variants: &[&Variant], env: &Env) -> Schema {
+    let name = item.name;
     let mut per_variant = Vec::new();
     for v in variants {
         let c = match v.style {
-            ast::Style::Unit => Some(Schema::object()),
+            Style::Unit => Some(Schema::object()),
             _ => content(lw, name, v, env),
         };
         let Some(c) = c else { continue };
         if !c.is_type("object") {
             lw.error(
                 env.scope,
-                v.original.span(),
+                v.span,
                 format!(
                     "internally tagged variant `{name}::{}` must hold a struct or map (serde puts the tag `{tag}` beside its fields)",
                     v.ident
@@ -148,7 +147,7 @@ fn internal(lw: &mut Lowerer, name: &str, tag: &str, variants: &[&ast::Variant],
         }
         per_variant.push((variant_name(v), c));
     }
-    let mut schema = merge_objects(lw, name, &per_variant, env, item);
+    let mut schema = merge_objects(lw, item, &per_variant, env);
     let tag_schema = tag_values(variants, per_variant.iter().map(|(n, _)| n.clone()).collect());
     let props = schema.properties.get_or_insert_with(IndexMap::new);
     props.shift_insert(0, tag.to_string(), tag_schema);
@@ -158,15 +157,8 @@ fn internal(lw: &mut Lowerer, name: &str, tag: &str, variants: &[&ast::Variant],
 }
 
 /// `{"tag": "Variant", "content": ..}`.
-fn adjacent(
-    lw: &mut Lowerer,
-    name: &str,
-    tag: &str,
-    content_key: &str,
-    variants: &[&ast::Variant],
-    env: &Env,
-    item: &syn::ItemEnum,
-) -> Schema {
+fn adjacent(lw: &mut Lowerer, item: &EnumItem, tag: &str, content_key: &str, variants: &[&Variant], env: &Env) -> Schema {
+    let name = item.name;
     let mut contents = Vec::new();
     for v in variants {
         if let Some(c) = content(lw, name, v, env) {
@@ -178,15 +170,15 @@ fn adjacent(
     let mut schema = Schema::object();
     if !contents.is_empty() {
         let merged = if contents.len() > 1 && super::union::all_scalars(&contents) {
-            scalar_contents(lw, name, tag, content_key, &contents, env, item, &mut schema)
+            scalar_contents(lw, item, tag, content_key, &contents, env, &mut schema)
         } else {
-            merge_all(lw, name, &contents, env, item)
+            merge_all(lw, item, &contents, env)
         };
         props.insert(content_key.to_string(), merged);
         // Variants with content need it; unit variants have none.
         let with: Vec<String> = contents.iter().map(|(n, _)| format!("'{n}'")).collect();
         let without: Vec<String> = variants.iter().filter(|v| is_unit(v)).map(|v| format!("'{}'", variant_name(v))).collect();
-        if let (Some(t), Some(c)) = (cel_field(tag), cel_field(content_key))
+        if let (Some(t), Some(c)) = (escape(tag), escape(content_key))
             && !without.is_empty()
         {
             schema.validations.push(ValidationRule {
@@ -211,18 +203,17 @@ fn adjacent(
 }
 
 /// Scalar contents of an adjacently tagged enum: their union, and per tag a rule for its own.
-#[allow(clippy::too_many_arguments)]
 fn scalar_contents(
     lw: &mut Lowerer,
-    name: &str,
+    item: &EnumItem,
     tag: &str,
     content_key: &str,
     contents: &[(String, Schema)],
     env: &Env,
-    item: &syn::ItemEnum,
     schema: &mut Schema,
 ) -> Schema {
-    let rules = match (cel_field(tag), cel_field(content_key)) {
+    let name = item.name;
+    let rules = match (escape(tag), escape(content_key)) {
         (Some(t), Some(c)) => super::union::per_tag_rules(tag, &t, &format!("self.{c}"), contents),
         _ => Err(format!("`{tag}` or `{content_key}` cannot be named in a CEL rule")),
     };
@@ -234,7 +225,7 @@ fn scalar_contents(
         (Err(why), _) | (_, Err(why)) => {
             lw.error(
                 env.scope,
-                item.ident.span(),
+                item.span,
                 format!("the contents of `{name}`'s variants have no structural schema together: {why}"),
                 "make the variants' contents one JSON type (integers and strings may mix), or give each variant a struct",
             );
@@ -246,13 +237,14 @@ fn scalar_contents(
 /// serde tries each variant in turn: the schema accepts what any variant accepts, when the
 /// variants share one JSON type (scalars: see `union.rs`, which also takes integers beside
 /// strings as int-or-string).
-fn untagged(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env, item: &syn::ItemEnum) -> Schema {
+fn untagged(lw: &mut Lowerer, item: &EnumItem, variants: &[&Variant], env: &Env) -> Schema {
+    let name = item.name;
     let mut all = Vec::new();
     for v in variants {
         if is_unit(v) {
             lw.error(
                 env.scope,
-                v.original.span(),
+                v.span,
                 format!("untagged unit variant `{name}::{}` serializes as null", v.ident),
                 "give the variant content, or remove `#[serde(untagged)]`",
             );
@@ -271,7 +263,7 @@ fn untagged(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
             Err(why) => {
                 lw.error(
                     env.scope,
-                    item.ident.span(),
+                    item.span,
                     format!("untagged enum `{name}` has no structural schema: {why}"),
                     "make the variants hold values of one JSON type (integers and strings may mix), or tag the enum: `#[serde(tag = \"type\")]`",
                 );
@@ -279,7 +271,7 @@ fn untagged(lw: &mut Lowerer, name: &str, variants: &[&ast::Variant], env: &Env,
             }
         };
     }
-    let mut merged = merge_all(lw, name, &all, env, item);
+    let mut merged = merge_all(lw, item, &all, env);
     if merged.is_type("object")
         && let Some(rule) = one_variant_present(&all)
     {
@@ -296,7 +288,7 @@ fn one_variant_present(variants: &[(String, Schema)]) -> Option<ValidationRule> 
         if s.required.is_empty() {
             return None;
         }
-        let has: Option<Vec<String>> = s.required.iter().map(|r| cel_field(r).map(|f| format!("has(self.{f})"))).collect();
+        let has: Option<Vec<String>> = s.required.iter().map(|r| escape(r).map(|f| format!("has(self.{f})"))).collect();
         alternatives.push(format!("({})", has?.join(" && ")));
         names.push(format!("{vname} ({})", s.required.join(", ")));
     }
@@ -308,12 +300,13 @@ fn one_variant_present(variants: &[(String, Schema)]) -> Option<ValidationRule> 
 }
 
 /// One schema accepting what each of `schemas` accepts, or an error naming two that clash.
-fn merge_all(lw: &mut Lowerer, name: &str, schemas: &[(String, Schema)], env: &Env, item: &syn::ItemEnum) -> Schema {
+fn merge_all(lw: &mut Lowerer, item: &EnumItem, schemas: &[(String, Schema)], env: &Env) -> Schema {
+    let name = item.name;
     let first = &schemas[0];
     if let Some(clash) = schemas.iter().find(|(_, s)| s.type_ != first.1.type_ || s.int_or_string != first.1.int_or_string) {
         lw.error(
             env.scope,
-            item.ident.span(),
+            item.span,
             format!(
                 "variants `{}` ({}) and `{}` ({}) of `{name}` have different JSON types; a structural schema allows one type per value",
                 first.0,
@@ -326,7 +319,7 @@ fn merge_all(lw: &mut Lowerer, name: &str, schemas: &[(String, Schema)], env: &E
         return Schema::default();
     }
     if first.1.is_type("object") {
-        return merge_objects(lw, name, schemas, env, item);
+        return merge_objects(lw, item, schemas, env);
     }
     let mut merged = first.1.clone();
     merged.description = None;
@@ -355,7 +348,8 @@ fn type_name(s: &Schema) -> String {
 
 /// Object variants side by side: a property in several variants must mean the same in each;
 /// a property is required only if every variant requires it.
-fn merge_objects(lw: &mut Lowerer, name: &str, variants: &[(String, Schema)], env: &Env, item: &syn::ItemEnum) -> Schema {
+fn merge_objects(lw: &mut Lowerer, item: &EnumItem, variants: &[(String, Schema)], env: &Env) -> Schema {
+    let name = item.name;
     let mut props: IndexMap<String, Schema> = IndexMap::new();
     let mut owner: IndexMap<String, String> = IndexMap::new();
     let mut preserve = false;
@@ -366,7 +360,7 @@ fn merge_objects(lw: &mut Lowerer, name: &str, variants: &[(String, Schema)], en
                 Some(existing) if !same_shape(existing, p) => {
                     lw.error(
                         env.scope,
-                        item.ident.span(),
+                        item.span,
                         format!("field `{k}` of variant `{vname}` and of variant `{}` of `{name}` have different schemas; serde reads them into one object", owner[k]),
                         "give the fields different names (`#[serde(rename)]`) or the same type",
                     );
@@ -398,8 +392,8 @@ fn required_per_variant(tag: &str, variants: &[(String, Schema)], inside: Option
             .map(|(_, s)| s.required.iter().filter(|r| variants.iter().all(|(_, o)| o.required.contains(r))).collect())
             .unwrap_or_default(),
     };
-    let Some(tag_ref) = cel_field(tag) else { return Vec::new() };
-    let prefix = match inside.map(cel_field) {
+    let Some(tag_ref) = escape(tag) else { return Vec::new() };
+    let prefix = match inside.map(escape) {
         Some(Some(c)) => format!("self.{c}"),
         Some(None) => return Vec::new(),
         None => "self".to_string(),
@@ -410,7 +404,7 @@ fn required_per_variant(tag: &str, variants: &[(String, Schema)], inside: Option
         if own.is_empty() {
             continue;
         }
-        let Some(mut has) = own.iter().map(|r| cel_field(r).map(|f| format!("has({prefix}.{f})"))).collect::<Option<Vec<String>>>() else {
+        let Some(mut has) = own.iter().map(|r| escape(r).map(|f| format!("has({prefix}.{f})"))).collect::<Option<Vec<String>>>() else {
             continue;
         };
         if inside.is_some() {

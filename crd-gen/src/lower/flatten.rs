@@ -21,7 +21,9 @@
 
 use super::Lowerer;
 use crate::diag::Loc;
-use crate::schema::{Schema, ValidationRule, cel_field};
+use crate::markers::MarkerKey;
+use crate::schema::{Schema, ValidationRule};
+use crate::validate::cel::escape::escape;
 
 /// One flattened field, lowered, waiting to be carried into its parent.
 pub struct Part {
@@ -126,7 +128,10 @@ fn map_part(lw: &mut Lowerer, part: &Part, out: &mut Carried, alone: bool) {
                         part.field
                     ),
                     crate::diag::Place::Source(
-                        part.schema.marker_loc("max_properties").or(part.schema.marker_loc("min_properties")).unwrap_or(part.loc),
+                        part.schema
+                            .marker_loc(MarkerKey::MaxProperties)
+                            .or(part.schema.marker_loc(MarkerKey::MinProperties))
+                            .unwrap_or(part.loc),
                     ),
                 )
                 .with_help("make it a map field of its own (without `#[serde(flatten)]`) to keep them"),
@@ -151,9 +156,10 @@ fn map_part(lw: &mut Lowerer, part: &Part, out: &mut Carried, alone: bool) {
 fn whole_value_markers(part: &Part, alone: bool) -> Vec<Problem> {
     let s = &part.schema;
     let mut out = Vec::new();
-    let mut refuse = |marker: &str, what: &str| {
+    let mut refuse = |key: MarkerKey, what: &str| {
+        let marker = key.name();
         out.push(Problem {
-            loc: s.marker_loc(marker).unwrap_or(part.loc),
+            loc: s.marker_loc(key).unwrap_or(part.loc),
             message: format!(
                 "`{marker}` of `{}` {what}, but a flattened value is no object of its own: its fields are the parent's",
                 part.field
@@ -162,19 +168,19 @@ fn whole_value_markers(part: &Part, alone: bool) -> Vec<Problem> {
         });
     };
     if s.map_type.as_deref() == Some("atomic") && !alone {
-        refuse("struct_type", "makes it one unit for server-side apply");
+        refuse(MarkerKey::StructType, "makes it one unit for server-side apply");
     }
     if s.default.is_some() {
-        refuse("default", "gives it a default value");
+        refuse(MarkerKey::Default, "gives it a default value");
     }
     if s.nullable {
-        refuse("nullable", "allows it to be null");
+        refuse(MarkerKey::Nullable, "allows it to be null");
     }
     if s.enum_.is_some() {
-        refuse("enum_values", "lists its allowed values");
+        refuse(MarkerKey::EnumValues, "lists its allowed values");
     }
     if s.embedded_resource {
-        refuse("embedded_resource", "makes it a Kubernetes object");
+        refuse(MarkerKey::EmbeddedResource, "makes it a Kubernetes object");
     }
     out
 }
@@ -185,10 +191,10 @@ fn count_rules(part: &Part) -> Result<Vec<ValidationRule>, Problem> {
     if s.min_properties.is_none() && s.max_properties.is_none() {
         return Ok(Vec::new());
     }
-    let marker = if s.min_properties.is_some() { "min_properties" } else { "max_properties" };
-    let loc = s.marker_loc(marker).unwrap_or(part.loc);
+    let key = if s.min_properties.is_some() { MarkerKey::MinProperties } else { MarkerKey::MaxProperties };
+    let (marker, loc) = (key.name(), s.marker_loc(key).unwrap_or(part.loc));
     let names: Vec<&String> = s.properties.iter().flat_map(|p| p.keys()).collect();
-    let cel: Option<Vec<String>> = names.iter().map(|n| cel_field(n).map(|f| format!("(has(self.{f})?1:0)"))).collect();
+    let cel: Option<Vec<String>> = names.iter().map(|n| escape(n).map(|f| format!("(has(self.{f})?1:0)"))).collect();
     let (Some(terms), false) = (cel, s.preserve_unknown_fields || names.is_empty()) else {
         return Err(Problem {
             loc,
@@ -229,7 +235,7 @@ fn presence_guard(part: &Part) -> Option<String> {
     } else {
         (s.required.iter().collect(), " && ")
     };
-    let has: Option<Vec<String>> = names.iter().map(|n| cel_field(n).map(|f| format!("has(self.{f})"))).collect();
+    let has: Option<Vec<String>> = names.iter().map(|n| escape(n).map(|f| format!("has(self.{f})"))).collect();
     has.filter(|h| !h.is_empty()).map(|h| h.join(join))
 }
 

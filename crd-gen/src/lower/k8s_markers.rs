@@ -4,7 +4,7 @@
 //! application of a user's Go comment markers, so they mean exactly what they mean there.
 
 use super::Lowerer;
-use crate::markers::{AttrSite, Marker, go};
+use crate::markers::{AttrSite, Marker, MarkerKey, go};
 use crate::schema::Schema;
 use crate::source::Scope;
 use std::collections::HashMap;
@@ -71,9 +71,9 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, path: &str, schema: &mut Schema) {
             continue;
         }
         for m in &markers {
-            match m.name() {
-                "optional" => schema.required.retain(|r| r != field),
-                "required" if !schema.required.iter().any(|r| r == field) => schema.required.push(field.to_string()),
+            match m.key() {
+                MarkerKey::Optional => schema.required.retain(|r| r != field),
+                MarkerKey::Required if !schema.required.iter().any(|r| r == field) => schema.required.push(field.to_string()),
                 _ => {}
             }
         }

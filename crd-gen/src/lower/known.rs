@@ -83,6 +83,12 @@ pub fn std_type(name: &str) -> Option<Known> {
 }
 
 /// A type of another crate, by crate name (as written in paths) and type name.
+/// Whether crd-gen knows type `name` of crate `krate` (for resolution: see
+/// `source::ExternalTypes`).
+pub fn is_known(krate: &str, name: &str) -> bool {
+    crate_type(krate, name).is_some()
+}
+
 pub fn crate_type(krate: &str, name: &str) -> Option<Known> {
     if matches!(krate, "std" | "core" | "alloc") {
         return std_type(name);

@@ -1,11 +1,14 @@
 //! Lower: Rust types to OpenAPI schemas, with serde's meaning of every attribute (read by
 //! `serde_derive_internals`, the parser serde_derive itself uses) and the `#[crd]` markers.
 //!
-//! - `mod.rs`: the walk over `syn::Type`, generics, recursion detection;
+//! - `mod.rs`: the walk over `syn::Type`, generics, recursion detection, what is kept between
+//!   uses of a type ([`Cache`]);
 //! - `known.rs`: std and well-known crate types;
 //! - `structs.rs`: structs (fields, flatten, transparent, required);
 //! - `enums.rs`: enums, one function per serde representation;
 //! - `apply.rs`: schema markers applied to a generated schema (and checked against it).
+//!
+//! Items' attributes are read once (`crate::attrs`); lowering reads what they say.
 
 pub mod apply;
 pub mod enums;
@@ -18,6 +21,7 @@ pub mod structs;
 pub mod union;
 mod unresolved;
 
+use crate::attrs::ItemAttrs;
 use crate::diag::{Diagnostic, Loc, Place};
 use crate::markers::MarkerError;
 use crate::schema::Schema;
@@ -25,6 +29,7 @@ use crate::source::resolve::{ResolveError, Resolved, Resolver};
 use crate::source::{ItemRef, Scope};
 use known::Known;
 use quote::ToTokens;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -43,6 +48,15 @@ pub struct Env {
 pub struct Bound {
     pub ty: syn::Type,
     pub env: Env,
+    /// The argument lowered, the first time it is needed: a parameter used by several fields is
+    /// one type, lowered (and its problems reported) once.
+    lowered: Rc<OnceCell<Lowered>>,
+}
+
+impl Bound {
+    fn new(ty: syn::Type, env: Env) -> Bound {
+        Bound { ty, env, lowered: Rc::new(OnceCell::new()) }
+    }
 }
 
 impl Env {
@@ -70,8 +84,26 @@ impl Lowered {
 /// up to ~57 KiB of the engine's stack, so this also keeps lowering within it.
 pub const MAX_NESTING: usize = 5_000;
 
+/// What lowering keeps for a whole run (across the crates of a workspace), so a type used many
+/// times is lowered, and its problems reported, as few times as it can be.
+#[derive(Default)]
+pub struct Cache {
+    /// Schemas of items already lowered, by item and arguments (most types are used many times).
+    /// An item is copied into the cache the second time it is lowered, so a deep chain of types
+    /// each used once is not copied at every level (which is quadratic in the depth); an item
+    /// whose lowering reported a problem is kept the first time, so it is not reported again.
+    lowered: HashMap<(ItemRef, String), Cached>,
+    /// The instantiation key of `item<args>` written in an environment, so that a generic type
+    /// used again is found without lowering its arguments again.
+    keys: HashMap<(ItemRef, String, Scope, u64), String>,
+    next_env: u64,
+}
+
 pub struct Lowerer<'a> {
     pub res: Resolver<'a>,
+    /// Every item's attributes and each module's package markers, read once.
+    pub attrs: &'a mut crate::attrs::Memo,
+    cache: &'a mut Cache,
     /// Types being lowered inside one another, against [`MAX_NESTING`].
     depth: usize,
     too_deep: bool,
@@ -79,28 +111,21 @@ pub struct Lowerer<'a> {
     stack: Vec<(ItemRef, String)>,
     /// The environment each item on `stack` is lowered in (its own parameters' meaning).
     stack_envs: Vec<u64>,
-    /// Schemas of items already lowered, by item and arguments (most types are used many times).
-    /// An item is copied into the cache the second time it is lowered, so a deep chain of types
-    /// each used once is not copied at every level (which is quadratic in the depth).
-    cache: HashMap<(ItemRef, String), Cached>,
-    /// The instantiation key of `item<args>` written in an environment, so that a generic type
-    /// used again is found without lowering its arguments again.
-    keys: HashMap<(ItemRef, String, Scope, u64), String>,
-    next_env: u64,
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(res: Resolver<'a>) -> Self {
-        Lowerer {
-            res,
-            depth: 0,
-            too_deep: false,
-            stack: Vec::new(),
-            stack_envs: Vec::new(),
-            cache: HashMap::new(),
-            keys: HashMap::new(),
-            next_env: 0,
-        }
+    pub fn new(res: Resolver<'a>, attrs: &'a mut crate::attrs::Memo, cache: &'a mut Cache) -> Self {
+        Lowerer { res, attrs, cache, depth: 0, too_deep: false, stack: Vec::new(), stack_envs: Vec::new() }
+    }
+
+    /// The attributes of a struct, enum or alias (read, and reported, the first time).
+    pub fn item_attrs(&mut self, item: ItemRef) -> Option<Rc<ItemAttrs>> {
+        self.attrs.item(self.res.program, item, self.res.diags)
+    }
+
+    /// Whether the module docs around `scope` make fields optional by default.
+    pub fn fields_optional_in(&mut self, scope: Scope) -> bool {
+        self.attrs.packages.inherited(self.res.program, scope, self.res.diags).fields_optional
     }
 
     pub fn loc(&self, scope: Scope, span: proc_macro2::Span) -> Loc {
@@ -113,13 +138,9 @@ impl<'a> Lowerer<'a> {
     }
 
     pub fn marker_errors(&mut self, scope: Scope, errors: Vec<MarkerError>) {
+        let file = self.res.program.file_of(scope);
         for e in errors {
-            let loc = self.loc(scope, e.span);
-            let mut d = Diagnostic::error(e.message, Place::Source(loc));
-            if let Some(h) = e.help {
-                d = d.with_help(h);
-            }
-            self.res.diags.push(d);
+            self.res.diags.push(Diagnostic::from_marker(file, e));
         }
     }
 
@@ -207,7 +228,7 @@ impl<'a> Lowerer<'a> {
             && path.leading_colon.is_none()
             && let Some(bound) = env.params.get(&name).cloned()
         {
-            return self.lower_type(&bound.ty, &bound.env);
+            return self.lower_bound(&bound);
         }
         let args = type_args(last);
         // Primitives cannot be shadowed by a `use`, and `i32` is not a path to resolve.
@@ -321,11 +342,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A generic parameter's argument, lowered once.
+    fn lower_bound(&mut self, bound: &Bound) -> Lowered {
+        if let Some(done) = bound.lowered.get() {
+            return done.clone();
+        }
+        let lowered = self.lower_type(&bound.ty, &bound.env);
+        let _ = bound.lowered.set(lowered.clone());
+        lowered
+    }
+
     /// The spec struct of a resource: lowered with itself on the stack, so a spec that contains
     /// itself is reported as recursion once.
-    pub fn lower_resource_spec(&mut self, item: ItemRef, spec: &syn::ItemStruct) -> Schema {
+    pub fn lower_resource_spec(&mut self, item: ItemRef) -> Schema {
+        let Some(attrs) = self.item_attrs(item) else { return Schema::default() };
         self.push_frame((item, String::new()), 0);
-        let schema = structs::lower_struct(self, spec, &Env::new(item.scope), true);
+        let schema = structs::lower_struct(self, &attrs, &Env::new(item.scope), true);
         self.pop_frame();
         schema
     }
@@ -334,7 +366,7 @@ impl<'a> Lowerer<'a> {
     fn lower_k8s(&mut self, item: ItemRef, path: &syn::Path, env: &Env) -> Lowered {
         use syn::spanned::Spanned;
         let key = (item, String::new());
-        if let Some(Cached::Done(done)) = self.cache.get(&key) {
+        if let Some(Cached::Done(done)) = self.cache.lowered.get(&key) {
             return (**done).clone();
         }
         if self.stack.contains(&key) {
@@ -352,8 +384,9 @@ impl<'a> Lowerer<'a> {
         self.pop_frame();
         match schema {
             Some(s) => {
+                // Kept at once: k8s-openapi types are few, shallow and used often.
                 let lowered = Lowered::of(s);
-                self.remember(key, &lowered);
+                self.cache.lowered.insert(key, Cached::Done(Box::new(lowered.clone())));
                 lowered
             }
             None => {
@@ -378,9 +411,9 @@ impl<'a> Lowerer<'a> {
         // Missing arguments take the parameter's default (`struct Page<T = String>`), written in
         // the item's own module.
         let spelled = (item, args.iter().map(|a| a.to_token_stream().to_string()).collect::<Vec<_>>().join("|"), env.scope, env.id);
-        let known_key = self.keys.get(&spelled).cloned();
+        let known_key = self.cache.keys.get(&spelled).cloned();
         if let Some(k) = &known_key
-            && let Some(Cached::Done(done)) = self.cache.get(&(item, k.clone()))
+            && let Some(Cached::Done(done)) = self.cache.lowered.get(&(item, k.clone()))
         {
             return (**done).clone();
         }
@@ -388,10 +421,8 @@ impl<'a> Lowerer<'a> {
         let mut key_parts = Vec::new();
         for (i, (param, default)) in params.iter().enumerate() {
             let b = match (args.get(i), default) {
-                (Some(arg), _) => Bound { ty: (*arg).clone(), env: env.clone() },
-                (None, Some(d)) => {
-                    Bound { ty: d.clone(), env: Env { scope: item.scope, params: Rc::new(bound.clone()), id: self.new_env_id() } }
-                }
+                (Some(arg), _) => Bound::new((*arg).clone(), env.clone()),
+                (None, Some(d)) => Bound::new(d.clone(), Env { scope: item.scope, params: Rc::new(bound.clone()), id: self.new_env_id() }),
                 (None, None) => {
                     let name = item_ident(syn_item);
                     let needed = params.iter().filter(|(_, d)| d.is_none()).count();
@@ -407,15 +438,15 @@ impl<'a> Lowerer<'a> {
             // An instantiation is identified by what its arguments mean, not how they are
             // spelled: `Wrapper<Wrapper<Foo>>` is two different instantiations of Wrapper.
             if known_key.is_none() {
-                key_parts.push(self.lower_type(&b.ty, &b.env).schema.to_json().to_string());
+                key_parts.push(self.lower_bound(&b).schema.to_json().to_string());
             }
             bound.insert(param.clone(), b);
         }
         let key = (item, known_key.unwrap_or_else(|| key_parts.join("|")));
         if !params.is_empty() {
-            self.keys.insert(spelled, key.1.clone());
+            self.cache.keys.insert(spelled, key.1.clone());
         }
-        if let Some(Cached::Done(done)) = self.cache.get(&key) {
+        if let Some(Cached::Done(done)) = self.cache.lowered.get(&key) {
             return (**done).clone();
         }
         // The same item again with other type arguments, written inside its own definition (or
@@ -457,31 +488,39 @@ impl<'a> Lowerer<'a> {
             return Lowered::of(Schema::default());
         }
         let item_env = Env { scope: item.scope, params: Rc::new(bound), id: self.new_env_id() };
+        let Some(attrs) = self.item_attrs(item) else {
+            self.error(env.scope, use_span, "this names something that is not a struct, enum or type alias", "use a data type");
+            return Lowered::of(Schema::default());
+        };
+        let reported = self.res.diags.len();
+        let again = matches!(self.cache.lowered.get(&key), Some(Cached::Reported));
         self.push_frame(key.clone(), item_env.id);
         let lowered = match syn_item {
-            syn::Item::Struct(s) => Lowered::of(structs::lower_struct(self, s, &item_env, false)),
-            syn::Item::Enum(e) => Lowered::of(enums::lower_enum(self, e, &item_env)),
-            syn::Item::Type(t) => self.lower_alias(t, &item_env),
-            other => {
-                use syn::spanned::Spanned;
-                self.error(env.scope, use_span, "this names something that is not a struct, enum or type alias", "use a data type");
-                let _ = other.span();
-                Lowered::of(Schema::default())
-            }
+            syn::Item::Struct(_) => Lowered::of(structs::lower_struct(self, &attrs, &item_env, false)),
+            syn::Item::Enum(_) => Lowered::of(enums::lower_enum(self, &attrs, &item_env)),
+            _ => self.lower_alias(&attrs, syn_item, &item_env),
         };
         self.pop_frame();
-        self.remember(key, &lowered);
+        if again {
+            // The same item with the same arguments reports the same problems: once is enough.
+            self.res.diags.truncate(reported);
+        }
+        self.remember(key, &lowered, self.res.diags.len() > reported);
         lowered
     }
 
-    /// Notes that `key` was lowered: the second time, the result is kept (see `cache`).
-    fn remember(&mut self, key: (ItemRef, String), lowered: &Lowered) {
-        match self.cache.get(&key) {
+    /// Notes that `key` was lowered: the second time, the result is kept (see [`Cache`]). The
+    /// first result is never copied, even when it reported a problem: every type around a
+    /// problem reports it too, and copying each of them is quadratic in the depth (a chain of
+    /// 6000 structs, cut at the nesting limit, grew to 24 GB so). A type that reported a
+    /// problem is lowered again when it is used again, and what it reports then is dropped.
+    fn remember(&mut self, key: (ItemRef, String), lowered: &Lowered, reported: bool) {
+        match self.cache.lowered.get(&key) {
             None => {
-                self.cache.insert(key, Cached::SeenOnce);
+                self.cache.lowered.insert(key, if reported { Cached::Reported } else { Cached::SeenOnce });
             }
-            Some(Cached::SeenOnce) => {
-                self.cache.insert(key, Cached::Done(Box::new(lowered.clone())));
+            Some(Cached::SeenOnce | Cached::Reported) => {
+                self.cache.lowered.insert(key, Cached::Done(Box::new(lowered.clone())));
             }
             Some(Cached::Done(_)) => {}
         }
@@ -498,28 +537,28 @@ impl<'a> Lowerer<'a> {
     }
 
     fn new_env_id(&mut self) -> u64 {
-        self.next_env += 1;
-        self.next_env
+        self.cache.next_env += 1;
+        self.cache.next_env
     }
 }
 
 enum Cached {
     SeenOnce,
+    /// Lowered once, and that reported a problem.
+    Reported,
     Done(Box<Lowered>),
 }
 
 impl Lowerer<'_> {
     /// `type Name = T;`: T's schema, with the alias's doc comment and markers on top (as a
     /// named Go type carries its own).
-    fn lower_alias(&mut self, alias: &syn::ItemType, env: &Env) -> Lowered {
-        let mut errors = Vec::new();
-        let attrs = crate::markers::Attrs::read(&alias.attrs, crate::markers::AttrSite::Type, &mut errors);
-        self.marker_errors(env.scope, errors);
+    fn lower_alias(&mut self, attrs: &ItemAttrs, item: &syn::Item, env: &Env) -> Lowered {
+        let syn::Item::Type(alias) = item else { return Lowered::of(Schema::default()) };
         let mut lowered = self.lower_type(&alias.ty, env);
-        if let Some(doc) = &attrs.docs.text {
+        if let Some(doc) = &attrs.crd.docs.text {
             lowered.schema.description = Some(doc.clone());
         }
-        apply::apply(self, env.scope, &mut lowered.schema, &attrs.markers, &alias.ident.to_string());
+        apply::apply(self, env.scope, &mut lowered.schema, &attrs.crd.markers, &attrs.ident.to_string());
         lowered
     }
 }

@@ -2,13 +2,12 @@
 //! name are an error), `required` as serde (or the markers, or the module docs) says, and what
 //! flattened fields bring (`flatten.rs`).
 
-use super::structs::{field_span, member_name};
 use super::{Env, Lowered, Lowerer, flatten};
-use crate::markers::Attrs;
-use crate::schema::{Schema, ValidationRule, cel_field};
+use crate::attrs::Field;
+use crate::markers::MarkerKey;
+use crate::schema::{Schema, ValidationRule};
+use crate::validate::cel::escape::escape;
 use indexmap::IndexMap;
-use quote::ToTokens;
-use serde_derive_internals::{ast, attr};
 
 pub struct Object {
     properties: IndexMap<String, Schema>,
@@ -40,15 +39,14 @@ impl Object {
     }
 
     /// A field of its own: a property under its serde name.
-    pub fn add_field(&mut self, lw: &mut Lowerer, env: &Env, field: &ast::Field, fattrs: &Attrs, lowered: Lowered) {
+    pub fn add_field(&mut self, lw: &mut Lowerer, env: &Env, field: &Field, lowered: Lowered) {
         self.own_fields += 1;
-        let name = field.attrs.name().serialize_name().value.clone();
-        let has_default = !matches!(field.attrs.default(), attr::Default::None) || self.container_default;
-        let optional_by_serde =
-            lowered.optional || has_default || field.attrs.skip_serializing_if().is_some() || field.attrs.skip_deserializing();
-        let is_required = if fattrs.flag("required") {
+        let name = field.name.clone();
+        let has_default = field.default || self.container_default;
+        let optional_by_serde = lowered.optional || has_default || field.skip_serializing_if || field.skip_deserializing;
+        let is_required = if field.crd.flag(MarkerKey::Required) {
             true
-        } else if fattrs.flag("optional") || self.package_optional {
+        } else if field.crd.flag(MarkerKey::Optional) || self.package_optional {
             false
         } else {
             !optional_by_serde
@@ -58,8 +56,8 @@ impl Object {
         }
         if is_required {
             self.required.push(name.clone());
-        } else if fattrs.flag("immutable")
-            && let Some(f) = cel_field(&name)
+        } else if field.crd.flag(MarkerKey::Immutable)
+            && let Some(f) = escape(&name)
         {
             // An optional immutable field may not be removed once set either.
             self.once_set.push(ValidationRule {
@@ -74,18 +72,15 @@ impl Object {
 
     /// A `#[serde(flatten)]` field: its properties join this object's; the rest is carried at
     /// the end, when the object's other fields are known.
-    pub fn add_flattened(&mut self, lw: &mut Lowerer, env: &Env, field: &ast::Field, fattrs: &Attrs, lowered: Lowered) {
+    pub fn add_flattened(&mut self, lw: &mut Lowerer, env: &Env, field: &Field, lowered: Lowered) {
         let inner = lowered.schema;
         if inner.int_or_string || inner.type_.as_deref().is_some_and(|t| t != "object") {
-            let type_text = field.ty.to_token_stream().to_string().replace(' ', "");
+            let type_text = field.type_text();
             let what = if inner.int_or_string { "int-or-string" } else { inner.type_.as_deref().unwrap_or("?") };
             lw.error(
                 env.scope,
-                field_span(field),
-                format!(
-                    "field `{}` is `#[serde(flatten)]`, which needs a struct or map, but `{type_text}` is {what}",
-                    member_name(&field.member)
-                ),
+                field.span,
+                format!("field `{}` is `#[serde(flatten)]`, which needs a struct or map, but `{type_text}` is {what}", field.member),
                 "serde fails on this at run time; flatten a struct (its fields join this object) or a String-keyed map",
             );
             return;
@@ -99,17 +94,17 @@ impl Object {
             self.required.extend(inner.required.iter().cloned());
         }
         self.flattened.push(flatten::Part {
-            field: member_name(&field.member),
-            loc: lw.loc(env.scope, field_span(field)),
+            field: field.member.clone(),
+            loc: lw.loc(env.scope, field.span),
             schema: inner,
             optional: lowered.optional,
-            preserve_marker: fattrs.flag("preserve_unknown_fields"),
+            preserve_marker: field.crd.flag(MarkerKey::PreserveUnknownFields),
         });
     }
 
     /// Claims JSON name `name` for `field`; false (after an error naming both) if it is taken.
-    fn take(&mut self, lw: &mut Lowerer, env: &Env, field: &ast::Field, name: &str, verb: &str) -> bool {
-        let me = member_name(&field.member);
+    fn take(&mut self, lw: &mut Lowerer, env: &Env, field: &Field, name: &str, verb: &str) -> bool {
+        let me = field.member.clone();
         if let Some((_, first)) = self.taken.iter().find(|(n, _)| n == name) {
             let (what, help) = if verb == "has" {
                 ("field", "serde writes both under the same key; rename one with `#[serde(rename = \"..\")]`")
@@ -118,7 +113,7 @@ impl Object {
             };
             lw.error(
                 env.scope,
-                field_span(field),
+                field.span,
                 format!("{what} `{me}` {verb} the JSON name `{name}`, which field `{first}` already uses"),
                 help,
             );

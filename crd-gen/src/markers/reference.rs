@@ -1,12 +1,12 @@
 //! The markers reference (`docs/markers.md`), generated from the vocabulary so it cannot drift.
 
-use super::vocab::{GO_IGNORED, GO_PACKAGE, GO_REFUSED, MARKERS, MarkerDef, Site, ValueKind};
+use super::vocab::{GO_IGNORED, GO_PACKAGE, GO_REFUSED, GoForm, GoMarker, MARKERS, MarkerDef, Site, ValueKind};
 use std::fmt::Write as _;
 
 pub fn markdown() -> String {
     let mut out = String::from(
         "# crd-gen markers\n\n\
-         <!-- Generated from crd-gen/src/markers/vocab.rs by `cargo run -p crd-gen -- markers > docs/markers.md`; do not edit. -->\n\n\
+         <!-- Generated from crd-gen-markers/src/vocab.rs by `cargo run -p crd-gen -- markers > docs/markers.md`; do not edit. -->\n\n\
          Write markers as `#[crd(...)]` attributes. The Go comment markers in the last column are accepted \
          in doc comments with the same meaning (`/// +kubebuilder:validation:Minimum=0`) and are left out \
          of descriptions; `+name:=value` is read as `+name=value`, as controller-gen reads it.\n",
@@ -23,7 +23,8 @@ pub fn markdown() -> String {
             let _ = writeln!(out, "\n### `{}(...)`\n\n| key | value | required | meaning |\n|---|---|---|---|", d.name);
             for i in inner {
                 let req = if i.required { "yes" } else { "" };
-                let _ = writeln!(out, "| `{}` | `{}` | {req} | {} |", i.name, cell(&value_text(i)), i.doc);
+                let value = i.syntax().trim_start_matches(i.name).trim_start_matches(" = ").to_string();
+                let _ = writeln!(out, "| `{}` | `{}` | {req} | {} |", i.name, cell(&value), i.doc);
             }
         }
     }
@@ -39,7 +40,7 @@ fn go_sections(out: &mut String) {
          `mod` item). They hold for the module and its submodules; the nearest module that says one wins, \
          and a resource's own markers win over them.\n\n| Go marker | meaning |\n|---|---|\n",
     );
-    for (name, doc) in GO_PACKAGE {
+    for (_, name, doc) in GO_PACKAGE {
         let _ = writeln!(out, "| `+{name}` | {} |", cell(doc));
     }
     out.push_str(
@@ -61,16 +62,20 @@ fn go_sections(out: &mut String) {
 fn section(out: &mut String, title: &str, keep: impl Fn(&MarkerDef) -> bool) {
     let _ = writeln!(out, "\n## {title}\n\n| marker | applies to | repeatable | meaning | Go marker |\n|---|---|---|---|---|");
     for d in MARKERS.iter().filter(|d| keep(d)) {
-        let go: Vec<String> = d.go.iter().map(|g| format!("`+{g}`")).collect();
+        let go: Vec<String> = d.go.iter().map(|g| go_spelling(d, g)).collect();
         let rep = if d.repeatable { "yes" } else { "" };
-        let req = if d.required { " Required." } else { "" };
         let applies = if d.site == Site::Resource { "the resource" } else { d.applies_to.describe() };
-        let _ = writeln!(out, "| `{}` | {applies} | {rep} | {}{req} | {} |", cell(&d.syntax()), d.doc, go.join(" "));
+        let _ = writeln!(out, "| `{}` | {applies} | {rep} | {} | {} |", cell(&d.syntax()), d.doc, go.join(" "));
     }
 }
 
-fn value_text(d: &MarkerDef) -> String {
-    d.syntax().trim_start_matches(d.name).trim_start_matches(" = ").to_string()
+/// The Go marker's name as written: `+kubebuilder:resource:path`; a marker whose one argument is
+/// optional (`+kubebuilder:deprecatedversion`) both ways.
+fn go_spelling(d: &MarkerDef, g: &GoMarker) -> String {
+    match g.form {
+        GoForm::Arg(_) if matches!(d.value, ValueKind::FlagOrStr) => format!("`+{}` `+{}`", g.name, g.spelling()),
+        _ => format!("`+{}`", g.spelling()),
+    }
 }
 
 /// `|` inside a table cell must be escaped, even inside backticks.
@@ -79,67 +84,70 @@ fn cell(s: &str) -> String {
 }
 
 /// The "coming from controller-gen" table (README, docs/markers.md): every Go comment marker the
-/// vocabulary knows and the `#[crd(...)]` marker it means. The Go argument names of compound
-/// markers come from the translator's own map (`go::ARGS`), and a bare flag's meaning from the
-/// translator itself (`+kubebuilder:unservedversion` is `served = false`).
+/// vocabulary knows and the `#[crd(...)]` marker it means, from the Go spellings of each
+/// definition (how the marker's text gives the value, the Go names of its arguments).
 pub fn go_table() -> String {
     let mut out = String::from("| controller-gen (Go comment marker) | crd-gen (Rust attribute) |\n|---|---|\n");
     for d in MARKERS {
         for g in d.go {
-            let _ = writeln!(out, "| `{}` | `{}` |", cell(&go_form(d, g)), cell(&rust_form(d, g)));
+            let _ = writeln!(out, "| {} | {} |", cell(&go_form(d, g)), cell(&rust_form(d, g)));
         }
     }
     out.push_str(
-        "| `+kubebuilder:validation:items:Maximum=3` (any schema marker) | `#[crd(items(maximum = 3))]` |\n\
-         | `+kubebuilder:validation:ExactlyOneOf=a;b` (`AtMostOneOf`, `AtLeastOneOf`) | the same CEL rule: `#[crd(validation(rule = \"..\", message = \"..\"))]` |\n\
-         | `+kubebuilder:object:root=true`, `+kubebuilder:object:generate`, `+genclient` | not needed: `#[derive(CustomResource)]` on the spec struct |\n",
+        "| `+kubebuilder:object:root=true`, `+kubebuilder:object:generate`, `+genclient` | not needed: `#[derive(CustomResource)]` on the spec struct |\n",
     );
     out
 }
 
-/// How the Go marker is written, with a placeholder value.
-fn go_form(d: &MarkerDef, g: &str) -> String {
-    let value = match d.value {
-        ValueKind::Flag | ValueKind::Bool => String::new(),
-        ValueKind::FlagOrStr => return format!("+{g}` or `+{g}:warning=\"..\""),
-        ValueKind::Str | ValueKind::Json => "=..".into(),
+/// How the Go marker is written, with a placeholder value (in backticks).
+fn go_form(d: &MarkerDef, g: &GoMarker) -> String {
+    let name = g.name;
+    match g.form {
+        GoForm::Off => format!("`+{name}`"),
+        GoForm::Entries => format!("`+{name}=\"key=value\"`"),
+        GoForm::Elements { .. } => format!("`+{name}:Maximum=3` (any schema marker)"),
+        GoForm::FieldGroup(_) => format!("`+{name}=a;b`"),
+        // An optional argument: the marker alone is the flag.
+        GoForm::Arg(arg) if matches!(d.value, ValueKind::FlagOrStr) => format!("`+{name}` or `+{name}:{arg}=\"..\"`"),
+        GoForm::Arg(arg) => format!("`+{name}:{arg}{}`", placeholder(d.value)),
+        GoForm::Value | GoForm::ValueOrRef => match d.value {
+            ValueKind::Group(inner) => {
+                let required: Vec<String> = inner.iter().filter(|i| i.required).map(|i| format!("{}=..", i.go)).collect();
+                format!("`+{name}:{}`", required.join(","))
+            }
+            value => format!("`+{name}{}`", placeholder(value)),
+        },
+    }
+}
+
+/// `=<n>`: the value of a Go marker, as a placeholder of its kind.
+fn placeholder(value: ValueKind) -> String {
+    match value {
+        ValueKind::Flag | ValueKind::Bool | ValueKind::FlagOrStr | ValueKind::Docs => String::new(),
+        ValueKind::Str | ValueKind::Json | ValueKind::Items | ValueKind::Group(_) => "=..".into(),
         ValueKind::OneOf(options) => format!("={}", options.join("|")),
         ValueKind::Count => "=<n>".into(),
         ValueKind::Number => "=<number>".into(),
         ValueKind::Literal => "=<value>".into(),
         ValueKind::LiteralList => "=a;b;c".into(),
-        ValueKind::Group(_) if g.starts_with("kubebuilder:metadata:") => "=\"key=value\"".into(),
-        ValueKind::Group(inner) => {
-            let names = super::go::ARGS.iter().find(|(n, _)| *n == g).map(|(_, args)| *args).unwrap_or(&[]);
-            let required = inner.iter().filter(|i| i.required).filter_map(|i| names.iter().find(|(_, crd)| *crd == i.name));
-            let args: Vec<String> = required.map(|(go, _)| format!("{go}=..")).collect();
-            format!(":{}", args.join(","))
-        }
-        ValueKind::Items => "=..".into(),
-        ValueKind::Docs => String::new(),
-    };
-    format!("+{g}{value}")
+    }
 }
 
-/// The Rust marker: its syntax, and for a bare Go flag the value the translator gives it.
-fn rust_form(d: &MarkerDef, g: &str) -> String {
-    match d.value {
-        ValueKind::Flag | ValueKind::Bool => {
-            let mut errors = Vec::new();
-            // The translator reads doc lines without their `+`.
-            let line = (g.to_string(), proc_macro2::Span::call_site());
-            let markers = super::go::translate(&[line], super::AttrSite::ResourceStruct, &mut errors);
-            let off = markers.iter().any(|m| matches!(m.value, super::Value::Bool(false)));
-            if off { format!("#[crd({} = false)]", d.name) } else { format!("#[crd({})]", d.name) }
-        }
-        ValueKind::FlagOrStr => format!("#[crd({0})]` or `#[crd({0} = \"..\")]", d.name),
-        ValueKind::Group(inner) => {
+/// The Rust marker it means (in backticks).
+fn rust_form(d: &MarkerDef, g: &GoMarker) -> String {
+    match (g.form, d.value) {
+        (GoForm::Off, _) => format!("`#[crd({} = false)]`", d.name),
+        (GoForm::Elements { .. }, _) => format!("`#[crd({}(maximum = 3))]`", d.name),
+        (GoForm::FieldGroup(_), _) => format!("the same CEL rule: `#[crd({}(rule = \"..\", message = \"..\"))]`", d.name),
+        (_, ValueKind::Flag | ValueKind::Bool) => format!("`#[crd({})]`", d.name),
+        (_, ValueKind::FlagOrStr) => format!("`#[crd({0})]` or `#[crd({0} = \"..\")]`", d.name),
+        (_, ValueKind::Group(inner)) => {
             let mut args: Vec<String> = inner.iter().filter(|i| i.required).map(|i| format!("{} = ..", i.name)).collect();
             if inner.iter().any(|i| !i.required) {
                 args.push("..".into());
             }
-            format!("#[crd({}({}))]", d.name, args.join(", "))
+            format!("`#[crd({}({}))]`", d.name, args.join(", "))
         }
-        _ => format!("#[crd({})]", d.syntax()),
+        _ => format!("`#[crd({})]`", d.syntax()),
     }
 }

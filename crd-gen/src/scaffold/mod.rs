@@ -121,7 +121,7 @@ fn refuse_existing(root: &Path, features: &[String], r: &Resource, types_file: &
         features: features.to_vec(),
     }));
     program.load_all(krate, &mut sources, &mut diags);
-    let decls = collect::collect(&program, krate, &mut Diagnostics::default()).decls;
+    let decls = collect::collect(&program, krate, &mut crate::attrs::Memo::default(), &mut Diagnostics::default()).decls;
     let same = decls.iter().find(|d| d.group == r.group && d.version == r.version && d.kind == r.kind);
     if let Some(d) = same {
         let file = &sources.get(d.loc.file).path;

@@ -108,7 +108,7 @@ pub fn resolve(req: &Request, recorded_domain: Option<&str>) -> Result<Resource,
         group,
         version: req.version.clone(),
         kind: req.kind.clone(),
-        plural: crate::names::plural_of(&req.kind, None),
+        plural: crate::markers::names::plural_of(&req.kind, None),
         cluster: req.cluster,
         module,
     })

@@ -297,7 +297,7 @@ impl Resolver<'_> {
             },
             // `use std::collections::*;`: std has no source here, so a glob into it brings the
             // std types crd-gen knows by name.
-            Ok(Res::External { krate, mut path }) if crate::lower::known::crate_type(&krate, name).is_some() => {
+            Ok(Res::External { krate, mut path }) if (self.program.external_types.0)(&krate, name) => {
                 path.push(name.to_string());
                 Binding::Found { res: Res::External { krate, path }, vis: glob.vis }
             }

@@ -103,7 +103,7 @@ pub struct ModuleBody {
     /// What the module declares and imports, by name (see `names.rs`).
     pub names: names::Names,
     /// The module's inner attributes (`//!` docs, `#![..]`) after `cfg` and `cfg_attr`: its
-    /// docs, which hold Go package markers (`markers/package.rs`).
+    /// docs, which hold Go package markers (`crd-gen-markers/src/package.rs`).
     pub attrs: Vec<syn::Attribute>,
 }
 
@@ -151,11 +151,35 @@ pub struct Program {
     pub cfg: cfg::BuildCfg,
     /// Name lookups computed so far (see `lookup.rs`).
     pub lookups: lookup::Memo,
+    /// The types crates without source here (std, serde_json, ..) are known to have.
+    pub external_types: ExternalTypes,
+}
+
+/// Whether crate `krate`, whose source crd-gen does not read, has a type `name` (so that
+/// `use std::collections::*;` brings `HashMap`). Lowering knows which types those are; the
+/// pipeline tells resolution.
+#[derive(Clone, Copy)]
+pub struct ExternalTypes(pub fn(krate: &str, name: &str) -> bool);
+
+impl Default for ExternalTypes {
+    fn default() -> Self {
+        ExternalTypes(|_, _| false)
+    }
+}
+
+impl std::fmt::Debug for ExternalTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExternalTypes")
+    }
 }
 
 impl Program {
     pub fn with_cfg(cfg: cfg::BuildCfg) -> Program {
         Program { cfg, ..Program::default() }
+    }
+    /// A program whose resolution knows the types of crates without source (see [`ExternalTypes`]).
+    pub fn knowing(self, types: fn(krate: &str, name: &str) -> bool) -> Program {
+        Program { external_types: ExternalTypes(types), ..self }
     }
     pub fn krate(&self, id: CrateId) -> &Crate {
         &self.crates[id.0]

@@ -29,7 +29,7 @@ fn crate_of(files: &[(&str, &str)]) -> Fixture {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-    let mut program = Program::default();
+    let mut program = Program::default().knowing(crate::lower::known::is_known);
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let krate = program.add_crate(Arc::new(CrateSource::standalone("demo", dir.join("lib.rs"))));

@@ -6,6 +6,7 @@
 
 use crate::assemble::AssembledCrd;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
+use crate::markers::MarkerKey;
 
 pub const ANNOTATION: &str = "api-approved.kubernetes.io";
 
@@ -53,7 +54,7 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
                 format!(
                     "group `{group}` is owned by the Kubernetes community: the API server refuses a CRD in it without the `{ANNOTATION}` annotation"
                 ),
-                Place::Source(a.marker_loc("group")),
+                Place::Source(a.marker_loc(MarkerKey::Group)),
             )
             .with_help(how),
         ),
@@ -71,11 +72,11 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
 /// The `annotation(key = "api-approved.kubernetes.io", ..)` marker, on whichever version wrote it.
 fn annotation_loc(a: &AssembledCrd) -> Loc {
     for (decl, file) in &a.version_decls {
-        if let Some(m) = decl.attrs.all("annotation").find(|m| m.get_str("key") == Some(ANNOTATION)) {
+        if let Some(m) = decl.crd().all(MarkerKey::Annotation).find(|m| m.arg_str(crate::markers::ArgKey::Key) == Some(ANNOTATION)) {
             return Loc::from_span(*file, m.span);
         }
     }
-    a.marker_loc("annotation")
+    a.marker_loc(MarkerKey::Annotation)
 }
 
 #[cfg(test)]

@@ -3,12 +3,13 @@
 
 use super::{Ctx, Path};
 use crate::diag::Loc;
+use crate::markers::MarkerKey;
 use crate::schema::Schema;
 use serde_json::Value;
 
 pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     if let Some(default) = &s.default {
-        let origin = s.marker_loc("default").or(s.marker_loc("default_json")).or(origin);
+        let origin = s.marker_loc(MarkerKey::Default).or(s.marker_loc(MarkerKey::DefaultJson)).or(origin);
         if path.in_junctor {
             ctx.error(origin, path, "defaults are not allowed inside allOf/anyOf/oneOf/not", "put the default on the field itself");
         } else {
@@ -27,7 +28,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         }
     }
     if let Some(values) = &s.enum_ {
-        let origin = s.marker_loc("enum_values").or(origin);
+        let origin = s.marker_loc(MarkerKey::EnumValues).or(origin);
         let bare = Schema { enum_: None, default: None, ..s.clone() };
         for v in values {
             let mut problems = Vec::new();
@@ -45,7 +46,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     if let Some(p) = &s.pattern
         && let Err(e) = regex::Regex::new(p)
     {
-        let origin = s.marker_loc("pattern").or(origin);
+        let origin = s.marker_loc(MarkerKey::Pattern).or(origin);
         let msg = e.to_string();
         let last = msg.lines().last().unwrap_or("");
         ctx.error(
@@ -234,5 +235,24 @@ fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::assert_error;
+
+    /// A spec struct whose field `v` (on line 4) has type `ty` and `markers`.
+    fn field(markers: &str, ty: &str) -> String {
+        format!(
+            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {{\n    #[crd({markers})] pub v: {ty},\n}}\n"
+        )
+    }
+
+    #[test]
+    fn each_value_rule_at_the_marker() {
+        assert_error(&field("default = \"abc\", max_length = 2", "String"), "default `\"abc\"` is not valid for its own schema", 4);
+        assert_error(&field("enum_values = [\"a\", 3]", "String"), "enum value `3` does not fit the schema", 4);
+        assert_error(&field("pattern = \"(\"", "String"), "pattern `(` is not a valid regular expression", 4);
     }
 }

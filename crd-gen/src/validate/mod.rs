@@ -2,7 +2,10 @@
 //! apiextensions.k8s.io/v1 objects before anything is written. Each problem points at the Rust
 //! field or type the offending schema node came from.
 //!
-//! - `names.rs`: group, names, versions, printer columns, subresource paths;
+//! - `names.rs`: the group, the kind's names, the version names;
+//! - `labels.rs`: the CRD's label and annotation keys and values;
+//! - `columns.rs`, `subresources.rs`, `selectable.rs`: printer columns, the status and scale
+//!   subresources, selectable fields (JSON paths into the schema);
 //! - `approval.rs`: the API-approval annotation that community-owned groups need;
 //! - `structural.rs`: structural schema rules and `x-kubernetes-*` extensions;
 //! - `defaults.rs`: defaults and enum values checked against their own schema;
@@ -12,11 +15,15 @@
 
 pub mod approval;
 pub mod cel;
+pub mod columns;
 pub mod defaults;
 pub mod depth;
+pub mod labels;
 pub mod names;
+pub mod selectable;
 pub mod size;
 pub mod structural;
+pub mod subresources;
 
 use crate::assemble::AssembledCrd;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
@@ -25,6 +32,12 @@ use crate::schema::Schema;
 pub fn validate(crds: &[AssembledCrd], kube: cel::KubeTarget, diags: &mut Diagnostics) {
     for a in crds {
         names::check(a, diags);
+        labels::check(a, diags);
+        for (v, (decl, file)) in a.crd.spec.versions.iter().zip(&a.version_decls) {
+            subresources::check(v, decl, *file, diags);
+            columns::check(v, decl, *file, diags);
+            selectable::check(v, decl, *file, diags);
+        }
         approval::check(a, diags);
         size::check(a, diags);
         depth::check(a, diags);
@@ -40,6 +53,20 @@ pub fn validate(crds: &[AssembledCrd], kube: cel::KubeTarget, diags: &mut Diagno
             cel::check_version(root, &mut ctx);
         }
     }
+}
+
+/// An error at a place in the source.
+pub(crate) fn source_error(diags: &mut Diagnostics, loc: Loc, message: String, help: &str) {
+    diags.push(Diagnostic::error(message, Place::Source(loc)).with_help(help));
+}
+
+/// The schema at a simple JSON path like `.spec.replicas`.
+pub fn schema_at<'s>(root: &'s Schema, path: &str) -> Option<&'s Schema> {
+    let mut cur = root;
+    for part in path.trim_start_matches('.').split('.') {
+        cur = cur.properties.as_ref()?.get(part)?;
+    }
+    Some(cur)
 }
 
 /// Where the validator is: diagnostics, and where to point when a node has no origin.

@@ -3,6 +3,7 @@
 
 use super::{Ctx, Path};
 use crate::diag::Loc;
+use crate::markers::MarkerKey;
 use crate::schema::Schema;
 
 const KNOWN_FORMATS: &[&str] = &[
@@ -62,7 +63,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
     if s.type_.is_none() && !s.int_or_string && !s.preserve_unknown_fields {
         ctx.error(
-            s.marker_loc("schemaless").or(origin),
+            s.marker_loc(MarkerKey::Schemaless).or(origin),
             path,
             "this value has no type, which a structural schema needs",
             "say what it is: `#[crd(schema_type = \"string\")]` (or integer, number, boolean, object, array), or `#[crd(preserve_unknown_fields)]` to accept any JSON",
@@ -70,7 +71,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
     if s.int_or_string && s.type_.is_some() {
         ctx.error(
-            s.marker_loc("int_or_string").or(origin),
+            s.marker_loc(MarkerKey::IntOrString).or(origin),
             path,
             "`x-kubernetes-int-or-string` cannot be combined with a `type`",
             "drop `schema_type` or `int_or_string`",
@@ -89,7 +90,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
     if s.unique_items {
         ctx.error(
-            s.marker_loc("unique_items").or(origin),
+            s.marker_loc(MarkerKey::UniqueItems).or(origin),
             path,
             "`uniqueItems: true` is forbidden in apiextensions.k8s.io/v1 (its cost is quadratic)",
             "use `list_type = \"set\"` for a list of unique scalars",
@@ -97,7 +98,7 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
     if s.embedded_resource && !(s.is_type("object") && (s.properties.is_some() || s.preserve_unknown_fields)) {
         ctx.error(
-            s.marker_loc("embedded_resource").or(origin),
+            s.marker_loc(MarkerKey::EmbeddedResource).or(origin),
             path,
             "`x-kubernetes-embedded-resource` needs `type: object` with properties or `x-kubernetes-preserve-unknown-fields`",
             "add `preserve_unknown_fields` next to `embedded_resource`",
@@ -115,9 +116,9 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
     }
     check_bounds(s, path, origin, ctx);
     check_junctors(s, path, origin, ctx);
-    check_list_type(s, path, s.marker_loc("list_type").or(s.marker_loc("list_map_key")).or(origin), ctx);
+    check_list_type(s, path, s.marker_loc(MarkerKey::ListType).or(s.marker_loc(MarkerKey::ListMapKey)).or(origin), ctx);
     if let Some(mt) = &s.map_type {
-        let origin = s.marker_loc("map_type").or(s.marker_loc("struct_type")).or(origin);
+        let origin = s.marker_loc(MarkerKey::MapType).or(s.marker_loc(MarkerKey::StructType)).or(origin);
         if !s.is_type("object") {
             ctx.error(origin, path, "`x-kubernetes-map-type` applies to objects only", "remove `map_type`/`struct_type` here");
         }
@@ -161,33 +162,33 @@ fn check_junctors(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
 /// The finished schema as marker facts. The marker-only rules (`default` with `default_json`,
 /// `required` with `optional`) cannot show here: each pair leaves one trace in the schema.
 impl crate::markers::rules::Facts for Schema {
-    fn has(&self, name: &str) -> bool {
-        match name {
-            "list_map_key" => !self.list_map_keys.is_empty(),
-            "list_type" => self.list_type.is_some(),
-            "exclusive_minimum" => self.exclusive_minimum,
-            "exclusive_maximum" => self.exclusive_maximum,
-            "default" => self.default.is_some(),
-            _ => self.number(name).is_some(),
+    fn has(&self, key: MarkerKey) -> bool {
+        match key {
+            MarkerKey::ListMapKey => !self.list_map_keys.is_empty(),
+            MarkerKey::ListType => self.list_type.is_some(),
+            MarkerKey::ExclusiveMinimum => self.exclusive_minimum,
+            MarkerKey::ExclusiveMaximum => self.exclusive_maximum,
+            MarkerKey::Default => self.default.is_some(),
+            _ => self.number(key).is_some(),
         }
     }
-    fn text(&self, name: &str) -> Option<&str> {
-        match name {
-            "list_type" => self.list_type.as_deref(),
+    fn text(&self, key: MarkerKey) -> Option<&str> {
+        match key {
+            MarkerKey::ListType => self.list_type.as_deref(),
             _ => None,
         }
     }
-    fn number(&self, name: &str) -> Option<f64> {
+    fn number(&self, key: MarkerKey) -> Option<f64> {
         let count = |n: Option<u64>| n.map(|n| n as f64);
-        match name {
-            "minimum" => self.minimum.as_ref().and_then(serde_json::Number::as_f64),
-            "maximum" => self.maximum.as_ref().and_then(serde_json::Number::as_f64),
-            "min_length" => count(self.min_length),
-            "max_length" => count(self.max_length),
-            "min_items" => count(self.min_items),
-            "max_items" => count(self.max_items),
-            "min_properties" => count(self.min_properties),
-            "max_properties" => count(self.max_properties),
+        match key {
+            MarkerKey::Minimum => self.minimum.as_ref().and_then(serde_json::Number::as_f64),
+            MarkerKey::Maximum => self.maximum.as_ref().and_then(serde_json::Number::as_f64),
+            MarkerKey::MinLength => count(self.min_length),
+            MarkerKey::MaxLength => count(self.max_length),
+            MarkerKey::MinItems => count(self.min_items),
+            MarkerKey::MaxItems => count(self.max_items),
+            MarkerKey::MinProperties => count(self.min_properties),
+            MarkerKey::MaxProperties => count(self.max_properties),
             _ => None,
         }
     }
@@ -268,7 +269,11 @@ fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         ctx.error(s.marker_loc(v.at).or(origin), path, v.message, v.help);
     }
     if let Some(why) = empty_numeric_range(s) {
-        let at = s.marker_loc("multiple_of").or(s.marker_loc("exclusive_maximum")).or(s.marker_loc("maximum")).or(origin);
+        let at = s
+            .marker_loc(MarkerKey::MultipleOf)
+            .or(s.marker_loc(MarkerKey::ExclusiveMaximum))
+            .or(s.marker_loc(MarkerKey::Maximum))
+            .or(origin);
         ctx.error(
             at,
             path,
@@ -280,7 +285,7 @@ fn check_bounds(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         && m <= 0.0
     {
         ctx.error(
-            s.marker_loc("multiple_of").or(origin),
+            s.marker_loc(MarkerKey::MultipleOf).or(origin),
             path,
             format!("`multiple_of` must be greater than 0, not {m}"),
             "use a positive number",
@@ -314,4 +319,24 @@ fn empty_numeric_range(s: &Schema) -> Option<String> {
         return Some(format!("no multiple of {m} lies between {first} and {last}"));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::{assert_error, assert_warning};
+
+    /// A spec struct whose field `v` (on line 4) has type `ty` and `markers`.
+    fn field(markers: &str, ty: &str) -> String {
+        format!(
+            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {{\n    #[crd({markers})] pub v: {ty},\n}}\n"
+        )
+    }
+
+    #[test]
+    fn each_structural_rule_at_the_marker() {
+        assert_error(&field("schemaless", "String"), "this value has no type, which a structural schema needs", 4);
+        assert_error(&field("unique_items", "Vec<String>"), "`uniqueItems: true` is forbidden in apiextensions.k8s.io/v1", 4);
+        assert_error(&field("minimum = 5, maximum = 1", "i32"), "`minimum` (5) is greater than `maximum` (1)", 4);
+        assert_warning(&field("format = \"no-such-format\"", "String"), "format `no-such-format` is not one the API server knows", 4);
+    }
 }

@@ -27,6 +27,7 @@ pub use whole::whole_value_use;
 
 use super::{Ctx, Path};
 use crate::diag::Loc;
+use crate::markers::MarkerKey;
 use crate::schema::{Schema, ValidationRule};
 use check::{Target, Vars0};
 use std::rc::Rc;
@@ -144,7 +145,7 @@ struct Scope {
     /// How many times a rule here may run: the product of the enclosing lists' and maps'
     /// bounds, or None when one of them is unbounded.
     cardinality: Option<u64>,
-    unbounded_above: Vec<(String, &'static str)>,
+    unbounded_above: Vec<(String, MarkerKey)>,
     /// The enclosing list or atomic map that keeps `oldSelf` from being paired.
     uncorrelatable: Option<String>,
     resource_root: bool,
@@ -165,7 +166,7 @@ impl Walker {
         let child_scope = |uncorrelatable: Option<String>, child: &Schema| {
             let mut unbounded_above = scope.unbounded_above.clone();
             if factor.is_none() {
-                let marker = if s.is_type("array") { "max_items" } else { "max_properties" };
+                let marker = if s.is_type("array") { MarkerKey::MaxItems } else { MarkerKey::MaxProperties };
                 unbounded_above.push((here.clone(), marker));
             }
             Scope {
@@ -387,12 +388,12 @@ impl RuleCheck<'_, '_, '_> {
                 thousands(d.max_elements),
                 unit(marker)
             ));
-            fixes.push(format!("`{marker}` to `{}`", shown_path(&d.path)));
+            fixes.push(format!("`{}` to `{}`", marker.name(), shown_path(&d.path)));
         }
         if per_run && runs > 1 {
             if self.scope.cardinality.is_none() {
                 for (p, marker) in &self.scope.unbounded_above {
-                    fixes.push(format!("`{marker}` to `{}`", shown_path(p)));
+                    fixes.push(format!("`{}` to `{}`", marker.name(), shown_path(p)));
                 }
                 let lists: Vec<String> = self.scope.unbounded_above.iter().map(|(p, _)| format!("`{}`", shown_path(p))).collect();
                 reasons.push(format!(
@@ -448,10 +449,10 @@ fn relevant_unbounded(c: &Compiled, root: &Rc<Decl>) -> Vec<Rc<Decl>> {
     out
 }
 
-fn unit(marker: &str) -> &'static str {
+fn unit(marker: MarkerKey) -> &'static str {
     match marker {
-        "max_items" => "items",
-        "max_properties" => "entries",
+        MarkerKey::MaxItems => "items",
+        MarkerKey::MaxProperties => "entries",
         _ => "bytes",
     }
 }

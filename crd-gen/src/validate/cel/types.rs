@@ -231,7 +231,7 @@ pub enum Bound {
     /// Declared by the schema (`maxItems`, `maxLength`, an enum, a format).
     Declared,
     /// Estimated from the request size: the marker that would bound it.
-    Estimated(&'static str),
+    Estimated(crate::markers::MarkerKey),
 }
 
 /// A schema node as CEL sees it.
@@ -265,7 +265,7 @@ pub fn decl(s: &Schema, resource_root: bool, path: &str) -> Option<Rc<Decl>> {
     if s.int_or_string {
         let (max, bound) = match s.max_length {
             Some(n) => (n * 4, Bound::Declared),
-            None => (MAX_REQUEST_SIZE - 2, Bound::Estimated("max_length")),
+            None => (MAX_REQUEST_SIZE - 2, Bound::Estimated(crate::markers::MarkerKey::MaxLength)),
         };
         return Some(Rc::new(Decl { max_elements: max, bound, ..Decl::scalar(Type::Dyn, 1, path) }));
     }
@@ -294,7 +294,7 @@ fn list_decl(s: &Schema, path: &str) -> Option<Decl> {
     let elem = decl(items, items.embedded_resource, &format!("{path}[*]"))?;
     let (max, bound) = match s.max_items {
         Some(n) => (n, Bound::Declared),
-        None => ((MAX_REQUEST_SIZE - 2) / (elem.min_size + 1), Bound::Estimated("max_items")),
+        None => ((MAX_REQUEST_SIZE - 2) / (elem.min_size + 1), Bound::Estimated(crate::markers::MarkerKey::MaxItems)),
     };
     let ty = Type::list(elem.ty.clone());
     Some(Decl { max_elements: max, bound, elem: Some(elem), ..Decl::scalar(ty, 2, path) })
@@ -305,7 +305,7 @@ fn map_decl(s: &Schema, path: &str) -> Option<Decl> {
     let elem = decl(values, values.embedded_resource, &format!("{path}[*]"))?;
     let (max, bound) = match s.max_properties {
         Some(n) => (n, Bound::Declared),
-        None => ((MAX_REQUEST_SIZE - 2) / (elem.min_size + 6), Bound::Estimated("max_properties")),
+        None => ((MAX_REQUEST_SIZE - 2) / (elem.min_size + 6), Bound::Estimated(crate::markers::MarkerKey::MaxProperties)),
     };
     // The key's declaration is the server's plain StringType, which has no size.
     let key = Rc::new(Decl::scalar(Type::String, MIN_STRING_SIZE, &format!("{path} (keys)")));
@@ -330,7 +330,7 @@ fn object_decl(s: &Schema, path: &str) -> Decl {
 }
 
 fn string_decl(s: &Schema, path: &str) -> Decl {
-    let request = (MAX_REQUEST_SIZE - 2, Bound::Estimated("max_length"));
+    let request = (MAX_REQUEST_SIZE - 2, Bound::Estimated(crate::markers::MarkerKey::MaxLength));
     let (ty, min, (max, bound)) = match s.format.as_deref() {
         Some("byte") => (Type::Bytes, MIN_STRING_SIZE, s.max_length.map_or(request, |n| (n, Bound::Declared))),
         Some("duration") => (Type::Duration, MIN_DURATION_SIZE, (MAX_DURATION_SIZE, Bound::Declared)),

@@ -1,8 +1,8 @@
 //! Which markers fit which kind of value. The engine asks with the schema it generated; the
 //! derive asks with what the field's Rust type says on its face. Both get the same words.
 
-use super::parse::{Marker, MarkerError};
-use super::vocab::AppliesTo;
+use crate::parse::{Marker, MarkerError};
+use crate::vocab::{AppliesTo, MarkerKey};
 
 /// The JSON kind of a value, as far as it is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,15 +86,20 @@ pub fn check_applies(marker: &Marker, shape: ValueShape, type_text: &str) -> Opt
         return None;
     }
     let name = marker.def.name;
-    let help = match (name, shape) {
-        ("max_length" | "min_length" | "pattern", ValueShape::Array) => {
+    let help = match (marker.key(), shape) {
+        (MarkerKey::MaxLength | MarkerKey::MinLength | MarkerKey::Pattern, ValueShape::Array) => {
+            let list_limit = if marker.key() == MarkerKey::MinLength { MarkerKey::MinItems } else { MarkerKey::MaxItems };
             format!(
-                "to limit the strings inside the list, write `items({name} = ..)`; to limit the list, use `{}`",
-                if name == "min_length" { "min_items" } else { "max_items" }
+                "to limit the strings inside the list, write `{}({name} = ..)`; to limit the list, use `{}`",
+                MarkerKey::Items.name(),
+                list_limit.name()
             )
         }
-        ("min_items" | "max_items", ValueShape::String) => format!("for strings use `{}`", name.replace("items", "length")),
-        ("minimum" | "maximum", ValueShape::Array) => format!("to bound the numbers inside the list, write `items({name} = ..)`"),
+        (MarkerKey::MinItems, ValueShape::String) => format!("for strings use `{}`", MarkerKey::MinLength.name()),
+        (MarkerKey::MaxItems, ValueShape::String) => format!("for strings use `{}`", MarkerKey::MaxLength.name()),
+        (MarkerKey::Minimum | MarkerKey::Maximum, ValueShape::Array) => {
+            format!("to bound the numbers inside the list, write `{}({name} = ..)`", MarkerKey::Items.name())
+        }
         _ => format!("remove it, or change the type to one of: {}", marker.def.applies_to.describe()),
     };
     Some(

@@ -3,13 +3,16 @@
 //! The same code runs in the derive (spans are compiler spans, errors become `compile_error!`) and
 //! in the engine (spans come from parsing the file with syn, errors become diagnostics).
 
-use super::vocab::{self, MarkerDef, Site, ValueKind};
+use crate::docs::Docs;
+use crate::literal::{Literal, Number, parse_json};
+use crate::vocab::{self, ArgDef, ArgKey, MarkerDef, MarkerKey, Site, ValueKind};
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Expr, Lit, Token};
 
+/// One marker as written: in `#[crd(...)]`, or as a Go comment marker.
 #[derive(Clone, Debug)]
 pub struct Marker {
     pub def: &'static MarkerDef,
@@ -20,62 +23,135 @@ pub struct Marker {
     pub from_go: bool,
 }
 
+/// One key inside a group marker (`json_path = ".."` in `printcolumn(..)`).
+#[derive(Clone, Debug)]
+pub struct Arg {
+    pub def: &'static ArgDef,
+    pub value: Value,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Bool(bool),
     Str(String),
-    /// Numbers, literals and JSON text, already turned into JSON.
-    Json(serde_json::Value),
-    /// `key(...)`: the inner markers.
-    Group(Vec<Marker>),
+    /// A non-negative integer (`min_length = 3`).
+    Count(u64),
+    Number(Number),
+    /// `default = ..`, `example = ..`, `enum_values = [..]`, `default_json = ".."`.
+    Literal(Literal),
+    /// `key(...)`: the keys inside.
+    Group(Vec<Arg>),
+    /// `items(...)`: the markers for the elements.
+    Items(Vec<Marker>),
     /// `key(/// ..)`: a doc comment.
-    Docs(super::Docs),
+    Docs(Docs),
 }
 
 impl PartialEq for Marker {
     fn eq(&self, other: &Self) -> bool {
-        self.def.name == other.def.name && self.value == other.value
+        self.def.key == other.def.key && self.value == other.value
     }
 }
 
-impl Marker {
-    pub fn name(&self) -> &'static str {
-        self.def.name
+impl PartialEq for Arg {
+    fn eq(&self, other: &Self) -> bool {
+        self.def.key == other.def.key && self.value == other.value
     }
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.value {
+}
+
+impl Value {
+    fn as_str(&self) -> Option<&str> {
+        match self {
             Value::Str(s) => Some(s),
             _ => None,
         }
     }
+    fn as_count(&self) -> Option<u64> {
+        match self {
+            Value::Count(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl Marker {
+    pub fn key(&self) -> MarkerKey {
+        self.def.key
+    }
+    pub fn name(&self) -> &'static str {
+        self.def.name
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        self.value.as_str()
+    }
+    /// A flag that is given and true.
     pub fn as_bool(&self) -> bool {
         matches!(self.value, Value::Bool(true))
     }
-    pub fn as_json(&self) -> Option<&serde_json::Value> {
+    /// Given and not switched off (`key = false`).
+    pub fn is_on(&self) -> bool {
+        !matches!(self.value, Value::Bool(false))
+    }
+    pub fn as_count(&self) -> Option<u64> {
+        self.value.as_count()
+    }
+    /// A number or a count.
+    pub fn as_number(&self) -> Option<Number> {
         match &self.value {
-            Value::Json(j) => Some(j),
+            Value::Number(n) => Some(*n),
+            Value::Count(n) => Some(Number::UInt(*n)),
+            _ => None,
+        }
+    }
+    pub fn as_literal(&self) -> Option<&Literal> {
+        match &self.value {
+            Value::Literal(l) => Some(l),
             _ => None,
         }
     }
     /// The doc comment of a `root(/// ..)` marker.
-    pub fn docs(&self) -> Option<&super::Docs> {
+    pub fn docs(&self) -> Option<&Docs> {
         match &self.value {
             Value::Docs(d) => Some(d),
             _ => None,
         }
     }
-    pub fn inner(&self) -> &[Marker] {
+    /// The keys of a group marker.
+    pub fn args(&self) -> &[Arg] {
         match &self.value {
             Value::Group(g) => g,
             _ => &[],
         }
     }
-    /// The value of inner key `name` of a group marker.
-    pub fn get(&self, name: &str) -> Option<&Marker> {
-        self.inner().iter().find(|m| m.def.name == name)
+    /// The markers inside `items(...)`.
+    pub fn items(&self) -> &[Marker] {
+        match &self.value {
+            Value::Items(m) => m,
+            _ => &[],
+        }
     }
-    pub fn get_str(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(Marker::as_str)
+    /// Key `key` of a group marker.
+    pub fn arg(&self, key: ArgKey) -> Option<&Arg> {
+        self.args().iter().find(|a| a.def.key == key)
+    }
+    pub fn arg_str(&self, key: ArgKey) -> Option<&str> {
+        self.arg(key).and_then(Arg::as_str)
+    }
+}
+
+impl Arg {
+    pub fn key(&self) -> ArgKey {
+        self.def.key
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        self.value.as_str()
+    }
+    pub fn as_bool(&self) -> bool {
+        matches!(self.value, Value::Bool(true))
+    }
+    pub fn as_count(&self) -> Option<u64> {
+        self.value.as_count()
     }
 }
 
@@ -121,14 +197,12 @@ pub enum AttrSite {
 
 impl AttrSite {
     fn allows(self, def: &MarkerDef) -> bool {
-        match (self, def.site) {
-            (AttrSite::ResourceStruct, Site::Resource | Site::Schema) => true,
-            (AttrSite::Type, Site::Schema) => true,
-            (AttrSite::Field, Site::Schema | Site::Field) => true,
-            (AttrSite::Variant, _) => matches!(def.name, "description" | "title" | "skip"),
-            (AttrSite::Root, Site::Resource) => def.name != "root",
-            (AttrSite::Root, _) => def.name == "validation",
-            _ => false,
+        match self {
+            AttrSite::ResourceStruct => matches!(def.site, Site::Resource | Site::Schema),
+            AttrSite::Type => def.site == Site::Schema,
+            AttrSite::Field => matches!(def.site, Site::Schema | Site::Field),
+            AttrSite::Variant => def.on_variants,
+            AttrSite::Root => def.in_root,
         }
     }
     fn describe(self) -> &'static str {
@@ -158,7 +232,7 @@ pub fn parse_attrs(attrs: &[syn::Attribute], site: AttrSite, errors: &mut Vec<Ma
         };
         out.extend(parse_tokens_at(tokens, Some(site), errors));
     }
-    check_site(&out, site, errors);
+    errors.extend(out.iter().filter_map(|m| site_error(m, site)));
     check_repeats(&out, errors);
     out
 }
@@ -172,7 +246,7 @@ pub fn parse_tokens(tokens: TokenStream, errors: &mut Vec<MarkerError>) -> Vec<M
 fn parse_tokens_at(tokens: TokenStream, site: Option<AttrSite>, errors: &mut Vec<MarkerError>) -> Vec<Marker> {
     let mut out = Vec::new();
     let parser = |input: ParseStream| {
-        parse_list(input, &Defs::Top(site), &mut out, errors);
+        parse_list(input, &MarkerKeys::Top(site), &mut out, errors);
         Ok(())
     };
     if let Err(e) = parser.parse2(tokens) {
@@ -181,31 +255,114 @@ fn parse_tokens_at(tokens: TokenStream, site: Option<AttrSite>, errors: &mut Vec
     out
 }
 
-/// Which keys are valid at a nesting level.
-enum Defs {
-    Top(Option<AttrSite>),
-    Items,
-    Inner(&'static [MarkerDef]),
+/// A key's definition, for the parts of parsing markers and group keys share.
+trait Def: 'static {
+    fn name(&self) -> &'static str;
+    fn value_kind(&self) -> ValueKind;
+    fn repeatable(&self) -> bool;
 }
 
-impl Defs {
+impl Def for MarkerDef {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn value_kind(&self) -> ValueKind {
+        self.value
+    }
+    fn repeatable(&self) -> bool {
+        self.repeatable
+    }
+}
+
+impl Def for ArgDef {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn value_kind(&self) -> ValueKind {
+        self.value
+    }
+    fn repeatable(&self) -> bool {
+        false
+    }
+}
+
+/// Something parsed from `key ..`.
+trait Parsed: Sized {
+    type Def: Def;
+    fn new(def: &'static Self::Def, value: Value, span: Span) -> Self;
+    fn def(&self) -> &'static Self::Def;
+    fn span(&self) -> Span;
+}
+
+impl Parsed for Marker {
+    type Def = MarkerDef;
+    fn new(def: &'static MarkerDef, value: Value, span: Span) -> Self {
+        Marker { def, value, span, from_go: false }
+    }
+    fn def(&self) -> &'static MarkerDef {
+        self.def
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+impl Parsed for Arg {
+    type Def = ArgDef;
+    fn new(def: &'static ArgDef, value: Value, span: Span) -> Self {
+        Arg { def, value, span }
+    }
+    fn def(&self) -> &'static ArgDef {
+        self.def
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// The keys valid at one level of `#[crd(...)]`.
+trait Keys {
+    type Out: Parsed;
+    fn find(&self, name: &str) -> Option<&'static <Self::Out as Parsed>::Def>;
+    fn names(&self) -> Vec<&'static str>;
+}
+
+/// Markers: at the top (those the site allows, when it is known), or inside `items(...)`.
+enum MarkerKeys {
+    Top(Option<AttrSite>),
+    Items,
+}
+
+impl Keys for MarkerKeys {
+    type Out = Marker;
     fn find(&self, name: &str) -> Option<&'static MarkerDef> {
         match self {
-            Defs::Top(_) => vocab::lookup(name),
-            Defs::Items => vocab::item_markers().find(|d| d.name == name),
-            Defs::Inner(defs) => defs.iter().find(|d| d.name == name),
+            MarkerKeys::Top(_) => vocab::lookup(name),
+            MarkerKeys::Items => vocab::item_markers().find(|d| d.name == name),
         }
     }
     fn names(&self) -> Vec<&'static str> {
         match self {
-            Defs::Top(site) => vocab::MARKERS.iter().filter(|d| site.is_none_or(|s| s.allows(d))).map(|d| d.name).collect(),
-            Defs::Items => vocab::item_markers().map(|d| d.name).collect(),
-            Defs::Inner(defs) => defs.iter().map(|d| d.name).collect(),
+            MarkerKeys::Top(site) => vocab::MARKERS.iter().filter(|d| site.is_none_or(|s| s.allows(d))).map(|d| d.name).collect(),
+            MarkerKeys::Items => vocab::item_markers().map(|d| d.name).collect(),
         }
     }
 }
 
-fn parse_list(input: ParseStream, defs: &Defs, out: &mut Vec<Marker>, errors: &mut Vec<MarkerError>) {
+/// The keys of one group marker.
+struct ArgKeys(&'static [ArgDef]);
+
+impl Keys for ArgKeys {
+    type Out = Arg;
+    fn find(&self, name: &str) -> Option<&'static ArgDef> {
+        self.0.iter().find(|d| d.name == name)
+    }
+    fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|d| d.name).collect()
+    }
+}
+
+fn parse_list<K: Keys>(input: ParseStream, keys: &K, out: &mut Vec<K::Out>, errors: &mut Vec<MarkerError>) {
     while !input.is_empty() {
         let key = match input.call(syn::Ident::parse_any) {
             Ok(k) => k,
@@ -221,14 +378,14 @@ fn parse_list(input: ParseStream, defs: &Defs, out: &mut Vec<Marker>, errors: &m
             }
         };
         let name = key.unraw().to_string();
-        match defs.find(&name) {
+        match keys.find(&name) {
             Some(def) => {
-                if let Some(m) = parse_value(input, def, key.span(), errors) {
-                    out.push(m);
+                if let Some(value) = parse_value(input, def.name(), def.value_kind(), key.span(), errors) {
+                    out.push(K::Out::new(def, value, key.span()));
                 }
             }
             None => {
-                let names = defs.names();
+                let names = keys.names();
                 let mut err = MarkerError::new(key.span(), format!("unknown crd marker `{name}`"));
                 err = match vocab::suggest(&name, names.iter().copied()) {
                     Some(s) => err.help(format!("did you mean `{s}`? valid markers here: {}", names.join(", "))),
@@ -265,67 +422,39 @@ fn skip_entry(input: ParseStream) {
     }
 }
 
-fn parse_value(input: ParseStream, def: &'static MarkerDef, span: Span, errors: &mut Vec<MarkerError>) -> Option<Marker> {
-    let marker = |value| Some(Marker { def, value, span, from_go: false });
-    let expected = || format!("expected `{}`", def.syntax());
-    match def.value {
+fn parse_value(input: ParseStream, name: &str, kind: ValueKind, span: Span, errors: &mut Vec<MarkerError>) -> Option<Value> {
+    let expected = || format!("expected `{}`", vocab::syntax(name, kind));
+    match kind {
         ValueKind::Group(_) | ValueKind::Items => {
             if !input.peek(syn::token::Paren) {
-                errors.push(MarkerError::new(span, format!("`{}` takes a list in parentheses", def.name)).help(expected()));
+                errors.push(MarkerError::new(span, format!("`{name}` takes a list in parentheses")).help(expected()));
                 skip_value(input);
                 return None;
             }
             let group: proc_macro2::Group = input.parse().ok()?;
-            let defs = match def.value {
-                ValueKind::Group(inner) => Defs::Inner(inner),
-                _ => Defs::Items,
-            };
-            let mut inner = Vec::new();
-            let errors_before = errors.len();
-            let parser = |i: ParseStream| {
-                parse_list(i, &defs, &mut inner, errors);
-                Ok(())
-            };
-            let _ = parser.parse2(group.stream());
-            check_repeats(&inner, errors);
-            // A key given with a bad value was reported already; it is not also "missing".
-            let written: Vec<String> = group
-                .stream()
-                .into_iter()
-                .filter_map(|t| match t {
-                    proc_macro2::TokenTree::Ident(i) => Some(i.to_string()),
-                    _ => None,
-                })
-                .collect();
-            let had_errors = errors.len() > errors_before;
-            if let ValueKind::Group(defs) = def.value {
-                for req in defs.iter().filter(|d| d.required) {
-                    if !(inner.iter().any(|m| m.def.name == req.name) || had_errors && written.iter().any(|w| w == req.name)) {
-                        errors.push(MarkerError::new(group.span(), format!("`{}` needs `{}`", def.name, req.name)).help(expected()));
-                    }
-                }
-            }
-            marker(Value::Group(inner))
+            Some(match kind {
+                ValueKind::Group(defs) => Value::Group(parse_group(&group, name, defs, errors)),
+                _ => Value::Items(parse_inner(&group, &MarkerKeys::Items, errors)),
+            })
         }
-        ValueKind::Docs => parse_docs(input, def, span, errors).map(|d| Marker { def, value: Value::Docs(d), span, from_go: false }),
-        ValueKind::Flag if !input.peek(Token![=]) => marker(Value::Bool(true)),
-        ValueKind::FlagOrStr if !input.peek(Token![=]) => marker(Value::Bool(true)),
+        ValueKind::Docs => parse_docs(input, name, span, errors).map(Value::Docs),
+        ValueKind::Flag | ValueKind::FlagOrStr if !input.peek(Token![=]) => Some(Value::Bool(true)),
         _ => {
             if input.parse::<Token![=]>().is_err() {
-                errors.push(MarkerError::new(span, format!("`{}` needs a value", def.name)).help(expected()));
+                errors.push(MarkerError::new(span, format!("`{name}` needs a value")).help(expected()));
                 skip_value(input);
                 return None;
             }
             let expr: Expr = match input.parse() {
                 Ok(e) => e,
                 Err(e) => {
-                    errors.push(MarkerError::new(e.span(), format!("cannot read the value of `{}`", def.name)).help(expected()));
+                    errors.push(MarkerError::new(e.span(), format!("cannot read the value of `{name}`")).help(expected()));
                     skip_entry(input);
                     return None;
                 }
             };
-            match convert(&expr, def) {
-                Ok(v) => marker(v),
+            match convert(&expr, name, kind) {
+                Ok(v) => Some(v),
                 Err(msg) => {
                     errors.push(MarkerError::new(expr.span(), msg).help(expected()));
                     None
@@ -335,12 +464,48 @@ fn parse_value(input: ParseStream, def: &'static MarkerDef, span: Span, errors: 
     }
 }
 
+/// The keys inside a pair of parentheses.
+fn parse_inner<K: Keys>(group: &proc_macro2::Group, keys: &K, errors: &mut Vec<MarkerError>) -> Vec<K::Out> {
+    let mut inner = Vec::new();
+    let parser = |i: ParseStream| {
+        parse_list(i, keys, &mut inner, errors);
+        Ok(())
+    };
+    let _ = parser.parse2(group.stream());
+    check_repeats(&inner, errors);
+    inner
+}
+
+/// `name(key = .., ..)`: its keys, and an error for each required one missing.
+fn parse_group(group: &proc_macro2::Group, name: &str, defs: &'static [ArgDef], errors: &mut Vec<MarkerError>) -> Vec<Arg> {
+    let errors_before = errors.len();
+    let inner = parse_inner(group, &ArgKeys(defs), errors);
+    // A key given with a bad value was reported already; it is not also "missing".
+    let written: Vec<String> = group
+        .stream()
+        .into_iter()
+        .filter_map(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => Some(i.to_string()),
+            _ => None,
+        })
+        .collect();
+    let had_errors = errors.len() > errors_before;
+    for req in defs.iter().filter(|d| d.required) {
+        if !(inner.iter().any(|a| a.def.key == req.key) || had_errors && written.iter().any(|w| w == req.name)) {
+            errors.push(
+                MarkerError::new(group.span(), format!("`{name}` needs `{}`", req.name))
+                    .help(format!("expected `{}`", vocab::syntax(name, ValueKind::Group(defs)))),
+            );
+        }
+    }
+    inner
+}
+
 /// Turns a Rust literal expression into the value the marker's kind wants.
-fn convert(expr: &Expr, def: &MarkerDef) -> Result<Value, String> {
-    let name = def.name;
-    match def.value {
-        ValueKind::Flag | ValueKind::Bool => match expr_to_json(expr)? {
-            serde_json::Value::Bool(b) => Ok(Value::Bool(b)),
+fn convert(expr: &Expr, name: &str, kind: ValueKind) -> Result<Value, String> {
+    match kind {
+        ValueKind::Flag | ValueKind::Bool => match expr_to_literal(expr)? {
+            Literal::Bool(b) => Ok(Value::Bool(b)),
             _ => Err(format!("`{name}` takes `true` or `false`")),
         },
         ValueKind::Str | ValueKind::FlagOrStr => match lit_str(expr) {
@@ -352,22 +517,22 @@ fn convert(expr: &Expr, def: &MarkerDef) -> Result<Value, String> {
             Some(s) => Err(format!("`{s}` is not a valid `{name}`; it is one of {}", options.join(", "))),
             None => Err(format!("`{name}` takes a string literal")),
         },
-        ValueKind::Count => match expr_to_json(expr)? {
-            serde_json::Value::Number(n) if n.is_u64() => Ok(Value::Json(n.into())),
+        ValueKind::Count => match expr_to_literal(expr)? {
+            Literal::Number(Number::UInt(n)) => Ok(Value::Count(n)),
             _ => Err(format!("`{name}` takes a non-negative integer")),
         },
-        ValueKind::Number => match expr_to_json(expr)? {
-            serde_json::Value::Number(n) => Ok(Value::Json(n.into())),
+        ValueKind::Number => match expr_to_literal(expr)? {
+            Literal::Number(n) => Ok(Value::Number(n)),
             _ => Err(format!("`{name}` takes a number")),
         },
-        ValueKind::Literal => Ok(Value::Json(expr_to_json(expr)?)),
-        ValueKind::LiteralList => match expr_to_json(expr)? {
-            v @ serde_json::Value::Array(_) => Ok(Value::Json(v)),
+        ValueKind::Literal => Ok(Value::Literal(expr_to_literal(expr)?)),
+        ValueKind::LiteralList => match expr_to_literal(expr)? {
+            v @ Literal::Array(_) => Ok(Value::Literal(v)),
             _ => Err(format!("`{name}` takes a list, e.g. `{name} = [\"A\", \"B\"]`")),
         },
         ValueKind::Json => {
             let text = lit_str(expr).ok_or_else(|| format!("`{name}` takes a string holding JSON"))?;
-            serde_json::from_str(&text).map(Value::Json).map_err(|e| format!("`{name}` is not valid JSON: {e}"))
+            parse_json(&text).map(Value::Literal).map_err(|e| format!("`{name}` is not valid JSON: {e}"))
         }
         ValueKind::Group(_) | ValueKind::Items | ValueKind::Docs => Err(format!("`{name}` takes a list in parentheses")),
     }
@@ -375,10 +540,10 @@ fn convert(expr: &Expr, def: &MarkerDef) -> Result<Value, String> {
 
 /// `root(/// line ..)`: the doc comment lines inside the parentheses (the compiler hands them
 /// over as `#[doc = ".."]` attributes).
-fn parse_docs(input: ParseStream, def: &'static MarkerDef, span: Span, errors: &mut Vec<MarkerError>) -> Option<super::Docs> {
-    let help = format!("write the doc comment inside: `{}(\n    /// First line.\n)`", def.name);
+fn parse_docs(input: ParseStream, name: &str, span: Span, errors: &mut Vec<MarkerError>) -> Option<Docs> {
+    let help = format!("write the doc comment inside: `{name}(\n    /// First line.\n)`");
     if !input.peek(syn::token::Paren) {
-        errors.push(MarkerError::new(span, format!("`{}` takes doc comment lines in parentheses", def.name)).help(help));
+        errors.push(MarkerError::new(span, format!("`{name}` takes doc comment lines in parentheses")).help(help));
         skip_value(input);
         return None;
     }
@@ -386,15 +551,15 @@ fn parse_docs(input: ParseStream, def: &'static MarkerDef, span: Span, errors: &
     let attrs = match syn::Attribute::parse_outer.parse2(group.stream()) {
         Ok(a) => a,
         Err(e) => {
-            errors.push(MarkerError::new(e.span(), format!("`{}(...)` holds doc comment lines only", def.name)).help(help));
+            errors.push(MarkerError::new(e.span(), format!("`{name}(...)` holds doc comment lines only")).help(help));
             return None;
         }
     };
     if let Some(other) = attrs.iter().find(|a| !a.path().is_ident("doc")) {
-        errors.push(MarkerError::new(other.span(), format!("`{}(...)` holds doc comment lines only", def.name)).help(help));
+        errors.push(MarkerError::new(other.span(), format!("`{name}(...)` holds doc comment lines only")).help(help));
         return None;
     }
-    Some(super::docs(&attrs))
+    Some(crate::docs::docs(&attrs))
 }
 
 fn lit_str(expr: &Expr) -> Option<String> {
@@ -408,45 +573,38 @@ fn lit_str(expr: &Expr) -> Option<String> {
     }
 }
 
-/// Rust literal syntax to JSON: strings, numbers (with `-`), bools, `[..]`, `None`/`null` as null.
-pub fn expr_to_json(expr: &Expr) -> Result<serde_json::Value, String> {
-    use serde_json::Value as J;
+/// Rust literal syntax to a [`Literal`]: strings, numbers (with `-`), bools, `[..]`, `None`/`null`
+/// as null.
+pub fn expr_to_literal(expr: &Expr) -> Result<Literal, String> {
     match expr {
         Expr::Lit(l) => match &l.lit {
-            Lit::Str(s) => Ok(J::String(s.value())),
-            Lit::Char(c) => Ok(J::String(c.value().to_string())),
-            Lit::Bool(b) => Ok(J::Bool(b.value)),
+            Lit::Str(s) => Ok(Literal::String(s.value())),
+            Lit::Char(c) => Ok(Literal::String(c.value().to_string())),
+            Lit::Bool(b) => Ok(Literal::Bool(b.value)),
             Lit::Int(i) => {
                 let digits = i.base10_digits();
-                digits.parse::<u64>().map(J::from).map_err(|_| format!("integer `{digits}` is too large"))
+                digits.parse::<u64>().map(|n| Literal::Number(Number::UInt(n))).map_err(|_| format!("integer `{digits}` is too large"))
             }
             Lit::Float(f) => {
                 let x: f64 = f.base10_parse().map_err(|e| e.to_string())?;
-                serde_json::Number::from_f64(x).map(J::Number).ok_or_else(|| "not a finite number".to_string())
+                if x.is_finite() { Ok(Literal::Number(Number::Float(x))) } else { Err("not a finite number".to_string()) }
             }
             _ => Err("expected a string, number or bool literal".into()),
         },
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match expr_to_json(&u.expr)? {
-            J::Number(n) => {
-                if let Some(i) = n.as_u64() {
-                    let i = i64::try_from(i).map_err(|_| "integer is too large".to_string())?;
-                    Ok(J::from(-i))
-                } else {
-                    Ok(serde_json::Number::from_f64(-n.as_f64().unwrap_or(0.0)).map(J::Number).unwrap_or(J::Null))
-                }
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match expr_to_literal(&u.expr)? {
+            Literal::Number(Number::UInt(i)) => {
+                let i = i64::try_from(i).map_err(|_| "integer is too large".to_string())?;
+                Ok(Literal::Number(Number::from_i64(-i)))
             }
+            Literal::Number(n) => Ok(Literal::Number(Number::Float(-n.as_f64()))),
             _ => Err("`-` applies to numbers only".into()),
         },
-        Expr::Array(a) => a.elems.iter().map(expr_to_json).collect::<Result<Vec<_>, _>>().map(J::Array),
-        Expr::Group(g) => expr_to_json(&g.expr),
-        Expr::Paren(p) => expr_to_json(&p.expr),
-        Expr::Path(p) if p.path.is_ident("None") || p.path.is_ident("null") => Ok(J::Null),
+        Expr::Array(a) => a.elems.iter().map(expr_to_literal).collect::<Result<Vec<_>, _>>().map(Literal::Array),
+        Expr::Group(g) => expr_to_literal(&g.expr),
+        Expr::Paren(p) => expr_to_literal(&p.expr),
+        Expr::Path(p) if p.path.is_ident("None") || p.path.is_ident("null") => Ok(Literal::Null),
         _ => Err("expected a literal (string, number, bool or `[..]`); use `default_json = \"..\"` for objects".into()),
     }
-}
-
-fn check_site(markers: &[Marker], site: AttrSite, errors: &mut Vec<MarkerError>) {
-    errors.extend(markers.iter().filter_map(|m| site_error(m, site)));
 }
 
 /// Why `m` may not stand at `site` (also used for Go comment markers).
@@ -460,22 +618,22 @@ pub(crate) fn site_error(m: &Marker, site: AttrSite) -> Option<MarkerError> {
         }
         Site::Resource => "resource markers go on the spec struct that derives `CustomResource`".to_string(),
         Site::Field => format!("`{}` goes on a field", m.def.name),
-        _ => format!("`{}` goes on a field, struct or enum", m.def.name),
+        Site::Schema => format!("`{}` goes on a field, struct or enum", m.def.name),
     };
     Some(MarkerError::new(m.span, format!("`{}` cannot be used on {}", m.def.name, site.describe())).help(help))
 }
 
-fn check_repeats(markers: &[Marker], errors: &mut Vec<MarkerError>) {
-    for (i, m) in markers.iter().enumerate() {
-        if !m.def.repeatable && markers[..i].iter().any(|p| p.def.name == m.def.name) {
+fn check_repeats<P: Parsed>(parsed: &[P], errors: &mut Vec<MarkerError>) {
+    for (i, p) in parsed.iter().enumerate() {
+        let def = p.def();
+        if !def.repeatable() && parsed[..i].iter().any(|q| std::ptr::eq(q.def(), def)) {
             errors.push(
-                MarkerError::new(m.span, format!("`{}` is given more than once", m.def.name))
+                MarkerError::new(p.span(), format!("`{}` is given more than once", def.name()))
                     .help("keep one; only repeatable markers (e.g. `printcolumn`, `validation`) may appear several times"),
             );
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,10 +687,10 @@ mod tests {
             names,
             ["min_length", "maximum", "pattern", "nullable", "enum_values", "default", "default_json", "list_type", "validation", "items"]
         );
-        assert_eq!(m[1].as_json(), Some(&serde_json::json!(-2.5)));
-        assert_eq!(m[6].as_json(), Some(&serde_json::json!({"a": 1})));
-        assert_eq!(m[8].get_str("rule"), Some("self > 0"));
-        assert_eq!(m[9].inner()[0].name(), "max_length");
+        assert_eq!(m[1].as_number(), Some(Number::Float(-2.5)));
+        assert_eq!(m[6].as_literal(), Some(&Literal::Object(vec![("a".into(), Literal::Number(Number::UInt(1)))])));
+        assert_eq!(m[8].arg_str(ArgKey::Rule), Some("self > 0"));
+        assert_eq!(m[9].items()[0].key(), MarkerKey::MaxLength);
     }
 
     #[test]

@@ -4,30 +4,31 @@
 //! The rules read [`Facts`], so they run on two views of one value: its markers as written
 //! ([`check_markers`]: every `#[crd]`/Go marker list the engine or the derive reads, so
 //! `cargo build` and `cargo crd-gen` refuse the same input with the same words), and the
-//! finished schema (the validator, where a type's markers and a field's have been combined, so a
-//! newtype's `minimum = 5` under a field's `maximum = 3` is caught too).
+//! finished schema (the engine's validator, where a type's markers and a field's have been
+//! combined, so a newtype's `minimum = 5` under a field's `maximum = 3` is caught too).
 
-use super::parse::{Marker, MarkerError};
+use crate::parse::{Marker, MarkerError};
+use crate::vocab::MarkerKey::{self, *};
 
 /// What the rules ask about one value's markers.
 pub trait Facts {
-    /// Marker `name` is given (a flag: given and true).
-    fn has(&self, name: &str) -> bool;
+    /// Marker `key` is given (a flag: given and true).
+    fn has(&self, key: MarkerKey) -> bool;
     /// The text of a string marker.
-    fn text(&self, name: &str) -> Option<&str>;
+    fn text(&self, key: MarkerKey) -> Option<&str>;
     /// The value of a number or count marker.
-    fn number(&self, name: &str) -> Option<f64>;
+    fn number(&self, key: MarkerKey) -> Option<f64>;
 }
 
 /// A broken rule: the marker it points at, what is wrong, how to fix it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Violation {
-    pub at: &'static str,
+    pub at: MarkerKey,
     pub message: String,
     pub help: String,
 }
 
-fn violation(at: &'static str, message: impl Into<String>, help: impl Into<String>) -> Violation {
+fn violation(at: MarkerKey, message: impl Into<String>, help: impl Into<String>) -> Violation {
     Violation { at, message: message.into(), help: help.into() }
 }
 
@@ -43,44 +44,48 @@ pub fn check(f: &dyn Facts) -> Vec<Violation> {
 }
 
 fn list_map_key_needs_map_list(f: &dyn Facts, out: &mut Vec<Violation>) {
-    if f.has("list_map_key") && f.text("list_type") != Some("map") {
+    if f.has(ListMapKey) && f.text(ListType) != Some("map") {
+        let (key, list_type) = (ListMapKey.name(), ListType.name());
         out.push(violation(
-            "list_map_key",
-            "`list_map_key` needs `list_type = \"map\"`",
-            "add `list_type = \"map\"` next to `list_map_key`",
+            ListMapKey,
+            format!("`{key}` needs `{list_type} = \"map\"`"),
+            format!("add `{list_type} = \"map\"` next to `{key}`"),
         ));
     }
 }
 
 fn map_list_needs_key(f: &dyn Facts, out: &mut Vec<Violation>) {
-    if f.text("list_type") == Some("map") && !f.has("list_map_key") {
+    if f.text(ListType) == Some("map") && !f.has(ListMapKey) {
+        let (key, list_type) = (ListMapKey.name(), ListType.name());
         out.push(violation(
-            "list_type",
-            "a `list_type = \"map\"` list needs at least one `list_map_key`",
-            "add `list_map_key = \"name\"` naming the key field",
+            ListType,
+            format!("a `{list_type} = \"map\"` list needs at least one `{key}`"),
+            format!("add `{key} = \"name\"` naming the key field"),
         ));
     }
 }
 
 fn exclusive_bound_needs_bound(f: &dyn Facts, out: &mut Vec<Violation>) {
-    for (flag, bound) in [("exclusive_minimum", "minimum"), ("exclusive_maximum", "maximum")] {
+    for (flag, bound) in [(ExclusiveMinimum, Minimum), (ExclusiveMaximum, Maximum)] {
         if f.has(flag) && f.number(bound).is_none() {
-            out.push(violation(flag, format!("`{flag}` needs `{bound}`"), format!("add `{bound} = ..` (the bound that is excluded)")));
+            let (flag_name, bound) = (flag.name(), bound.name());
+            out.push(violation(flag, format!("`{flag_name}` needs `{bound}`"), format!("add `{bound} = ..` (the bound that is excluded)")));
         }
     }
 }
 
 fn lower_bound_not_above_upper(f: &dyn Facts, out: &mut Vec<Violation>) {
-    const PAIRS: [(&str, &str); 4] =
-        [("minimum", "maximum"), ("min_length", "max_length"), ("min_items", "max_items"), ("min_properties", "max_properties")];
+    const PAIRS: [(MarkerKey, MarkerKey); 4] =
+        [(Minimum, Maximum), (MinLength, MaxLength), (MinItems, MaxItems), (MinProperties, MaxProperties)];
     for (lo, hi) in PAIRS {
         if let (Some(l), Some(h)) = (f.number(lo), f.number(hi))
             && l > h
         {
+            let (lo_name, hi_name) = (lo.name(), hi.name());
             out.push(violation(
                 lo,
-                format!("`{lo}` ({l}) is greater than `{hi}` ({h}): no value can satisfy both"),
-                format!("lower `{lo}` or raise `{hi}`"),
+                format!("`{lo_name}` ({l}) is greater than `{hi_name}` ({h}): no value can satisfy both"),
+                format!("lower `{lo_name}` or raise `{hi_name}`"),
             ));
         }
     }
@@ -88,15 +93,15 @@ fn lower_bound_not_above_upper(f: &dyn Facts, out: &mut Vec<Violation>) {
 
 /// Two markers that say the same thing two ways, or opposite things.
 fn one_of_each_pair(f: &dyn Facts, out: &mut Vec<Violation>) {
-    const PAIRS: [(&str, &str, &str); 4] = [
-        ("default", "default_json", "both set the default; keep one"),
-        ("required", "optional", "they contradict each other; keep one"),
-        ("int_or_string", "schema_type", "an int-or-string value has no single `type`; keep one"),
-        ("description", "root", "on the spec struct both give the root object's description; keep the doc comment in `root(...)`"),
+    const PAIRS: [(MarkerKey, MarkerKey, &str); 4] = [
+        (Default, DefaultJson, "both set the default; keep one"),
+        (Required, Optional, "they contradict each other; keep one"),
+        (IntOrString, SchemaType, "an int-or-string value has no single `type`; keep one"),
+        (Description, Root, "on the spec struct both give the root object's description; keep the doc comment in `root(...)`"),
     ];
     for (a, b, why) in PAIRS {
         if f.has(a) && f.has(b) {
-            out.push(violation(b, format!("`{a}` and `{b}` cannot both be given"), why));
+            out.push(violation(b, format!("`{}` and `{}` cannot both be given", a.name(), b.name()), why));
         }
     }
 }
@@ -105,14 +110,14 @@ fn one_of_each_pair(f: &dyn Facts, out: &mut Vec<Violation>) {
 struct Written<'a>(&'a [Marker]);
 
 impl Facts for Written<'_> {
-    fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|m| m.def.name == name && !matches!(m.value, super::Value::Bool(false)))
+    fn has(&self, key: MarkerKey) -> bool {
+        self.0.iter().any(|m| m.key() == key && m.is_on())
     }
-    fn text(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|m| m.def.name == name).and_then(Marker::as_str)
+    fn text(&self, key: MarkerKey) -> Option<&str> {
+        self.0.iter().find(|m| m.key() == key).and_then(Marker::as_str)
     }
-    fn number(&self, name: &str) -> Option<f64> {
-        self.0.iter().find(|m| m.def.name == name).and_then(Marker::as_json).and_then(serde_json::Value::as_f64)
+    fn number(&self, key: MarkerKey) -> Option<f64> {
+        self.0.iter().find(|m| m.key() == key).and_then(Marker::as_number).map(|n| n.as_f64())
     }
 }
 
@@ -122,12 +127,12 @@ pub fn check_markers(markers: &[Marker]) -> Vec<MarkerError> {
     let mut out: Vec<MarkerError> = check(&Written(markers))
         .into_iter()
         .map(|v| {
-            let span = markers.iter().rev().find(|m| m.def.name == v.at).map(|m| m.span).unwrap_or_else(proc_macro2::Span::call_site);
+            let span = markers.iter().rev().find(|m| m.key() == v.at).map(|m| m.span).unwrap_or_else(proc_macro2::Span::call_site);
             MarkerError::new(span, v.message).help(v.help)
         })
         .collect();
-    for items in markers.iter().filter(|m| m.def.name == "items") {
-        out.extend(check_markers(items.inner()));
+    for items in markers.iter().filter(|m| m.key() == Items) {
+        out.extend(check_markers(items.items()));
     }
     out
 }
@@ -135,7 +140,7 @@ pub fn check_markers(markers: &[Marker]) -> Vec<MarkerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markers::{AttrSite, parse_attrs};
+    use crate::parse::{AttrSite, parse_attrs};
 
     fn messages(tokens: proc_macro2::TokenStream) -> Vec<String> {
         let attrs: Vec<syn::Attribute> = syn::parse_quote!(#[crd(#tokens)]);

@@ -1,47 +1,13 @@
 //! Go comment markers (`/// +kubebuilder:validation:Maximum=10`) translated into the same
 //! [`Marker`]s `#[crd(...)]` gives, so Go types port by changing only the syntax. Which Go marker
-//! means which crd marker is part of the vocabulary (`MarkerDef::go`); the argument names of the
-//! compound Go markers are mapped here.
+//! means which crd marker, and how its text gives the value (named arguments, `;` lists, bare
+//! flags that switch something off), is part of the vocabulary (`MarkerDef::go`,
+//! `ArgDef::go`); this module reads Go marker text by it.
 
-use super::parse::{AttrSite, Marker, MarkerError, Value};
-use super::vocab::{self, MarkerDef, ValueKind};
+use crate::literal::{Literal, Number, parse_json};
+use crate::parse::{Arg, AttrSite, Marker, MarkerError, Value};
+use crate::vocab::{self, ArgDef, ArgKey, FieldGroup, GoForm, GoMarker, MarkerDef, MarkerKey, ValueKind};
 use proc_macro2::Span;
-
-/// Go argument name -> crd inner key, for the Go markers whose arguments are named.
-pub(crate) const ARGS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "kubebuilder:printcolumn",
-        &[
-            ("name", "name"),
-            ("type", "type"),
-            ("JSONPath", "json_path"),
-            ("description", "description"),
-            ("format", "format"),
-            ("priority", "priority"),
-        ],
-    ),
-    ("kubebuilder:externalDocs", &[("url", "url"), ("description", "description")]),
-    ("kubebuilder:externalDoc", &[("url", "url"), ("description", "description")]),
-    (
-        "kubebuilder:subresource:scale",
-        &[("specpath", "spec_replicas_path"), ("statuspath", "status_replicas_path"), ("selectorpath", "label_selector_path")],
-    ),
-    (
-        "kubebuilder:validation:XValidation",
-        &[
-            ("rule", "rule"),
-            ("message", "message"),
-            ("messageExpression", "message_expression"),
-            ("reason", "reason"),
-            ("fieldPath", "field_path"),
-            ("optionalOldSelf", "optional_old_self"),
-        ],
-    ),
-];
-
-/// `+kubebuilder:resource:` arguments, each its own crd marker.
-const RESOURCE_ARGS: &[(&str, &str)] =
-    &[("path", "plural"), ("scope", "scope"), ("shortName", "short_name"), ("categories", "category"), ("singular", "singular")];
 
 pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<MarkerError>) -> Vec<Marker> {
     let mut out = Vec::new();
@@ -51,23 +17,28 @@ pub fn translate(lines: &[(String, Span)], site: AttrSite, errors: &mut Vec<Mark
         }
     }
     // Each `+kubebuilder:validation:items:X` line is one marker for the elements; together they
-    // are one `items(...)` group, as the markers of one `#[crd(items(..))]`.
+    // are one `items(...)`, as the markers of one `#[crd(items(..))]`.
     let mut merged: Vec<Marker> = Vec::new();
     for m in out {
-        match merged.iter_mut().find(|p| p.def.name == "items" && m.def.name == "items") {
-            Some(Marker { value: Value::Group(first), .. }) => first.extend(m.inner().iter().cloned()),
+        match merged.iter_mut().find(|p| p.key() == MarkerKey::Items && m.key() == MarkerKey::Items) {
+            Some(Marker { value: Value::Items(first), .. }) => first.extend(m.items().iter().cloned()),
             _ => merged.push(m),
         }
     }
     // Same site rules as `#[crd]`: a Go field marker on a struct is as wrong as the Rust one.
     let mut checked = Vec::new();
     for m in merged {
-        match super::parse::site_error(&m, site) {
+        match crate::parse::site_error(&m, site) {
             Some(e) => errors.push(e),
             None => checked.push(m),
         }
     }
     checked
+}
+
+/// The spellings named `name` (the compound ones by the name before their arguments).
+fn spellings(name: &str) -> impl Iterator<Item = (&'static MarkerDef, &'static GoMarker)> + '_ {
+    vocab::go_spellings().filter(move |(_, g)| g.name == name)
 }
 
 fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), MarkerError> {
@@ -78,114 +49,154 @@ fn translate_line(line: &str, span: Span, out: &mut Vec<Marker>) -> Result<(), M
     if let Some(e) = refusal(name, span) {
         return Err(e);
     }
-    // `+default=ref(Name)` names a Go constant, which crd-gen cannot evaluate; controller-gen
-    // writes no default for it either.
-    if name == "default" && arg.is_some_and(|a| a.trim_start().starts_with("ref(")) {
+    if let Some(inner) = elements_marker(name) {
+        let def = MarkerKey::Items.def();
+        out.push(marker(def, Value::Items(vec![translate_element(&inner, arg, span)?]), span));
         return Ok(());
     }
-    let err = |msg: String| MarkerError::new(span, msg);
-    if name == "kubebuilder:resource" {
-        for (key, value) in split_args(arg.unwrap_or("")) {
-            let Some((_, crd)) = RESOURCE_ARGS.iter().find(|(g, _)| *g == key) else {
-                return Err(err(format!("unknown argument `{key}` of `+kubebuilder:resource`")));
-            };
-            let def = vocab::lookup(crd).expect("resource arg maps to a marker");
-            for v in value.split(';').filter(|v| !v.is_empty()) {
-                out.push(marker(def, value_from_text(def, v).map_err(err)?, span));
-            }
-        }
-        return Ok(());
+    if spellings(name).any(|(_, g)| matches!(g.form, GoForm::Arg(_))) {
+        return translate_args(name, arg, span, out);
     }
-    if let Some(rest) = name.strip_prefix("kubebuilder:validation:items:") {
-        let inner = translate_simple(&format!("kubebuilder:validation:{rest}"), arg, span)?;
-        let items = vocab::lookup("items").expect("items marker");
-        out.push(marker(items, Value::Group(vec![inner]), span));
-        return Ok(());
+    let (def, g) = spellings(name).next().ok_or_else(|| unknown(name, span))?;
+    match g.form {
+        GoForm::Entries => out.extend(entries(def, name, arg, span)?),
+        GoForm::FieldGroup(group) => out.push(field_group(def, group, arg, span)),
+        // `+default=ref(Name)` names a Go constant, which crd-gen cannot evaluate; controller-gen
+        // writes no default for it either.
+        GoForm::ValueOrRef if arg.is_some_and(|a| a.trim_start().starts_with("ref(")) => {}
+        _ => out.push(translate_simple(def, g, name, arg, span)?),
     }
-    if name.starts_with("kubebuilder:metadata:") {
-        let def = vocab::MARKERS.iter().find(|d| d.go.contains(&name)).ok_or_else(|| unknown(name, span))?;
-        // One or more `"key=value"` entries, separated by `;` as in every Go list marker.
-        for entry in split_list(arg.unwrap_or("")) {
-            let text = unquote(entry.trim());
-            let (k, v) = text.split_once('=').ok_or_else(|| err(format!("`+{name}` takes \"key=value\" entries separated by `;`")))?;
-            let inner = vec![
-                marker(&vocab::KEY_VALUE[0], Value::Str(k.to_string()), span),
-                marker(&vocab::KEY_VALUE[1], Value::Str(v.to_string()), span),
-            ];
-            out.push(marker(def, Value::Group(inner), span));
-        }
-        return Ok(());
-    }
-    if let Some((rule, message)) = one_of_rule(name, arg) {
-        // controller-gen's field-group markers are CEL rules on the struct: the same rule and
-        // message as `#[crd(validation(rule = .., message = ..))]`.
-        let def = vocab::lookup("validation").expect("validation marker");
-        let inner = vec![marker(&vocab::VALIDATION[0], Value::Str(rule), span), marker(&vocab::VALIDATION[1], Value::Str(message), span)];
-        out.push(marker(def, Value::Group(inner), span));
-        return Ok(());
-    }
-    out.push(translate_simple(name, arg, span)?);
     Ok(())
 }
 
-fn translate_simple(name: &str, arg: Option<&str>, span: Span) -> Result<Marker, MarkerError> {
-    let def = vocab::MARKERS.iter().find(|d| d.go.contains(&name)).ok_or_else(|| unknown(name, span))?;
+/// `kubebuilder:validation:items:MaxLength` -> `kubebuilder:validation:MaxLength`.
+fn elements_marker(name: &str) -> Option<String> {
+    vocab::go_spellings().find_map(|(_, g)| match g.form {
+        GoForm::Elements { prefix } => name.strip_prefix(g.name)?.strip_prefix(':').map(|rest| format!("{prefix}{rest}")),
+        _ => None,
+    })
+}
+
+/// One marker for the elements: a schema marker, as inside `items(...)`.
+fn translate_element(name: &str, arg: Option<&str>, span: Span) -> Result<Marker, MarkerError> {
+    let Some((def, g)) = spellings(name).find(|(_, g)| matches!(g.form, GoForm::Value | GoForm::Off | GoForm::ValueOrRef)) else {
+        return Err(unknown(name, span));
+    };
+    if !vocab::item_markers().any(|d| d.key == def.key) {
+        return Err(MarkerError::new(span, format!("`+{name}` cannot be used for the elements of a list"))
+            .help(format!("`{}` is not a schema marker; write it for the field itself", def.name)));
+    }
+    translate_simple(def, g, name, arg, span)
+}
+
+/// A compound Go marker whose arguments are markers of their own:
+/// `+kubebuilder:resource:path=foos,scope=Cluster,shortName=f;fo`.
+fn translate_args(name: &str, arg: Option<&str>, span: Span, out: &mut Vec<Marker>) -> Result<(), MarkerError> {
+    let members: Vec<(&MarkerDef, &str)> = spellings(name)
+        .filter_map(|(d, g)| match g.form {
+            GoForm::Arg(a) => Some((d, a)),
+            _ => None,
+        })
+        .collect();
+    let takes = || members.iter().map(|(_, a)| format!("`{a}=..`")).collect::<Vec<_>>().join(", ");
+    let args = split_args(arg.unwrap_or(""));
+    if args.is_empty() {
+        // `+kubebuilder:deprecatedversion` alone: the flag without its optional argument.
+        return match members.iter().find(|(d, _)| matches!(d.value, ValueKind::FlagOrStr)) {
+            Some((def, _)) => {
+                out.push(marker(def, Value::Bool(true), span));
+                Ok(())
+            }
+            None => Err(MarkerError::new(span, format!("in `+{name}`: takes {}", takes())).help("see docs/markers.md")),
+        };
+    }
+    for (key, value) in args {
+        let Some((def, _)) = members.iter().find(|(_, a)| *a == key) else {
+            return Err(
+                MarkerError::new(span, format!("unknown argument `{key}` of `+{name}`")).help(format!("`+{name}` takes {}", takes()))
+            );
+        };
+        let err = |msg: String| MarkerError::new(span, format!("in `+{name}`: {msg}")).help(format!("`{key}` is `{}`", def.syntax()));
+        // A list argument (`shortName=f;fo`) is one marker per entry, as `#[crd]` repeats them.
+        let values: Vec<&str> = if def.repeatable { value.split(';').filter(|v| !v.is_empty()).collect() } else { vec![value.as_str()] };
+        for v in values {
+            out.push(marker(def, value_from_text(def.value, v).map_err(err)?, span));
+        }
+    }
+    Ok(())
+}
+
+/// `+kubebuilder:metadata:annotations="key=value";"k=v"`: one marker per entry.
+fn entries(def: &'static MarkerDef, name: &str, arg: Option<&str>, span: Span) -> Result<Vec<Marker>, MarkerError> {
+    let ValueKind::Group(args) = def.value else { return Err(unknown(name, span)) };
+    let (Some(key), Some(value)) = (find_arg(args, ArgKey::Key), find_arg(args, ArgKey::Value)) else { return Err(unknown(name, span)) };
+    let mut out = Vec::new();
+    // One or more `"key=value"` entries, separated by `;` as in every Go list marker.
+    for entry in split_list(arg.unwrap_or("")) {
+        let text = unquote(entry.trim());
+        let (k, v) = text
+            .split_once('=')
+            .ok_or_else(|| MarkerError::new(span, format!("`+{name}` takes \"key=value\" entries separated by `;`")))?;
+        let inner =
+            vec![Arg { def: key, value: Value::Str(k.to_string()), span }, Arg { def: value, value: Value::Str(v.to_string()), span }];
+        out.push(marker(def, Value::Group(inner), span));
+    }
+    Ok(out)
+}
+
+fn find_arg(args: &'static [ArgDef], key: ArgKey) -> Option<&'static ArgDef> {
+    args.iter().find(|a| a.key == key)
+}
+
+fn translate_simple(def: &'static MarkerDef, g: &GoMarker, name: &str, arg: Option<&str>, span: Span) -> Result<Marker, MarkerError> {
     let err = |msg: String| {
         MarkerError::new(span, format!("in `+{name}`: {msg}")).help(format!("`+{name}` is `{}`; see docs/markers.md", def.syntax()))
     };
     let value = match (def.value, arg) {
-        (ValueKind::Group(inner), Some(arg)) => {
-            let map = ARGS.iter().find(|(g, _)| *g == name).map(|(_, m)| *m).unwrap_or(&[]);
-            let mut markers = Vec::new();
-            for (key, text) in split_args(arg) {
-                let crd = map.iter().find(|(g, _)| *g == key).map(|(_, c)| *c).ok_or_else(|| err(format!("unknown argument `{key}`")))?;
-                let d = inner.iter().find(|d| d.name == crd).expect("mapped inner key exists");
-                markers.push(marker(d, value_from_text(d, &text).map_err(err)?, span));
-            }
-            for req in inner.iter().filter(|d| d.required) {
-                if !markers.iter().any(|m| m.def.name == req.name) {
-                    return Err(err(format!("missing `{}`", req.name)));
-                }
-            }
-            Value::Group(markers)
-        }
-        (ValueKind::Flag, None) => Value::Bool(true),
-        // `+kubebuilder:unservedversion` means served = false.
-        (ValueKind::Bool, None) if def.name == "served" => Value::Bool(false),
-        (ValueKind::Bool, None) => Value::Bool(true),
-        (ValueKind::FlagOrStr, None) => Value::Bool(true),
-        (ValueKind::FlagOrStr, Some(a)) => {
-            let warning = split_args(a).into_iter().find(|(k, _)| k == "warning").map(|(_, v)| v);
-            warning.map(Value::Str).unwrap_or(Value::Bool(true))
-        }
-        (ValueKind::Str, Some(a)) if def.name == "selectable_field" => {
-            let path = split_args(a).into_iter().find(|(k, _)| k == "JSONPath").map(|(_, v)| v);
-            Value::Str(path.ok_or_else(|| err("takes `JSONPath=\"...\"`".into()))?)
-        }
-        (_, Some(a)) => value_from_text(def, a).map_err(err)?,
+        (ValueKind::Group(inner), Some(arg)) => Value::Group(named_args(inner, arg, span).map_err(err)?),
+        (ValueKind::Flag | ValueKind::Bool | ValueKind::FlagOrStr, None) => Value::Bool(g.form != GoForm::Off),
+        (_, Some(a)) => match (g.form, value_from_text(def.value, a).map_err(err)?) {
+            (GoForm::Off, Value::Bool(b)) => Value::Bool(!b),
+            (_, v) => v,
+        },
         (_, None) => return Err(err(format!("needs a value: `+{name}=...`"))),
     };
     Ok(marker(def, value, span))
 }
 
-/// `+kubebuilder:validation:AtMostOneOf=a;b` (and `ExactlyOneOf`, `AtLeastOneOf`): the CEL rule and
-/// message controller-gen writes for them, or None for any other marker.
-fn one_of_rule(name: &str, arg: Option<&str>) -> Option<(String, String)> {
-    let kind = name.strip_prefix("kubebuilder:validation:")?;
-    if !matches!(kind, "AtMostOneOf" | "ExactlyOneOf" | "AtLeastOneOf") {
-        return None;
+/// `name="Age",type=date,JSONPath=".metadata.creationTimestamp"`: the keys of a group marker,
+/// by their Go names.
+fn named_args(inner: &'static [ArgDef], text: &str, span: Span) -> Result<Vec<Arg>, String> {
+    let mut args = Vec::new();
+    for (key, value) in split_args(text) {
+        let d = inner.iter().find(|d| !d.go.is_empty() && d.go == key).ok_or_else(|| format!("unknown argument `{key}`"))?;
+        args.push(Arg { def: d, value: value_from_text(d.value, &value)?, span });
     }
+    for req in inner.iter().filter(|d| d.required) {
+        if !args.iter().any(|a| a.def.key == req.key) {
+            return Err(format!("missing `{}`", req.name));
+        }
+    }
+    Ok(args)
+}
+
+/// `+kubebuilder:validation:AtMostOneOf=a;b` (and `ExactlyOneOf`, `AtLeastOneOf`): the CEL rule and
+/// message controller-gen writes for them.
+fn field_group(def: &'static MarkerDef, group: FieldGroup, arg: Option<&str>, span: Span) -> Marker {
     let fields: Vec<String> = split_list(arg.unwrap_or("")).iter().map(|f| unquote(f.trim())).filter(|f| !f.is_empty()).collect();
     let list = format!("[{}]", fields.join(" "));
     let count = fields.iter().map(|f| format!("(has(self.{f})?1:0)")).collect::<Vec<_>>().join("+");
-    Some(match kind {
-        "AtMostOneOf" => (format!("{count} <= 1"), format!("at most one of the fields in {list} may be set")),
-        "ExactlyOneOf" => (format!("{count} == 1"), format!("exactly one of the fields in {list} must be set")),
-        _ => (
+    let (rule, message) = match group {
+        FieldGroup::AtMostOne => (format!("{count} <= 1"), format!("at most one of the fields in {list} may be set")),
+        FieldGroup::ExactlyOne => (format!("{count} == 1"), format!("exactly one of the fields in {list} must be set")),
+        FieldGroup::AtLeastOne => (
             fields.iter().map(|f| format!("has(self.{f})")).collect::<Vec<_>>().join("||"),
             format!("at least one of the fields in {list} must be set"),
         ),
-    })
+    };
+    let ValueKind::Group(args) = def.value else { unreachable!("field groups are CEL rules, a group marker") };
+    let arg = |key, text: String| find_arg(args, key).map(|d| Arg { def: d, value: Value::Str(text), span });
+    marker(def, Value::Group(arg(ArgKey::Rule, rule).into_iter().chain(arg(ArgKey::Message, message)).collect()), span)
 }
 
 /// `"a=b";"c=d"` -> [`"a=b"`, `"c=d"`]: a Go marker list, split on `;` outside quotes.
@@ -216,9 +227,10 @@ pub fn refusal(name: &str, span: Span) -> Option<MarkerError> {
 }
 
 fn unknown(name: &str, span: Span) -> MarkerError {
-    let all = vocab::MARKERS.iter().flat_map(|d| d.go.iter().copied());
+    let known: Vec<String> =
+        vocab::go_spellings().filter(|(_, g)| !matches!(g.form, GoForm::Elements { .. })).map(|(_, g)| g.spelling()).collect();
     let e = MarkerError::new(span, format!("unknown Go marker `+{name}`"));
-    match vocab::suggest(name, all) {
+    match vocab::suggest(name, known.iter().map(String::as_str)) {
         Some(s) => e.help(format!("did you mean `+{s}`? or write the `#[crd(...)]` marker; see docs/markers.md")),
         None => e.help("see docs/markers.md for the Go markers crd-gen understands, or use `#[crd(...)]`"),
     }
@@ -231,8 +243,13 @@ fn marker(def: &'static MarkerDef, value: Value, span: Span) -> Marker {
 /// Only lines that look like controller-gen markers are markers; "+1 for this" in prose is not.
 fn is_marker_name(name: &str) -> bool {
     name.starts_with("kubebuilder:")
-        || vocab::MARKERS.iter().any(|d| d.go.contains(&name))
+        || vocab::go_spellings().any(|(_, g)| g.name == name)
         || vocab::GO_REFUSED.iter().any(|(n, _)| *n == name)
+}
+
+/// A Go marker whose arguments are named (`+kubebuilder:printcolumn:name=..,type=..`).
+fn is_compound(name: &str) -> bool {
+    spellings(name).any(|(d, g)| matches!(g.form, GoForm::Arg(_)) || matches!(d.value, ValueKind::Group(_)) && g.form == GoForm::Value)
 }
 
 /// `kubebuilder:validation:Minimum=0` -> (`kubebuilder:validation:Minimum`, `0`);
@@ -251,9 +268,7 @@ pub fn split_name(line: &str) -> (&str, Option<&str>) {
         && let Some(colon) = head.rfind(':')
     {
         let last = &head[colon + 1..];
-        let compound = ARGS.iter().any(|(g, _)| *g == &head[..colon])
-            || matches!(&head[..colon], "kubebuilder:resource" | "kubebuilder:deprecatedversion" | "kubebuilder:selectablefield");
-        if compound && !last.is_empty() {
+        if is_compound(&head[..colon]) && !last.is_empty() {
             return (&head[..colon], Some(&line[colon + 1..]));
         }
     }
@@ -272,44 +287,48 @@ fn split_args(args: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A Go string argument without its quotes (`"..."` with Go's escapes, or a raw `` `...` ``).
 pub fn unquote(s: &str) -> String {
     if s.len() >= 2 && s.starts_with('`') && s.ends_with('`') {
         return s[1..s.len() - 1].to_string();
     }
     if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
-        return serde_json::from_str::<String>(s).unwrap_or_else(|_| s[1..s.len() - 1].to_string());
+        return match parse_json(s) {
+            Ok(Literal::String(text)) => text,
+            _ => s[1..s.len() - 1].to_string(),
+        };
     }
     s.to_string()
 }
 
 /// A Go marker argument read as JSON where it is JSON (numbers, bools, quoted strings, objects),
 /// as a bare string otherwise; controller-gen's `Enum=A;B` lists split on `;`.
-fn go_literal(text: &str) -> serde_json::Value {
+fn go_literal(text: &str) -> Literal {
     let t = text.trim();
     if t.starts_with('"') || t.starts_with('`') {
-        return serde_json::Value::String(unquote(t));
+        return Literal::String(unquote(t));
     }
-    if let Ok(v) = serde_json::from_str(t) {
+    if let Ok(v) = parse_json(t) {
         return v;
     }
     // controller-gen's own literal syntax: `{a,b}` is a list, `{k: v}` a map, nested freely.
     if let Some(inner) = t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
         let parts = split_top(inner, ',');
         if parts.iter().all(|p| split_top(p, ':').len() == 1) {
-            return serde_json::Value::Array(parts.iter().filter(|p| !p.trim().is_empty()).map(|p| go_literal(p)).collect());
+            return Literal::Array(parts.iter().filter(|p| !p.trim().is_empty()).map(|p| go_literal(p)).collect());
         }
-        let map: Option<serde_json::Map<String, serde_json::Value>> = parts
+        let pairs: Option<Vec<(String, Literal)>> = parts
             .iter()
             .map(|kv| match split_top(kv, ':').as_slice() {
                 [k, v] => Some((unquote(k.trim()), go_literal(v))),
                 _ => None,
             })
             .collect();
-        if let Some(map) = map {
-            return serde_json::Value::Object(map);
+        if let Some(pairs) = pairs {
+            return Literal::object(pairs);
         }
     }
-    serde_json::Value::String(t.to_string())
+    Literal::String(t.to_string())
 }
 
 /// Splits on `sep` outside quotes, braces and brackets.
@@ -335,9 +354,9 @@ fn split_top(s: &str, sep: char) -> Vec<&str> {
     parts
 }
 
-fn value_from_text(def: &MarkerDef, text: &str) -> Result<Value, String> {
+fn value_from_text(kind: ValueKind, text: &str) -> Result<Value, String> {
     let t = text.trim();
-    Ok(match def.value {
+    Ok(match kind {
         ValueKind::Flag | ValueKind::Bool => match t {
             "" | "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -352,22 +371,25 @@ fn value_from_text(def: &MarkerDef, text: &str) -> Result<Value, String> {
             Value::Str(found.to_string())
         }
         ValueKind::Count => match go_literal(t) {
-            serde_json::Value::Number(n) if n.is_u64() => Value::Json(n.into()),
+            Literal::Number(Number::UInt(n)) => Value::Count(n),
             _ => return Err(format!("`{t}` is not a non-negative integer")),
         },
         ValueKind::Number => match go_literal(t) {
-            serde_json::Value::Number(n) => Value::Json(n.into()),
+            Literal::Number(n) => Value::Number(n),
             _ => return Err(format!("`{t}` is not a number")),
         },
-        ValueKind::Literal | ValueKind::Json => Value::Json(go_literal(t)),
-        ValueKind::LiteralList => Value::Json(serde_json::Value::Array(t.split(';').map(go_literal).collect())),
+        ValueKind::Literal | ValueKind::Json => Value::Literal(go_literal(t)),
+        ValueKind::LiteralList => Value::Literal(Literal::Array(t.split(';').map(go_literal).collect())),
         ValueKind::Group(_) | ValueKind::Items | ValueKind::Docs => return Err("needs arguments".into()),
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn s(t: &str) -> Literal {
+        Literal::String(t.into())
+    }
 
     fn go(lines: &[&str], site: AttrSite) -> (Vec<Marker>, Vec<MarkerError>) {
         let lines: Vec<(String, Span)> = lines.iter().map(|l| (l.to_string(), Span::call_site())).collect();
@@ -390,12 +412,12 @@ mod tests {
             AttrSite::Field,
         );
         assert!(e.is_empty(), "{e:?}");
-        assert_eq!(m[0].as_json(), Some(&serde_json::json!(0)));
-        assert_eq!(m[1].as_json(), Some(&serde_json::json!(["Allow", "Forbid", "Replace"])));
-        assert!(m[2].as_bool() && m[2].name() == "optional");
+        assert_eq!(m[0].as_number(), Some(Number::UInt(0)));
+        assert_eq!(m[1].as_literal(), Some(&Literal::Array(vec![s("Allow"), s("Forbid"), s("Replace")])));
+        assert!(m[2].as_bool() && m[2].key() == MarkerKey::Optional);
         assert_eq!(m[3].as_str(), Some("map"));
-        assert_eq!(m[5].as_json(), Some(&serde_json::json!(5)));
-        assert_eq!(m[6].inner()[0].name(), "max_length");
+        assert_eq!(m[5].as_literal(), Some(&Literal::Number(Number::UInt(5))));
+        assert_eq!(m[6].items()[0].key(), MarkerKey::MaxLength);
     }
 
     #[test]
@@ -413,8 +435,8 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
         let names: Vec<_> = m.iter().map(Marker::name).collect();
         assert_eq!(names, ["printcolumn", "plural", "scope", "short_name", "short_name", "validation", "served"]);
-        assert_eq!(m[0].get_str("json_path"), Some(".metadata.creationTimestamp"));
-        assert_eq!(m[5].get_str("rule"), Some("self.a, b"));
+        assert_eq!(m[0].arg_str(ArgKey::JsonPath), Some(".metadata.creationTimestamp"));
+        assert_eq!(m[5].arg_str(ArgKey::Rule), Some("self.a, b"));
         assert!(!m[6].as_bool());
     }
 
@@ -425,7 +447,7 @@ mod tests {
             AttrSite::ResourceStruct,
         );
         assert!(e.is_empty(), "{e:?}");
-        let pairs: Vec<_> = m.iter().map(|m| (m.get_str("key").unwrap(), m.get_str("value").unwrap())).collect();
+        let pairs: Vec<_> = m.iter().map(|m| (m.arg_str(ArgKey::Key).unwrap(), m.arg_str(ArgKey::Value).unwrap())).collect();
         assert_eq!(pairs, [("api-approved.kubernetes.io", "https://example.com/a;b"), ("cert-manager.io/inject", "ns/name")]);
     }
 
@@ -440,7 +462,7 @@ mod tests {
             AttrSite::Type,
         );
         assert!(e.is_empty(), "{e:?}");
-        let rules: Vec<_> = m.iter().map(|m| (m.name(), m.get_str("rule").unwrap(), m.get_str("message").unwrap())).collect();
+        let rules: Vec<_> = m.iter().map(|m| (m.name(), m.arg_str(ArgKey::Rule).unwrap(), m.arg_str(ArgKey::Message).unwrap())).collect();
         assert_eq!(
             rules,
             [
@@ -465,7 +487,7 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
         let names: Vec<_> = m.iter().map(Marker::name).collect();
         assert_eq!(names, ["min_items", "items"]);
-        let inner: Vec<_> = m[1].inner().iter().map(Marker::name).collect();
+        let inner: Vec<_> = m[1].items().iter().map(Marker::name).collect();
         assert_eq!(inner, ["min_length", "max_length", "pattern"]);
     }
 
@@ -477,21 +499,23 @@ mod tests {
         let names: Vec<_> = m.iter().map(Marker::name).collect();
         assert_eq!(names, ["optional", "list_type", "list_map_key"]);
         let (m, _) = go(&["k8s:required"], AttrSite::Field);
-        assert_eq!(m[0].name(), "required");
+        assert_eq!(m[0].key(), MarkerKey::Required);
     }
 
     #[test]
     fn controller_gen_literals() {
-        assert_eq!(go_literal("{a,b}"), serde_json::json!(["a", "b"]));
-        assert_eq!(go_literal("{}"), serde_json::json!({}));
-        assert_eq!(go_literal("{a: b, c: 1}"), serde_json::json!({"a": "b", "c": 1}));
+        let obj = |pairs: Vec<(&str, Literal)>| Literal::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+        assert_eq!(go_literal("{a,b}"), Literal::Array(vec![s("a"), s("b")]));
+        assert_eq!(go_literal("{}"), Literal::Object(vec![]));
+        assert_eq!(go_literal("{a: b, c: 1}"), obj(vec![("a", s("b")), ("c", Literal::Number(Number::UInt(1)))]));
+        let nested = |foo: &str, bar: bool| obj(vec![("nested", obj(vec![("foo", s(foo)), ("bar", Literal::Bool(bar))]))]);
         assert_eq!(
             go_literal(r#"{{nested: {foo: "baz", bar: true}},{nested: {foo: "qux", bar: false}}}"#),
-            serde_json::json!([{"nested": {"foo": "baz", "bar": true}}, {"nested": {"foo": "qux", "bar": false}}])
+            Literal::Array(vec![nested("baz", true), nested("qux", false)])
         );
         let (m, e) = go(&["kubebuilder:subresource:status"], AttrSite::ResourceStruct);
         assert!(e.is_empty(), "{e:?}");
-        assert!(m[0].as_bool() && m[0].name() == "status_subresource");
+        assert!(m[0].as_bool() && m[0].key() == MarkerKey::StatusSubresource);
     }
 
     #[test]
@@ -513,17 +537,14 @@ mod tests {
             AttrSite::Field,
         );
         assert!(e.is_empty(), "{e:?}");
-        let values: Vec<_> = m.iter().map(|m| (m.name(), m.as_json().cloned())).collect();
         assert_eq!(
-            values,
-            [
-                ("minimum", Some(serde_json::json!(1))),
-                ("enum_values", Some(serde_json::json!(["A", "B"]))),
-                ("default", Some(serde_json::json!(3))),
-                ("items", None)
-            ]
+            m.iter().map(Marker::key).collect::<Vec<_>>(),
+            [MarkerKey::Minimum, MarkerKey::EnumValues, MarkerKey::Default, MarkerKey::Items]
         );
-        assert_eq!(m[3].inner()[0].as_json(), Some(&serde_json::json!(4)));
+        assert_eq!(m[0].as_number(), Some(Number::UInt(1)));
+        assert_eq!(m[1].as_literal(), Some(&Literal::Array(vec![s("A"), s("B")])));
+        assert_eq!(m[2].as_literal(), Some(&Literal::Number(Number::UInt(3))));
+        assert_eq!(m[3].items()[0].as_count(), Some(4));
     }
 
     #[test]

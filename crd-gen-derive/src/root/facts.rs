@@ -1,8 +1,9 @@
 //! What the root type is: from the engine's index in OUT_DIR when crd-gen's build script ran,
 //! else from the spec struct's own markers.
 
-use crd_gen::markers::{Attrs, MarkerError};
-use crd_gen::roots::index::{self, RootEntry};
+use crd_gen_markers::names::{kind_of, plural_of};
+use crd_gen_markers::roots::{self as index, RootEntry};
+use crd_gen_markers::{CrdAttrs, MarkerError, MarkerKey};
 use std::path::{Path, PathBuf};
 use quote::format_ident;
 use syn::DeriveInput;
@@ -38,7 +39,7 @@ pub enum Yaml {
 }
 
 /// The facts of `input`'s root type, or why there are none.
-pub fn facts(input: &DeriveInput, attrs: &Attrs) -> Result<Facts, MarkerError> {
+pub fn facts(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerError> {
     let ident = &input.ident;
     if !input.generics.params.is_empty() {
         return Err(MarkerError::new(ident.span(), "a resource's spec struct cannot be generic: the API server knows one schema per version")
@@ -96,16 +97,16 @@ fn source_file(ident: &syn::Ident) -> Option<PathBuf> {
 }
 
 /// Without crd-gen's build script: the struct's own markers must name the group and version.
-fn from_markers(input: &DeriveInput, attrs: &Attrs) -> Result<Facts, MarkerError> {
+fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerError> {
     let ident = &input.ident;
-    let kind = crd_gen::names::kind_of(&ident.to_string(), attrs.str("kind")).unwrap_or_default();
+    let kind = kind_of(&ident.to_string(), attrs.str(MarkerKey::Kind)).unwrap_or_default();
     let needs = |what: &str, example: &str| {
         MarkerError::new(ident.span(), format!("the root type `{kind}` needs the {what}, which this struct's markers do not give"))
             .help(format!("add `#[crd({what} = \"{example}\")]`, or run crd-gen in build.rs (`crd_gen::Generator::from_build_env()?.run()?`), which reads the module docs (`//! +groupName=..`) and module names too"))
     };
-    let group = attrs.str("group").ok_or_else(|| needs("group", "example.com"))?.to_string();
-    let version = attrs.str("version").ok_or_else(|| needs("version", "v1"))?.to_string();
-    let status = match attrs.get("status") {
+    let group = attrs.str(MarkerKey::Group).ok_or_else(|| needs("group", "example.com"))?.to_string();
+    let version = attrs.str(MarkerKey::Version).ok_or_else(|| needs("version", "v1"))?.to_string();
+    let status = match attrs.get(MarkerKey::Status) {
         Some(m) => {
             let text = m.as_str().unwrap_or_default();
             Some(syn::parse_str(text).map_err(|_| MarkerError::new(m.span, format!("`status = \"{text}\"` is not a Rust type")))?)
@@ -114,9 +115,9 @@ fn from_markers(input: &DeriveInput, attrs: &Attrs) -> Result<Facts, MarkerError
     };
     Ok(Facts {
         root: kind.clone(),
-        plural: crd_gen::names::plural_of(&kind, attrs.str("plural")),
-        namespaced: attrs.str("scope") != Some("Cluster"),
-        short_names: attrs.all("short_name").filter_map(|m| m.as_str().map(str::to_string)).collect(),
+        plural: plural_of(&kind, attrs.str(MarkerKey::Plural)),
+        namespaced: attrs.str(MarkerKey::Scope) != Some("Cluster"),
+        short_names: attrs.all(MarkerKey::ShortName).filter_map(|m| m.as_str().map(str::to_string)).collect(),
         group,
         version,
         kind,

@@ -4,7 +4,8 @@
 //! CRD file) and checks that it can exist (no other item of that name in the module, one root
 //! type per module and kind), then hands the facts to the derive through [`index`].
 
-pub mod index;
+/// The index format, shared with the derive.
+pub use crd_gen_markers::roots as index;
 
 use crate::assemble::AssembledCrd;
 use crate::collect::ResourceDecl;

@@ -47,6 +47,9 @@ struct DeclaredDep {
     features: Vec<String>,
     default_features: bool,
     optional: bool,
+    /// Declared under `[target.'cfg(..)'.dependencies]`: cargo unpacks it only for a build
+    /// for that platform.
+    platform_specific: bool,
 }
 
 /// Why a crate could not be placed: the caller says so and asks cargo instead.
@@ -113,6 +116,7 @@ impl Graph<'_> {
                 features: d.features.clone(),
                 default_features: d.uses_default_features,
                 optional: d.optional,
+                platform_specific: d.target.is_some(),
             })
             .collect();
         Arc::new(Manifest {
@@ -225,7 +229,13 @@ impl Graph<'_> {
         let manifest = match (member, &package.source, &dep.path) {
             (Some(p), _, _) => self.member_manifest(p),
             (None, None, Some(path)) => Arc::new(read_manifest(path)?),
-            (None, Some(src), _) => Arc::new(read_manifest(&downloaded_dir(package, src)?)?),
+            (None, Some(src), _) => match downloaded_dir(package, src) {
+                Ok(dir) => Arc::new(read_manifest(&dir)?),
+                // Another platform's dependency: this build does not use it (cargo unpacks
+                // every package a build compiles before it runs a build script).
+                Err(_) if dep.platform_specific => return Ok(None),
+                Err(e) => return Err(e),
+            },
             (None, None, None) => return Err(Unplaced(format!("path package `{k}` is not a workspace member"))),
         };
         self.manifests.insert(k, manifest.clone());
@@ -292,12 +302,12 @@ fn read_manifest(dir: &Path) -> Result<Manifest, Unplaced> {
     let target = target.or_else(|| Some(dir.join("src/main.rs")).filter(|p| p.is_file()).map(|p| (name.replace('-', "_"), p)));
     let mut deps = Vec::new();
     if let Some(table) = doc.get("dependencies").and_then(|d| d.as_table_like()) {
-        deps.extend(declared(dir, table));
+        deps.extend(declared(dir, table, false));
     }
     if let Some(targets) = doc.get("target").and_then(|t| t.as_table_like()) {
         for (_, platform) in targets.iter() {
             if let Some(table) = platform.get("dependencies").and_then(|d| d.as_table_like()) {
-                deps.extend(declared(dir, table));
+                deps.extend(declared(dir, table, true));
             }
         }
     }
@@ -309,7 +319,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest, Unplaced> {
     Ok(Manifest { name, version, target, deps, features })
 }
 
-fn declared(dir: &Path, table: &dyn toml_edit::TableLike) -> Vec<DeclaredDep> {
+fn declared(dir: &Path, table: &dyn toml_edit::TableLike, platform_specific: bool) -> Vec<DeclaredDep> {
     table
         .iter()
         .map(|(extern_name, spec)| {
@@ -321,6 +331,7 @@ fn declared(dir: &Path, table: &dyn toml_edit::TableLike) -> Vec<DeclaredDep> {
                 features: field("features").map(strings).unwrap_or_default(),
                 default_features: field("default-features").or(field("default_features")).and_then(|v| v.as_bool()).unwrap_or(true),
                 optional: field("optional").and_then(|v| v.as_bool()).unwrap_or(false),
+                platform_specific,
             }
         })
         .collect()

@@ -90,6 +90,13 @@ fn a_type_of_the_root_types_name_is_an_error_with_the_fix() {
         "{err}"
     );
     assert!(err.contains("src/main.rs:3:12"), "the other `Guestbook`: {err}");
-    assert!(err.contains("rename or remove the other `Guestbook`"), "{err}");
+    assert!(err.contains("`#[crd(root_type = \"GuestbookResource\")]`, or generate none with `#[crd(no_root_type)]`"), "{err}");
+
+    // The fix the message names.
+    let main = main.replace("#[crd(group", "#[crd(root_type = \"GuestbookResource\", group").replace("Guestbook::crd_yaml", "GuestbookResource::crd_yaml");
+    write(&dir, "src/main.rs", &main);
+    let o = cargo(&dir, &["run", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("    kind: Guestbook\n"), "{}", stdout(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }

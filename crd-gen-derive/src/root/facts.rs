@@ -113,8 +113,19 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         }
         None => None,
     };
+    let root = match attrs.get(MarkerKey::RootType) {
+        Some(m) => {
+            let name = m.as_str().unwrap_or_default();
+            syn::parse_str::<syn::Ident>(name)
+                .ok()
+                .filter(|i| i != ident)
+                .ok_or_else(|| MarkerError::new(m.span, format!("`{name}` cannot be the root type's name")).help("`root_type` names a Rust type other than the spec struct, e.g. `root_type = \"GuestbookResource\"`"))?
+                .to_string()
+        }
+        None => kind.clone(),
+    };
     Ok(Facts {
-        root: kind.clone(),
+        root,
         plural: plural_of(&kind, attrs.str(MarkerKey::Plural)),
         namespaced: attrs.str(MarkerKey::Scope) != Some("Cluster"),
         short_names: attrs.all(MarkerKey::ShortName).filter_map(|m| m.as_str().map(str::to_string)).collect(),

@@ -29,13 +29,21 @@ fn guestbook_crate(dir: &Path, name: &str) {
     );
     write(dir, "Cargo.toml", &manifest);
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    write(dir, "build.rs", "fn main() -> Result<(), crd_gen::BuildError> {\n    crd_gen::Generator::from_build_env()?.run()?;\n    Ok(())\n}\n");
+    write(
+        dir,
+        "build.rs",
+        "fn main() -> Result<(), crd_gen::BuildError> {\n    crd_gen::Generator::from_build_env()?.run()?;\n    Ok(())\n}\n",
+    );
     write(
         dir,
         "src/main.rs",
         "mod types;\n\nuse crd_gen_derive::CustomResource;\nuse serde::{Deserialize, Serialize};\n\n/// A guestbook.\n#[derive(CustomResource, Serialize, Deserialize, Clone, Debug)]\n#[crd(group = \"webapp.my.domain\", version = \"v1\")]\npub struct GuestbookSpec {\n    pub page: types::Page,\n}\n\nfn main() {\n    print!(\"{}\", Guestbook::crd_yaml());\n}\n",
     );
-    write(dir, "src/types.rs", "use serde::{Deserialize, Serialize};\n\n#[derive(Serialize, Deserialize, Clone, Debug)]\npub struct Page {\n    pub title: String,\n}\n");
+    write(
+        dir,
+        "src/types.rs",
+        "use serde::{Deserialize, Serialize};\n\n#[derive(Serialize, Deserialize, Clone, Debug)]\npub struct Page {\n    pub title: String,\n}\n",
+    );
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> Output {
@@ -69,7 +77,11 @@ fn crd_yaml_follows_an_edit_of_a_reached_type_and_a_no_op_build_runs_nothing() {
     eprintln!("no-op cargo build: {:.0} ms", took.as_secs_f64() * 1000.0);
 
     // An edit in the other module: the next build has the new field in its CRD.
-    write(&dir, "src/types.rs", "use serde::{Deserialize, Serialize};\n\n#[derive(Serialize, Deserialize, Clone, Debug)]\npub struct Page {\n    pub title: String,\n    /// Shown under the title.\n    pub subtitle: Option<String>,\n}\n");
+    write(
+        &dir,
+        "src/types.rs",
+        "use serde::{Deserialize, Serialize};\n\n#[derive(Serialize, Deserialize, Clone, Debug)]\npub struct Page {\n    pub title: String,\n    /// Shown under the title.\n    pub subtitle: Option<String>,\n}\n",
+    );
     let second = run_ok(&dir);
     assert!(second.contains("                  subtitle:\n                    description: Shown under the title.\n"), "{second}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -79,8 +91,14 @@ fn crd_yaml_follows_an_edit_of_a_reached_type_and_a_no_op_build_runs_nothing() {
 fn a_type_of_the_root_types_name_is_an_error_with_the_fix() {
     let dir = outside("collision");
     guestbook_crate(&dir, "colliding-guestbook");
-    write(&dir, "src/types.rs", "use serde::{Deserialize, Serialize};\n\n#[derive(Serialize, Deserialize, Clone, Debug)]\npub struct Page {\n    pub title: String,\n}\n\npub struct Guestbook;\n");
-    let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap().replace("mod types;\n", "mod types;\nuse types::Guestbook as _Taken;\npub struct Guestbook;\n");
+    write(
+        &dir,
+        "src/types.rs",
+        "use serde::{Deserialize, Serialize};\n\n#[derive(Serialize, Deserialize, Clone, Debug)]\npub struct Page {\n    pub title: String,\n}\n\npub struct Guestbook;\n",
+    );
+    let main = std::fs::read_to_string(dir.join("src/main.rs"))
+        .unwrap()
+        .replace("mod types;\n", "mod types;\nuse types::Guestbook as _Taken;\npub struct Guestbook;\n");
     write(&dir, "src/main.rs", &main);
     let o = cargo(&dir, &["build"]);
     assert!(!o.status.success());
@@ -93,7 +111,9 @@ fn a_type_of_the_root_types_name_is_an_error_with_the_fix() {
     assert!(err.contains("`#[crd(root_type = \"GuestbookResource\")]`, or generate none with `#[crd(no_root_type)]`"), "{err}");
 
     // The fix the message names.
-    let main = main.replace("#[crd(group", "#[crd(root_type = \"GuestbookResource\", group").replace("Guestbook::crd_yaml", "GuestbookResource::crd_yaml");
+    let main = main
+        .replace("#[crd(group", "#[crd(root_type = \"GuestbookResource\", group")
+        .replace("Guestbook::crd_yaml", "GuestbookResource::crd_yaml");
     write(&dir, "src/main.rs", &main);
     let o = cargo(&dir, &["run", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));

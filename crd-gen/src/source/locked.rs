@@ -66,15 +66,17 @@ pub fn discover(manifest: &Path, features: &[String]) -> Result<(PathBuf, Arc<Cr
         .exec()
         .map_err(|e| Unplaced(format!("`cargo metadata --no-deps` failed: {e}")))?;
     let lock_path = metadata.workspace_root.as_std_path().join("Cargo.lock");
-    let lock_text =
-        std::fs::read_to_string(&lock_path).map_err(|e| Unplaced(format!("cannot read {}: {e}", lock_path.display())))?;
+    let lock_text = std::fs::read_to_string(&lock_path).map_err(|e| Unplaced(format!("cannot read {}: {e}", lock_path.display())))?;
     let locked = parse_lock(&lock_text).map_err(|e| Unplaced(format!("{}: {e}", lock_path.display())))?;
     let canonical = manifest.canonicalize().unwrap_or_else(|_| manifest.to_path_buf());
     let same = |p: &&Package| p.manifest_path.as_std_path().canonicalize().ok().as_deref() == Some(canonical.as_path());
-    let package = metadata.workspace_packages().into_iter().find(same).ok_or_else(|| {
-        Unplaced(format!("{} is not a package of its workspace", manifest.display()))
-    })?;
-    let mut graph = Graph { metadata: &metadata, locked: &locked, manifests: HashMap::new(), memo: HashMap::new(), features: HashMap::new() };
+    let package = metadata
+        .workspace_packages()
+        .into_iter()
+        .find(same)
+        .ok_or_else(|| Unplaced(format!("{} is not a package of its workspace", manifest.display())))?;
+    let mut graph =
+        Graph { metadata: &metadata, locked: &locked, manifests: HashMap::new(), memo: HashMap::new(), features: HashMap::new() };
     let root = graph.member_manifest(package);
     graph.enable(&root, features.iter().cloned(), false);
     let edges = graph.walk(&root)?;
@@ -248,15 +250,25 @@ fn downloaded_dir(p: &LockedPackage, source: &str) -> Result<PathBuf, Unplaced> 
     let home = cargo_home().ok_or_else(|| Unplaced("neither CARGO_HOME nor HOME is set".into()))?;
     let want = format!("{}-{}", p.name, p.version);
     if source.starts_with("registry+") || source.starts_with("sparse+") {
-        let mut found: Vec<PathBuf> = read_dirs(&home.join("registry/src")).into_iter().map(|index| index.join(&want)).filter(|d| d.join("Cargo.toml").is_file()).collect();
+        let mut found: Vec<PathBuf> = read_dirs(&home.join("registry/src"))
+            .into_iter()
+            .map(|index| index.join(&want))
+            .filter(|d| d.join("Cargo.toml").is_file())
+            .collect();
         found.sort();
-        return found.into_iter().next().ok_or_else(|| Unplaced(format!("`{want}` is not unpacked in {}", home.join("registry/src").display())));
+        return found
+            .into_iter()
+            .next()
+            .ok_or_else(|| Unplaced(format!("`{want}` is not unpacked in {}", home.join("registry/src").display())));
     }
     if let Some((_, rev)) = source.rsplit_once('#') {
         for repo in read_dirs(&home.join("git/checkouts")) {
             for checkout in read_dirs(&repo) {
                 let short = checkout.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-                if short.len() >= 7 && rev.starts_with(&short) && let Some(dir) = find_package(&checkout, &p.name, 3) {
+                if short.len() >= 7
+                    && rev.starts_with(&short)
+                    && let Some(dir) = find_package(&checkout, &p.name, 3)
+                {
                     return Ok(dir);
                 }
             }

@@ -206,10 +206,8 @@ fn an_existing_module_tree_gets_one_line_where_one_is_missing() {
 fn a_flat_version_module_and_a_kind_declared_elsewhere() {
     let dir = scratch("create-api-flat");
     copy_dir(&fixture("guestbook"), &dir);
-    let toml = read(dir.join("Cargo.toml"))
-        .replace("../../crd-gen-derive", repo_root().join("crd-gen-derive").to_str().unwrap())
-        .replace("../../crd-gen", repo_root().join("crd-gen").to_str().unwrap());
-    std::fs::write(dir.join("Cargo.toml"), toml + "\n[workspace]\n").unwrap();
+    std::fs::write(dir.join("Cargo.toml"), standalone_manifest(&read(dir.join("Cargo.toml")))).unwrap();
+    std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let before = snapshot_tree(&dir);
     let o = create(&dir, &["--group", "webapp.my.domain", "--version", "v1", "--kind", "Guestbook", "--force"]);
     assert_eq!(o.status.code(), Some(1), "--force does not make a second Guestbook: {}", stderr(&o));

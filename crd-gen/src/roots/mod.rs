@@ -56,8 +56,14 @@ pub fn check_collisions(program: &Program, decls: &[ResourceDecl], diags: &mut D
     let derived: Vec<&ResourceDecl> = decls.iter().filter(|d| has_root(d)).collect();
     for (i, decl) in derived.iter().enumerate() {
         let root = root_name(decl);
-        if syn::parse_str::<syn::Ident>(&root).is_err() || root == decl.ident {
-            let place = Place::Source(decl.marker(MarkerKey::RootType).map(|m| Loc::from_span(decl.loc.file, m.span)).unwrap_or(decl.loc));
+        let named = decl.marker(MarkerKey::RootType).is_some();
+        // A kind that is no Rust name is the validator's to report (kinds are CamelCase).
+        let valid = syn::parse_str::<syn::Ident>(&root).is_ok() && root != decl.ident;
+        if !valid && !named {
+            continue;
+        }
+        if !valid {
+            let place = Place::Source(decl.marker(MarkerKey::RootType).map_or(decl.loc, |m| Loc::from_span(decl.loc.file, m.span)));
             diags.push(
                 Diagnostic::error(format!("`{root}` cannot be the root type's name"), place)
                     .with_help("`root_type` names a Rust type other than the spec struct, e.g. `root_type = \"GuestbookResource\"`"),

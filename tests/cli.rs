@@ -79,9 +79,9 @@ fn default_output_dir_is_config_crd_bases_of_the_package_and_runs_from_its_direc
     copy_dir(&fixture("guestbook"), &dir);
     // A standalone copy: point its path dependency back at the repo's derive crate.
     let toml = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-    let derive = repo_root().join("crd-gen-derive");
-    let toml = toml.replace("../../crd-gen-derive", derive.to_str().unwrap()) + "\n[workspace]\n";
-    std::fs::write(dir.join("Cargo.toml"), toml).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), standalone_manifest(&toml)).unwrap();
+    // The workspace's lock: k8s-openapi resolves offline, from the registry cache.
+    std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     std::fs::remove_dir_all(dir.join("config")).unwrap();
     let out = run_in(&dir, &["manifests"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -148,10 +148,23 @@ fn kube_version_flag_is_checked_and_documented() {
 fn build_rs_and_cli_give_the_same_bytes() {
     let out = run(&["manifests", "--manifest-path", "fixtures/build-rs/Cargo.toml", "--stdout"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), build_rs::CRD_YAML);
+    assert_eq!(stdout(&out), build_rs::Backup::crd_yaml());
     let golden = std::fs::read_to_string(fixture("build-rs").join("config/crd/bases/ops.example.com_backups.yaml")).unwrap();
-    assert_eq!(golden, build_rs::CRD_YAML);
+    assert_eq!(golden, build_rs::Backup::crd_yaml());
     // The derive's constants name the same CRD the engine wrote.
-    assert!(build_rs::CRD_YAML.contains(&format!("\n  name: {}\n", build_rs::BackupSpec::CRD_NAME)), "{}", build_rs::BackupSpec::CRD_NAME);
+    assert!(
+        build_rs::Backup::crd_yaml().contains(&format!("\n  name: {}\n", build_rs::BackupSpec::CRD_NAME)),
+        "{}",
+        build_rs::BackupSpec::CRD_NAME
+    );
     assert_eq!(build_rs::BackupSpec::CRD_PLURAL, "backups");
+    // build.rs's `output_dir("deploy/crds")` is taken from the package root.
+    let deployed = std::fs::read_to_string(fixture("build-rs").join("deploy/crds/ops.example.com_backups.yaml")).unwrap();
+    assert_eq!(deployed, build_rs::Backup::crd_yaml());
+    // `crd()` is the same CRD as k8s-openapi's type.
+    let crd = build_rs::Backup::crd();
+    assert_eq!(crd.metadata.name.as_deref(), Some("backups.ops.example.com"));
+    let from_yaml: k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition =
+        serde_saphyr::from_str(build_rs::Backup::crd_yaml()).unwrap();
+    assert_eq!(crd, from_yaml);
 }

@@ -63,6 +63,13 @@ pub fn stderr(o: &Output) -> String {
 }
 
 /// A fresh scratch directory under target/ (removed first if it exists).
+/// A fixture's Cargo.toml for a copy outside the workspace: its path dependencies on the derive
+/// and (build.rs) the engine point back at this checkout, and it is its own workspace.
+pub fn standalone_manifest(toml: &str) -> String {
+    let crates = repo_root().join("crd-gen");
+    toml.replace("\"../../crd-gen", &format!("\"{}", crates.display())) + "\n[workspace]\n"
+}
+
 pub fn scratch(name: &str) -> PathBuf {
     let dir = repo_root().join("target").join("test-scratch").join(name);
     let _ = std::fs::remove_dir_all(&dir);

@@ -220,8 +220,7 @@ fn a_crd_too_large_for_etcd_names_its_largest_parts_and_the_fixes() {
     let dir = scratch("messages-size");
     copy_dir(&fixture("cronjob"), &dir);
     let toml = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-    let derive = repo_root().join("crd-gen-derive");
-    std::fs::write(dir.join("Cargo.toml"), toml.replace("../../crd-gen-derive", derive.to_str().unwrap()) + "\n[workspace]\n").unwrap();
+    std::fs::write(dir.join("Cargo.toml"), standalone_manifest(&toml)).unwrap();
     // The workspace's lock: k8s-openapi resolves offline, from the registry cache.
     std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let v1 = std::fs::read_to_string(dir.join("src/v1.rs")).unwrap();

@@ -96,6 +96,8 @@ struct Generated {
     crds: Vec<(String, Value)>,
     /// Wall time of each timed run of the binary (cargo metadata included).
     runs: Vec<Duration>,
+    /// What `--stdout` printed.
+    yaml: String,
 }
 
 fn port_dir() -> PathBuf {
@@ -123,9 +125,10 @@ fn generated() -> &'static Generated {
             assert!(out.status.success(), "crd-gen failed on {}:\n{}", dir.display(), stderr(&out));
             output = Some(stdout(&out));
         }
-        let docs: Vec<Value> = serde_saphyr::from_multiple(&output.unwrap()).expect("crd-gen's output is YAML");
+        let yaml = output.unwrap();
+        let docs: Vec<Value> = serde_saphyr::from_multiple(&yaml).expect("crd-gen's output is YAML");
         let crds = docs.into_iter().map(|d| (d["spec"]["names"]["kind"].as_str().unwrap().to_string(), d)).collect();
-        Generated { crds, runs }
+        Generated { crds, runs, yaml }
     })
 }
 
@@ -595,4 +598,19 @@ fn own_objects_from_the_markers_get_upstreams_verdict() {
         }
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+/// The port's root types carry the CRDs the CLI writes, byte for byte (its build script ran the
+/// same engine on the same source).
+#[test]
+fn root_types_embed_the_clis_crds() {
+    use port_flux_image::{automation, reflector};
+    let yaml = &generated().yaml;
+    for crd in [
+        reflector::v1::ImageRepository::crd_yaml(),
+        reflector::v1::ImagePolicy::crd_yaml(),
+        automation::v1::ImageUpdateAutomation::crd_yaml(),
+    ] {
+        assert!(yaml.contains(crd), "the CLI printed no CRD equal to:\n{crd}");
+    }
 }

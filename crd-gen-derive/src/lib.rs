@@ -13,6 +13,8 @@ use proc_macro::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput, parse_macro_input};
 
+mod root;
+
 #[proc_macro_derive(CustomResource, attributes(crd))]
 pub fn derive_custom_resource(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -59,7 +61,20 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
         let compile_errors = errors.iter().map(|e| e.to_syn().to_compile_error());
         return quote!(#(#compile_errors)*);
     }
-    if resource { resource_constants(input, &attrs) } else { quote!() }
+    if !resource {
+        return quote!();
+    }
+    let constants = resource_constants(input, &attrs);
+    if attrs.flag(MarkerKey::NoRootType) {
+        return constants;
+    }
+    match root::facts(input, &attrs) {
+        Ok(facts) => {
+            let root = root::expand(input, &facts);
+            quote!(#constants #root)
+        }
+        Err(e) => e.to_syn().to_compile_error(),
+    }
 }
 
 /// The spec struct's constants: those its own markers determine. `CRD_GROUP`, `CRD_API_VERSION`

@@ -1,6 +1,7 @@
 //! crd-gen's markers: the vocabulary ([`vocab`]: every `#[crd(...)]` key, typed by
 //! [`MarkerKey`]), the `#[crd(...)]` parser ([`parse`]), doc comments and the Go comment markers
-//! they may hold ([`docs`], [`go`], [`package`]), the rules for markers that contradict each other
+//! they may hold ([`docs`], [`go`], [`package`]), the root-type index build.rs writes for the
+//! derive ([`roots`]), the rules for markers that contradict each other
 //! ([`rules`]) or their value's type ([`check`]), and the names derived from a kind ([`names`]).
 //!
 //! Both the engine (`crd-gen`) and the derive (`crd-gen-derive`) read markers with this crate, so
@@ -17,6 +18,7 @@ pub mod literal;
 pub mod names;
 pub mod package;
 pub mod parse;
+pub mod roots;
 pub mod rules;
 pub mod vocab;
 

@@ -29,6 +29,7 @@ pub mod hidden;
 pub mod lower;
 pub mod markers;
 pub mod pipeline;
+pub mod roots;
 pub mod schema;
 pub mod source;
 pub mod validate;
@@ -41,5 +42,5 @@ pub mod output;
 pub mod scaffold;
 
 #[cfg(feature = "cargo")]
-pub use generator::{FailureKind, Generator, NoProgress, Outcome, Plan, Progress};
+pub use generator::{BuildError, FailureKind, Generator, NoProgress, Outcome, Plan, Progress};
 pub use pipeline::{CrdFile, Generated, Options, run};

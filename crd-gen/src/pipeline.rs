@@ -39,6 +39,8 @@ pub struct CrdFile {
 pub struct CrateResult {
     pub source: Arc<CrateSource>,
     pub files: Vec<CrdFile>,
+    /// The root types the derive generates for the crate's spec structs.
+    pub roots: Vec<crate::roots::index::RootEntry>,
 }
 
 /// The engine's answer: files per crate, and every diagnostic. When `diagnostics` has errors,
@@ -103,6 +105,8 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         targets.push(id);
         // A resource its module's docs skip was seen: a crate of only those is not an error.
         resources += decls.len() + skipped;
+        crate::roots::check_collisions(&program, &decls, &mut out.diagnostics);
+        let derived: Vec<collect::ResourceDecl> = decls.iter().filter(|d| d.derives_custom_resource).cloned().collect();
         let mut versions = Vec::new();
         {
             let res = Resolver { program: &mut program, sources: &mut out.sources, diags: &mut out.diagnostics };
@@ -128,12 +132,17 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
             validate::validate(&crds, kube_target(source, options), &mut out.diagnostics);
         }
         // Nothing is written when there are errors, so there is no YAML to make.
-        let files = if out.diagnostics.has_errors() {
-            Vec::new()
+        let (files, roots) = if out.diagnostics.has_errors() {
+            (Vec::new(), Vec::new())
         } else {
-            crds.into_iter().map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd }).collect()
+            let roots = crate::roots::entries(&derived, &crds, &out.sources);
+            let files = crds
+                .into_iter()
+                .map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd })
+                .collect();
+            (files, roots)
         };
-        out.crates.push(CrateResult { source: source.clone(), files });
+        out.crates.push(CrateResult { source: source.clone(), files, roots });
     }
     // Exit 0 with nothing written would hide a resource crd-gen could not see.
     if resources == 0 && !targets.is_empty() && !out.diagnostics.has_errors() {

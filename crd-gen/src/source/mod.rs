@@ -8,6 +8,8 @@ pub mod cfg;
 pub mod discover;
 pub mod expand;
 pub mod load;
+#[cfg(feature = "cargo")]
+pub mod locked;
 pub mod lookup;
 pub mod names;
 pub mod resolve;

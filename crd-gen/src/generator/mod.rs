@@ -1,6 +1,11 @@
 //! [`Generator`]: the engine driven from a cargo workspace, for the CLI and for build.rs.
 //!
-//! In build.rs: `crd_gen::Generator::new().build_script();`
+//! In build.rs: `crd_gen::Generator::from_build_env()?.output_dir("deploy/crds").run()?;`
+//! (see [`build_script`]).
+
+mod build_script;
+
+pub use build_script::BuildError;
 
 use crate::diag::Diagnostics;
 use crate::output::{self, OutputDir, PlannedFile};
@@ -18,6 +23,9 @@ pub struct Generator {
     features: FeatureSelection,
     /// `--cfg` options, checked when the plan is made.
     cfgs: Vec<String>,
+    /// Set in a build script: where cargo builds the package (discovery asks cargo nothing that
+    /// can wait on its locks, and the root-type index goes into OUT_DIR).
+    build_env: Option<build_script::BuildEnv>,
 }
 
 /// Why a run produced no files: discovery failed (the workspace could not be read), the sources
@@ -82,8 +90,13 @@ impl Generator {
         self
     }
     /// Where the YAML goes (default: `config/crd/bases` under each package).
+    /// In a build script, a relative directory is taken from the package root.
     pub fn output_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.output_dir = Some(dir.into());
+        let dir = dir.into();
+        self.output_dir = Some(match &self.build_env {
+            Some(env) if dir.is_relative() => env.manifest_dir.join(dir),
+            _ => dir,
+        });
         self
     }
     pub fn max_desc_len(mut self, n: usize) -> Self {
@@ -137,6 +150,27 @@ impl Generator {
         (!diags.has_errors()).then_some(cfg)
     }
 
+    /// The packages to generate for: in a build script, the script's own package, placed without
+    /// cargo's resolver where it can be (see `source::locked`).
+    fn discover(&self, diags: &mut Diagnostics) -> Option<Vec<discover::TargetPackage>> {
+        if let Some(env) = &self.build_env {
+            match crate::source::locked::discover(&env.manifest_dir.join("Cargo.toml"), &self.features.features) {
+                Ok((manifest_dir, source)) => {
+                    let name = source.package.clone();
+                    return Some(vec![discover::TargetPackage { name, manifest_dir, source }]);
+                }
+                Err(e) => diags.push(crate::diag::Diagnostic::warning(
+                    format!(
+                        "crd-gen asks `cargo metadata` where the dependencies are, which can wait for cargo's package cache lock: {}",
+                        e.0
+                    ),
+                    crate::diag::Place::Nowhere,
+                )),
+            }
+        }
+        discover::discover(self.manifest_path.as_deref(), &self.packages, &self.features, diags)
+    }
+
     /// Runs discovery and the engine; writes nothing.
     pub fn plan(&self) -> Plan {
         self.plan_with(&mut NoProgress)
@@ -147,8 +181,7 @@ impl Generator {
         let mut diags = Diagnostics::default();
         let cfg = self.build_cfg(&mut diags);
         progress.phase("reading the workspace (cargo metadata)");
-        let targets =
-            cfg.as_ref().and_then(|_| discover::discover(self.manifest_path.as_deref(), &self.packages, &self.features, &mut diags));
+        let targets = cfg.as_ref().and_then(|_| self.discover(&mut diags));
         let (Some(cfg), Some(targets)) = (cfg, targets) else {
             let generated = Generated { diagnostics: diags, ..Generated::default() };
             return Plan { generated, files: Vec::new(), outputs: Vec::new(), failure: Some(FailureKind::Workspace) };
@@ -220,41 +253,6 @@ impl Generator {
         progress.phase(&format!("comparing {} with disk", plural(plan.files.len(), "file")));
         let result = output::check_all(&plan.outputs);
         finish(plan, result)
-    }
-
-    /// For build.rs: generates the package's CRDs into `config/crd/bases` (or the output dir),
-    /// tells cargo to rerun when any source file read changes, and fails the build with the
-    /// diagnostics when there are errors.
-    ///
-    /// The package's features are the ones cargo builds it with (`CARGO_CFG_FEATURE`), and the
-    /// cfg options the target's (`CARGO_CFG_*`), unless the builder set them.
-    pub fn build_script(self) {
-        let mut this = match (&self.manifest_path, std::env::var_os("CARGO_MANIFEST_DIR")) {
-            (None, Some(dir)) => self.manifest_path(Path::new(&dir).join("Cargo.toml")),
-            _ => self,
-        };
-        this.options.cfg = BuildCfg::from_build_script_env();
-        if this.features == FeatureSelection::default() && std::env::var_os("CARGO_MANIFEST_DIR").is_some() {
-            this.features.no_default_features = true;
-            this.features.add(&std::env::var("CARGO_CFG_FEATURE").unwrap_or_default());
-        }
-        let Outcome { plan, report } = this.write();
-        for f in plan.generated.source_files() {
-            println!("cargo::rerun-if-changed={}", f.display());
-        }
-        if plan.failure.is_some() {
-            eprintln!("{}", plan.generated.render_diagnostics(false));
-            println!("cargo::error=crd-gen: could not generate CRDs (see the output above)");
-            std::process::exit(1);
-        }
-        for d in plan.generated.diagnostics.iter() {
-            println!("cargo::warning={}", d.message);
-        }
-        for change in &report.changes {
-            if let output::Change::Removed { path, reason } = change {
-                println!("cargo::warning=crd-gen removed {}: {reason}", path.display());
-            }
-        }
     }
 }
 

@@ -19,4 +19,10 @@ fn main() {
     assert_eq!(GuestbookSpec::CRD_KIND, "Guestbook");
     assert_eq!(GuestbookSpec::CRD_PLURAL, "guestbooks");
     assert_eq!(GuestbookSpec::CRD_NAME, "guestbooks.webapp.my.domain");
+    // The root type, without crd-gen in build.rs: its facts from the struct's markers.
+    let gb = Guestbook::new("my-book", GuestbookSpec::default());
+    assert_eq!(gb.metadata.name.as_deref(), Some("my-book"));
+    assert!(gb.status.is_none());
+    assert_eq!(Guestbook::API_VERSION, "webapp.my.domain/v1");
+    assert_eq!((Guestbook::KIND, Guestbook::PLURAL), ("Guestbook", "guestbooks"));
 }

@@ -106,24 +106,8 @@ pub fn value_errors(v: &Value, s: &Schema, at: &str, out: &mut Vec<String>, unkn
         }
         return;
     }
-    if s.int_or_string {
-        if !(v.is_string() || is_integer(v)) {
-            out.push(format!("{here}must be an integer or a string"));
-        }
-    } else if let Some(t) = &s.type_ {
-        let ok = match t.as_str() {
-            "integer" => is_integer(v),
-            "number" => v.is_number(),
-            "string" => v.is_string(),
-            "boolean" => v.is_boolean(),
-            "object" => v.is_object(),
-            "array" => v.is_array(),
-            _ => true,
-        };
-        if !ok {
-            out.push(format!("{here}must be of type {t}"));
-            return;
-        }
+    if !type_matches(v, s, &here, out) {
+        return;
     }
     if let Some(e) = &s.enum_
         && !e.iter().any(|x| json_eq(x, v))
@@ -132,98 +116,129 @@ pub fn value_errors(v: &Value, s: &Schema, at: &str, out: &mut Vec<String>, unkn
         out.push(format!("{here}must be one of {}", allowed.join(", ")));
     }
     match v {
-        Value::Number(n) => {
-            let x = n.as_f64().unwrap_or(0.0);
-            if let Some(min) = s.minimum.as_ref().and_then(|m| m.as_f64())
-                && (x < min || (s.exclusive_minimum && x == min))
-            {
-                out.push(format!("{here}must be {} {min}", if s.exclusive_minimum { ">" } else { ">=" }));
-            }
-            if let Some(max) = s.maximum.as_ref().and_then(|m| m.as_f64())
-                && (x > max || (s.exclusive_maximum && x == max))
-            {
-                out.push(format!("{here}must be {} {max}", if s.exclusive_maximum { "<" } else { "<=" }));
-            }
-            if let Some(m) = s.multiple_of.as_ref().and_then(|m| m.as_f64())
-                && m != 0.0
-                && ((x / m).round() * m - x).abs() > 1e-9
-            {
-                out.push(format!("{here}must be a multiple of {m}"));
+        Value::Number(n) => number_errors(n.as_f64().unwrap_or(0.0), s, &here, out),
+        Value::String(text) => string_errors(text, s, &here, out),
+        Value::Array(items) => array_errors(items, s, at, &here, out, unknown_fields),
+        Value::Object(map) => object_errors(map, s, at, &here, out, unknown_fields),
+        _ => {}
+    }
+}
+
+/// The value's JSON type against `type` (int-or-string takes either); false when it does not
+/// match, so the value's other rules are not checked against a type it does not have.
+fn type_matches(v: &Value, s: &Schema, here: &str, out: &mut Vec<String>) -> bool {
+    if s.int_or_string {
+        if !(v.is_string() || is_integer(v)) {
+            out.push(format!("{here}must be an integer or a string"));
+        }
+        return true;
+    }
+    let Some(t) = &s.type_ else { return true };
+    let ok = match t.as_str() {
+        "integer" => is_integer(v),
+        "number" => v.is_number(),
+        "string" => v.is_string(),
+        "boolean" => v.is_boolean(),
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        _ => true,
+    };
+    if !ok {
+        out.push(format!("{here}must be of type {t}"));
+    }
+    ok
+}
+
+fn number_errors(x: f64, s: &Schema, here: &str, out: &mut Vec<String>) {
+    if let Some(min) = s.minimum.as_ref().and_then(|m| m.as_f64())
+        && (x < min || (s.exclusive_minimum && x == min))
+    {
+        out.push(format!("{here}must be {} {min}", if s.exclusive_minimum { ">" } else { ">=" }));
+    }
+    if let Some(max) = s.maximum.as_ref().and_then(|m| m.as_f64())
+        && (x > max || (s.exclusive_maximum && x == max))
+    {
+        out.push(format!("{here}must be {} {max}", if s.exclusive_maximum { "<" } else { "<=" }));
+    }
+    if let Some(m) = s.multiple_of.as_ref().and_then(|m| m.as_f64())
+        && m != 0.0
+        && ((x / m).round() * m - x).abs() > 1e-9
+    {
+        out.push(format!("{here}must be a multiple of {m}"));
+    }
+}
+
+fn string_errors(text: &str, s: &Schema, here: &str, out: &mut Vec<String>) {
+    let len = text.chars().count() as u64;
+    if s.min_length.is_some_and(|m| len < m) {
+        out.push(format!("{here}must be at least {} characters", s.min_length.unwrap_or(0)));
+    }
+    if s.max_length.is_some_and(|m| len > m) {
+        out.push(format!("{here}must be at most {} characters", s.max_length.unwrap_or(0)));
+    }
+    if let Some(p) = &s.pattern
+        && let Ok(re) = regex::Regex::new(p)
+        && !re.is_match(text)
+    {
+        out.push(format!("{here}must match the pattern `{p}`"));
+    }
+}
+
+fn array_errors(items: &[Value], s: &Schema, at: &str, here: &str, out: &mut Vec<String>, unknown_fields: bool) {
+    let n = items.len() as u64;
+    if s.min_items.is_some_and(|m| n < m) {
+        out.push(format!("{here}must have at least {} items", s.min_items.unwrap_or(0)));
+    }
+    if s.max_items.is_some_and(|m| n > m) {
+        out.push(format!("{here}must have at most {} items", s.max_items.unwrap_or(0)));
+    }
+    if let Some(is) = &s.items {
+        for (i, item) in items.iter().enumerate() {
+            value_errors(item, is, &format!("{at}[{i}]"), out, unknown_fields);
+        }
+    }
+    match s.list_type.as_deref() {
+        Some("set") => {
+            for (i, a) in items.iter().enumerate() {
+                if items[..i].iter().any(|b| json_eq(a, b)) {
+                    out.push(format!("{here}duplicate item {a} in a set list"));
+                }
             }
         }
-        Value::String(text) => {
-            let len = text.chars().count() as u64;
-            if s.min_length.is_some_and(|m| len < m) {
-                out.push(format!("{here}must be at least {} characters", s.min_length.unwrap_or(0)));
-            }
-            if s.max_length.is_some_and(|m| len > m) {
-                out.push(format!("{here}must be at most {} characters", s.max_length.unwrap_or(0)));
-            }
-            if let Some(p) = &s.pattern
-                && let Ok(re) = regex::Regex::new(p)
-                && !re.is_match(text)
-            {
-                out.push(format!("{here}must match the pattern `{p}`"));
-            }
-        }
-        Value::Array(items) => {
-            let n = items.len() as u64;
-            if s.min_items.is_some_and(|m| n < m) {
-                out.push(format!("{here}must have at least {} items", s.min_items.unwrap_or(0)));
-            }
-            if s.max_items.is_some_and(|m| n > m) {
-                out.push(format!("{here}must have at most {} items", s.max_items.unwrap_or(0)));
-            }
-            if let Some(is) = &s.items {
-                for (i, item) in items.iter().enumerate() {
-                    value_errors(item, is, &format!("{at}[{i}]"), out, unknown_fields);
-                }
-            }
-            match s.list_type.as_deref() {
-                Some("set") => {
-                    for (i, a) in items.iter().enumerate() {
-                        if items[..i].iter().any(|b| json_eq(a, b)) {
-                            out.push(format!("{here}duplicate item {a} in a set list"));
-                        }
-                    }
-                }
-                Some("map") => {
-                    let keys: Vec<Vec<Option<&Value>>> =
-                        items.iter().map(|it| s.list_map_keys.iter().map(|k| it.get(k)).collect()).collect();
-                    for (i, k) in keys.iter().enumerate() {
-                        if keys[..i].contains(k) {
-                            out.push(format!("{here}duplicate map-list key in item {i}"));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        Value::Object(map) => {
-            let n = map.len() as u64;
-            if s.min_properties.is_some_and(|m| n < m) {
-                out.push(format!("{here}must have at least {} properties", s.min_properties.unwrap_or(0)));
-            }
-            if s.max_properties.is_some_and(|m| n > m) {
-                out.push(format!("{here}must have at most {} properties", s.max_properties.unwrap_or(0)));
-            }
-            for r in &s.required {
-                if !map.contains_key(r) {
-                    out.push(format!("{here}missing required field `{r}`"));
-                }
-            }
-            for (k, child) in map {
-                let child_at = format!("{at}.{k}");
-                if let Some(ps) = s.properties.as_ref().and_then(|p| p.get(k)) {
-                    value_errors(child, ps, &child_at, out, unknown_fields);
-                } else if let Some(ap) = &s.additional_properties {
-                    value_errors(child, ap, &child_at, out, unknown_fields);
-                } else if unknown_fields && !s.preserve_unknown_fields && !s.embedded_resource {
-                    out.push(format!("{here}unknown field `{k}` (the API server would prune it)"));
+        Some("map") => {
+            let keys: Vec<Vec<Option<&Value>>> = items.iter().map(|it| s.list_map_keys.iter().map(|k| it.get(k)).collect()).collect();
+            for (i, k) in keys.iter().enumerate() {
+                if keys[..i].contains(k) {
+                    out.push(format!("{here}duplicate map-list key in item {i}"));
                 }
             }
         }
         _ => {}
+    }
+}
+
+fn object_errors(map: &serde_json::Map<String, Value>, s: &Schema, at: &str, here: &str, out: &mut Vec<String>, unknown_fields: bool) {
+    let n = map.len() as u64;
+    if s.min_properties.is_some_and(|m| n < m) {
+        out.push(format!("{here}must have at least {} properties", s.min_properties.unwrap_or(0)));
+    }
+    if s.max_properties.is_some_and(|m| n > m) {
+        out.push(format!("{here}must have at most {} properties", s.max_properties.unwrap_or(0)));
+    }
+    for r in &s.required {
+        if !map.contains_key(r) {
+            out.push(format!("{here}missing required field `{r}`"));
+        }
+    }
+    for (k, child) in map {
+        let child_at = format!("{at}.{k}");
+        if let Some(ps) = s.properties.as_ref().and_then(|p| p.get(k)) {
+            value_errors(child, ps, &child_at, out, unknown_fields);
+        } else if let Some(ap) = &s.additional_properties {
+            value_errors(child, ap, &child_at, out, unknown_fields);
+        } else if unknown_fields && !s.preserve_unknown_fields && !s.embedded_resource {
+            out.push(format!("{here}unknown field `{k}` (the API server would prune it)"));
+        }
     }
 }
 

@@ -113,8 +113,10 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         }
         None => None,
     };
+    // kube-derive's `#[kube(root = .., crates(..))]`; a kube-derive user depends on kube.
+    let kube_root = attrs.kube.as_ref();
     Ok(Facts {
-        root: kind.clone(),
+        root: kube_root.and_then(|k| k.root.as_ref()).map_or_else(|| kind.clone(), |(name, _)| name.clone()),
         plural: plural_of(&kind, attrs.str(MarkerKey::Plural)),
         namespaced: attrs.str(MarkerKey::Scope) != Some("Cluster"),
         short_names: attrs.all(MarkerKey::ShortName).filter_map(|m| m.as_str().map(str::to_string)).collect(),
@@ -124,7 +126,7 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         status,
         yaml: Yaml::NoBuildScript,
         index_file: None,
-        k8s_openapi: format_ident!("k8s_openapi"),
-        kube: None,
+        k8s_openapi: kube_root.and_then(|k| k.k8s_openapi.clone()).unwrap_or_else(|| format_ident!("k8s_openapi")),
+        kube: kube_root.map(|k| k.kube.clone().unwrap_or_else(|| format_ident!("kube"))),
     })
 }

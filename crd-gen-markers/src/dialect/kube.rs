@@ -293,7 +293,10 @@ fn derive(meta: &Meta, attrs: &[syn::Attribute]) -> Result<(), MarkerError> {
         return Ok(());
     }
     if matches!(last.as_str(), "PartialEq" | "Default") {
-        if crate::attrs::derives_name(attrs, &last) {
+        // A derive does not see its own `#[derive(..)]` list (rustc removes it): only the engine
+        // can tell, and does.
+        let derive_lists_visible = attrs.iter().any(|a| a.path().is_ident("derive"));
+        if !derive_lists_visible || crate::attrs::derives_name(attrs, &last) {
             return Ok(());
         }
         return Err(MarkerError::new(span_of(meta), format!("crd-gen's root type derives `{last}` when the spec struct does"))

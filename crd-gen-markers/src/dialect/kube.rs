@@ -2,7 +2,7 @@
 //! (`kube-derive/src/custom_resource/attrs`): each key becomes the crd marker that means the same,
 //! or is refused where crd-gen's CRD or root type cannot do what kube-derive does.
 
-use super::{Dialects, arg, key_of, lit_str, marker, metas, not_literal, number, span_of, str_value};
+use super::{Dialects, KeyDoc, arg, key_of, lit_str, marker, metas, not_literal, number, span_of, str_value};
 use crate::literal::{Literal, parse_json};
 use crate::parse::{Arg, AttrSite, Marker, MarkerError, Value};
 use crate::vocab::{self, ArgKey as A, MarkerKey as K};
@@ -21,13 +21,6 @@ pub struct KubeRoot {
     pub kube: Option<syn::Ident>,
     /// `crates(k8s_openapi = ..)`: k8s-openapi's name in the package.
     pub k8s_openapi: Option<syn::Ident>,
-}
-
-/// One row of the migration table: a kube-derive key, the crd marker it becomes, what differs.
-pub struct KeyDoc {
-    pub key: &'static str,
-    pub crd: &'static str,
-    pub note: &'static str,
 }
 
 /// Every `#[kube(...)]` key kube-derive 5 knows, as crd-gen reads it; the README's table.

@@ -152,7 +152,11 @@ fn build_rs_and_cli_give_the_same_bytes() {
     let golden = std::fs::read_to_string(fixture("build-rs").join("config/crd/bases/ops.example.com_backups.yaml")).unwrap();
     assert_eq!(golden, build_rs::Backup::crd_yaml());
     // The derive's constants name the same CRD the engine wrote.
-    assert!(build_rs::Backup::crd_yaml().contains(&format!("\n  name: {}\n", build_rs::BackupSpec::CRD_NAME)), "{}", build_rs::BackupSpec::CRD_NAME);
+    assert!(
+        build_rs::Backup::crd_yaml().contains(&format!("\n  name: {}\n", build_rs::BackupSpec::CRD_NAME)),
+        "{}",
+        build_rs::BackupSpec::CRD_NAME
+    );
     assert_eq!(build_rs::BackupSpec::CRD_PLURAL, "backups");
     // build.rs's `output_dir("deploy/crds")` is taken from the package root.
     let deployed = std::fs::read_to_string(fixture("build-rs").join("deploy/crds/ops.example.com_backups.yaml")).unwrap();

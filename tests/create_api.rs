@@ -85,7 +85,7 @@ fn a_fresh_crate_builds_and_gives_the_golden_crd_and_takes_a_second_kind() {
             "crd-gen: created src/api/v1/mod.rs".into(),
             "crd-gen: created src/api/v1/guestbook.rs".into(),
             format!(
-                "crd-gen: edited Cargo.toml: added serde 1 with `derive`; crd-gen-derive from {} (the crd-gen checkout this binary was built from); the domain `my.domain` in [package.metadata.crd-gen], for the next `create api`",
+                "crd-gen: edited Cargo.toml: added serde 1 with `derive`; crd-gen-derive from {} (the crd-gen checkout this binary was built from); k8s-openapi 0.29 with `v1_34`; the domain `my.domain` in [package.metadata.crd-gen], for the next `create api`",
                 derive.display()
             ),
             "crd-gen: created kind Guestbook (namespaced) in webapp.my.domain/v1".into(),
@@ -99,7 +99,7 @@ fn a_fresh_crate_builds_and_gives_the_golden_crd_and_takes_a_second_kind() {
     assert_eq!(
         read(dir.join("Cargo.toml")),
         format!(
-            "[package]\nname = \"guestbook\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[package.metadata.crd-gen]\ndomain = \"my.domain\"\n\n[dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\ncrd-gen-derive = {{ path = \"{}\" }}\n",
+            "[package]\nname = \"guestbook\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[package.metadata.crd-gen]\ndomain = \"my.domain\"\n\n[dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\ncrd-gen-derive = {{ path = \"{}\" }}\nk8s-openapi = {{ version = \"0.29\", features = [\"v1_34\"] }}\n",
             derive.display()
         )
     );
@@ -172,13 +172,14 @@ fn an_existing_module_tree_gets_one_line_where_one_is_missing() {
             "crd-gen: edited src/api/mod.rs: declared `pub mod v1alpha1;`",
             "crd-gen: created src/api/v1alpha1/mod.rs",
             "crd-gen: created src/api/v1alpha1/cron_job.rs",
-            "crd-gen: edited Cargo.toml: added the `derive` feature of serde",
+            "crd-gen: edited Cargo.toml: added the `derive` feature of serde; k8s-openapi 0.29 with `v1_34`",
         ]
     );
     assert_eq!(read(dir.join("src/main.rs")), main, "`mod api;` is there already");
     assert_eq!(read(dir.join("src/api/mod.rs")), "//! The APIs.\n\npub mod common;\npub mod v1alpha1;\n");
     assert_eq!(read(dir.join("src/api/v1alpha1/mod.rs")), "pub mod cron_job;\n");
-    assert_eq!(read(dir.join("Cargo.toml")), toml.replace("serde = \"1\"", "serde = { version = \"1\", features = [\"derive\"] }"));
+    let k8s = "k8s-openapi = { version = \"0.29\", features = [\"v1_34\"] }\n";
+    assert_eq!(read(dir.join("Cargo.toml")), toml.replace("serde = \"1\"", "serde = { version = \"1\", features = [\"derive\"] }") + k8s);
     let module = read(dir.join("src/api/v1alpha1/cron_job.rs"));
     assert!(
         module.contains("#[crd(group = \"batch.example.com\", version = \"v1alpha1\", kind = \"CronJob\", status = \"CronJobStatus\", scope = \"Cluster\")]"),
@@ -205,7 +206,9 @@ fn an_existing_module_tree_gets_one_line_where_one_is_missing() {
 fn a_flat_version_module_and_a_kind_declared_elsewhere() {
     let dir = scratch("create-api-flat");
     copy_dir(&fixture("guestbook"), &dir);
-    let toml = read(dir.join("Cargo.toml")).replace("../../crd-gen-derive", repo_root().join("crd-gen-derive").to_str().unwrap());
+    let toml = read(dir.join("Cargo.toml"))
+        .replace("../../crd-gen-derive", repo_root().join("crd-gen-derive").to_str().unwrap())
+        .replace("../../crd-gen", repo_root().join("crd-gen").to_str().unwrap());
     std::fs::write(dir.join("Cargo.toml"), toml + "\n[workspace]\n").unwrap();
     let before = snapshot_tree(&dir);
     let o = create(&dir, &["--group", "webapp.my.domain", "--version", "v1", "--kind", "Guestbook", "--force"]);

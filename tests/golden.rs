@@ -202,6 +202,13 @@ fn conformance_cronjob() {
     golden_case("conformance/cronjob");
 }
 
+/// A kube-rs 5 controller on crd-gen's root type (group from the module docs, version from the
+/// module name, k8s-openapi's Condition in the status).
+#[test]
+fn kube_operator() {
+    golden_case("kube-operator");
+}
+
 #[test]
 fn build_rs() {
     golden_case("build-rs");

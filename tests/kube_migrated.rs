@@ -118,3 +118,23 @@ fn the_crd_is_structural_where_kube_derives_is_not() {
     assert_eq!(spec["connections"]["x-kubernetes-int-or-string"], json!(true));
     assert_eq!(spec["bootstrap"]["properties"]["from"]["enum"], json!(["empty", "backup", "clone"]));
 }
+
+/// The root types a kube-derive user had: named by `root`, with kube-rs's traits (the crate
+/// depends on kube), scoped as `namespaced` said.
+#[test]
+fn root_types_are_kube_derives() {
+    use kube::core::{Resource, object::HasSpec};
+    use kube_derive_migrated::{Backup, DatabaseBackupSpec};
+    let backup = Backup::new("nightly", DatabaseBackupSpec { database: "orders".into(), retention_days: 30 });
+    assert_eq!(<Backup as Resource>::kind(&()), "DatabaseBackup");
+    assert_eq!(<Backup as Resource>::plural(&()), "databasebackups");
+    assert_eq!(backup.spec().database, "orders");
+    let json = serde_json::to_value(&backup).unwrap();
+    assert_eq!(json["apiVersion"], "db.example.com/v1alpha1");
+    fn cluster_scoped<K: Resource<Scope = kube::core::ClusterResourceScope>>() {}
+    fn namespaced<K: Resource<Scope = kube::core::NamespaceResourceScope>>() {}
+    cluster_scoped::<Backup>();
+    namespaced::<Database>();
+    let db = Database::new("orders", spec());
+    assert_eq!(db.clone(), db, "`derive = \"PartialEq\"`");
+}

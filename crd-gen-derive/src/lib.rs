@@ -69,6 +69,9 @@ fn expand(input: &DeriveInput, resource: bool) -> proc_macro2::TokenStream {
         return quote!();
     }
     let constants = resource_constants(input, &attrs);
+    if attrs.flag(MarkerKey::NoRootType) {
+        return constants;
+    }
     match root::facts(input, &attrs) {
         Ok(facts) => {
             let root = root::expand(input, &facts);

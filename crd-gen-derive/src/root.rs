@@ -42,7 +42,9 @@ pub fn expand(input: &DeriveInput, facts: &Facts) -> TokenStream {
     let tracked = facts.index_file.as_ref().map(|f| {
         let f = f.to_string_lossy().into_owned();
         // rustc rebuilds the crate when a file it included changes: the index is one.
-        quote!(const _: &str = ::core::include_str!(#f);)
+        quote!(
+            const _: &str = ::core::include_str!(#f);
+        )
     });
     quote! {
         #(#[doc = #docs])*
@@ -180,7 +182,7 @@ fn followed_derives(input: &DeriveInput) -> TokenStream {
         let _ = attr.parse_nested_meta(|m| {
             if let Some(last) = m.path.segments.last()
                 && FOLLOWED.contains(&last.ident.to_string().as_str())
-                && !found.iter().any(|f| *f == last.ident)
+                && !found.contains(&last.ident)
             {
                 found.push(last.ident.clone());
             }

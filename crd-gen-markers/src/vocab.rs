@@ -399,6 +399,15 @@ vocabulary![
         "The root object's doc comment, written as `///` lines inside: the CRD's root `description` (default: `<Kind> is the Schema for the <plural> API`). Go markers among the lines are the Go root type's: resource markers, and `+kubebuilder:validation:XValidation` rules on the whole object (`self.spec`, `self.metadata.name`).",
     )
     .in_root(false),
+    m(
+        RootType,
+        "root_type",
+        Str,
+        Resource,
+        "Name of the root type `#[derive(CustomResource)]` generates (default: the kind), where the module has another item of that name.",
+    )
+    .in_root(false),
+    m(NoRootType, "no_root_type", Flag, Resource, "Generate no root type for this spec struct (only its constants).").in_root(false),
     m(Annotation, "annotation", Group(KEY_VALUE), Resource, "Annotation on the CRD object (repeatable).")
         .many()
         .go(&[go_as("kubebuilder:metadata:annotations", GoForm::Entries)]),

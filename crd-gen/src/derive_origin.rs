@@ -13,7 +13,9 @@ use proc_macro2::Span;
 pub enum Origin {
     CrdGen,
     /// kube-rs's, with the `use` that brings it in (when it is an import), for the fix.
-    Kube { import: Option<Loc> },
+    Kube {
+        import: Option<Loc>,
+    },
     /// No import crd-gen can see says (a re-export of the crate's own, or two globs).
     Unknown,
 }
@@ -92,7 +94,10 @@ mod tests {
         ] {
             let src = format!("{head}{SPEC}");
             let d = diagnostics_of(&src);
-            assert!(d.contains("warning: `FooSpec` derives kube-rs's `CustomResource` (kube-derive), so crd-gen does not generate its CRD"), "{head}\n{d}");
+            assert!(
+                d.contains("warning: `FooSpec` derives kube-rs's `CustomResource` (kube-derive), so crd-gen does not generate its CRD"),
+                "{head}\n{d}"
+            );
             assert!(d.contains("crd_gen_derive::CustomResource"), "{d}");
             assert_eq!(files(&src), 0, "{head}");
         }
@@ -121,14 +126,24 @@ mod tests {
         let g = run_source(src);
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
         let yaml = &g.crates[0].files[0].contents;
-        for want in ["scope: Cluster", "shortNames:\n    - f", "jsonPath: .spec.a", "minLength: 1", "rule: self != 'y'", "message: not x", "storage: true"] {
+        for want in [
+            "scope: Cluster",
+            "shortNames:\n    - f",
+            "jsonPath: .spec.a",
+            "minLength: 1",
+            "rule: self != 'y'",
+            "message: not x",
+            "storage: true",
+        ] {
             assert!(yaml.contains(want), "{want} in\n{yaml}");
         }
     }
 
     #[test]
     fn kube_attribute_errors_point_at_the_key() {
-        let d = diagnostics_of("#[derive(CustomResource)]\n#[kube(group = \"a.io\", version = \"v1\", kind = \"Foo\", no_spec)]\npub struct FooSpec {\n    #[schemars(schema_with = \"f\")]\n    pub a: String,\n}\n");
+        let d = diagnostics_of(
+            "#[derive(CustomResource)]\n#[kube(group = \"a.io\", version = \"v1\", kind = \"Foo\", no_spec)]\npub struct FooSpec {\n    #[schemars(schema_with = \"f\")]\n    pub a: String,\n}\n",
+        );
         assert!(d.contains("lib.rs:2:54") && d.contains("`no_spec` cannot be honoured"), "{d}");
         assert!(d.contains("lib.rs:4:16") && d.contains("cannot run `schema_with`"), "{d}");
     }

@@ -4,8 +4,8 @@
 use crd_gen_markers::names::{kind_of, plural_of};
 use crd_gen_markers::roots::{self as index, RootEntry};
 use crd_gen_markers::{CrdAttrs, MarkerError, MarkerKey};
-use std::path::{Path, PathBuf};
 use quote::format_ident;
+use std::path::{Path, PathBuf};
 use syn::DeriveInput;
 
 pub struct Facts {
@@ -42,8 +42,11 @@ pub enum Yaml {
 pub fn facts(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerError> {
     let ident = &input.ident;
     if !input.generics.params.is_empty() {
-        return Err(MarkerError::new(ident.span(), "a resource's spec struct cannot be generic: the API server knows one schema per version")
-            .help("give the spec concrete field types (a generic struct can be a field's type)"));
+        return Err(MarkerError::new(
+            ident.span(),
+            "a resource's spec struct cannot be generic: the API server knows one schema per version",
+        )
+        .help("give the spec concrete field types (a generic struct can be a field's type)"));
     }
     let Some(dir) = std::env::var_os("OUT_DIR").map(|d| PathBuf::from(d).join("crd-gen")) else { return from_markers(input, attrs) };
     let index_file = dir.join(index::FILE);
@@ -52,9 +55,7 @@ pub fn facts(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerError
         MarkerError::new(ident.span(), format!("cannot read {}: {e}", index_file.display()))
             .help("crd-gen and crd-gen-derive must be the same version: align them in Cargo.toml")
     })?;
-    let crate_name = |package: &str| {
-        entries.crates.get(package).map(|name| syn::Ident::new(name, proc_macro2::Span::call_site()))
-    };
+    let crate_name = |package: &str| entries.crates.get(package).map(|name| syn::Ident::new(name, proc_macro2::Span::call_site()));
     let entry = find(&entries.roots, ident).ok_or_else(|| {
         MarkerError::new(ident.span(), format!("crd-gen's build script did not generate a CRD for `{ident}`"))
             .help("the build script generates this package's resources (a version with `skip_version` gets its root type only when another version of the kind is in the CRD); check that it runs `crd_gen::Generator::from_build_env()?.run()?` and what its `cargo::warning` lines say")
@@ -113,10 +114,24 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         }
         None => None,
     };
-    // kube-derive's `#[kube(root = .., crates(..))]`; a kube-derive user depends on kube.
+    let root = match attrs.get(MarkerKey::RootType) {
+        Some(m) => {
+            let name = m.as_str().unwrap_or_default();
+            syn::parse_str::<syn::Ident>(name)
+                .ok()
+                .filter(|i| i != ident)
+                .ok_or_else(|| {
+                    MarkerError::new(m.span, format!("`{name}` cannot be the root type's name"))
+                        .help("`root_type` names a Rust type other than the spec struct, e.g. `root_type = \"GuestbookResource\"`")
+                })?
+                .to_string()
+        }
+        None => kind.clone(),
+    };
+    // kube-derive's `#[kube(crates(..))]`; a kube-derive user depends on kube.
     let kube_root = attrs.kube.as_ref();
     Ok(Facts {
-        root: kube_root.and_then(|k| k.root.as_ref()).map_or_else(|| kind.clone(), |(name, _)| name.clone()),
+        root,
         plural: plural_of(&kind, attrs.str(MarkerKey::Plural)),
         namespaced: attrs.str(MarkerKey::Scope) != Some("Cluster"),
         short_names: attrs.all(MarkerKey::ShortName).filter_map(|m| m.as_str().map(str::to_string)).collect(),

@@ -15,8 +15,6 @@ use syn::{Expr, Meta};
 pub struct KubeRoot {
     /// Where the first `#[kube]` attribute is.
     pub span: Span,
-    /// `root = "Name"`: the root type's name, when it is not the kind.
-    pub root: Option<(String, Span)>,
     /// `crates(kube = ..)`: kube's name in the package.
     pub kube: Option<syn::Ident>,
     /// `crates(k8s_openapi = ..)`: k8s-openapi's name in the package.
@@ -28,25 +26,57 @@ pub const KEYS: &[KeyDoc] = &[
     KeyDoc { key: "group", crd: "group", note: "" },
     KeyDoc { key: "version", crd: "version", note: "" },
     KeyDoc { key: "kind", crd: "kind", note: "" },
-    KeyDoc { key: "namespaced", crd: "scope = \"Namespaced\"", note: "without it the scope is `Cluster`, as in kube-derive (crd-gen's own default is `Namespaced`)" },
+    KeyDoc {
+        key: "namespaced",
+        crd: "scope = \"Namespaced\"",
+        note: "without it the scope is `Cluster`, as in kube-derive (crd-gen's own default is `Namespaced`)",
+    },
     KeyDoc { key: "plural", crd: "plural", note: "" },
     KeyDoc { key: "singular", crd: "singular", note: "" },
     KeyDoc { key: "status = \"T\"", crd: "status = \"T\"", note: "" },
     KeyDoc { key: "shortname", crd: "short_name", note: "" },
     KeyDoc { key: "category", crd: "category", note: "" },
-    KeyDoc { key: "printcolumn", crd: "printcolumn(..)", note: "JSON text or `printcolumn(name, type_, json_path, ..)`; `type` and `format` are checked against the API server's values" },
+    KeyDoc {
+        key: "printcolumn",
+        crd: "printcolumn(..)",
+        note: "JSON text or `printcolumn(name, type_, json_path, ..)`; `type` and `format` are checked against the API server's values",
+    },
     KeyDoc { key: "scale", crd: "scale(..)", note: "JSON text or `scale(spec_replicas_path, ..)`" },
     KeyDoc { key: "selectable", crd: "selectable_field", note: "" },
-    KeyDoc { key: "validation", crd: "root(/// +kubebuilder:validation:XValidation:..)", note: "a rule on the whole object (`self.spec`, `self.metadata`); `\"rule\"`, `(\"rule\", \"message\")` or `Rule::new(..)` with `.message`, `.reason`, `.field_path`, `.optional_old_self`" },
+    KeyDoc {
+        key: "validation",
+        crd: "root(/// +kubebuilder:validation:XValidation:..)",
+        note: "a rule on the whole object (`self.spec`, `self.metadata`); `\"rule\"`, `(\"rule\", \"message\")` or `Rule::new(..)` with `.message`, `.reason`, `.field_path`, `.optional_old_self`",
+    },
     KeyDoc { key: "deprecated", crd: "deprecated", note: "" },
     KeyDoc { key: "served", crd: "served", note: "" },
-    KeyDoc { key: "storage", crd: "storage_version", note: "kube-derive's default is `true`: a version without `storage = false` is the storage version" },
-    KeyDoc { key: "annotation(\"k\", \"v\")", crd: "annotation(key, value)", note: "on the CRD, as kube-derive; crd-gen's `new` does not also put it on each object" },
-    KeyDoc { key: "label(\"k\", \"v\")", crd: "label(key, value)", note: "on the CRD, as kube-derive; crd-gen's `new` does not also put it on each object" },
+    KeyDoc {
+        key: "storage",
+        crd: "storage_version",
+        note: "kube-derive's default is `true`: a version without `storage = false` is the storage version",
+    },
+    KeyDoc {
+        key: "annotation(\"k\", \"v\")",
+        crd: "annotation(key, value)",
+        note: "on the CRD, as kube-derive; crd-gen's `new` does not also put it on each object",
+    },
+    KeyDoc {
+        key: "label(\"k\", \"v\")",
+        crd: "label(key, value)",
+        note: "on the CRD, as kube-derive; crd-gen's `new` does not also put it on each object",
+    },
     KeyDoc { key: "doc", crd: "root(/// ..)", note: "the root type's doc comment and the CRD's root description" },
-    KeyDoc { key: "root = \"Name\"", crd: "-", note: "the root type's name (kube-derive: the kind)" },
-    KeyDoc { key: "derive", crd: "-", note: "`PartialEq` and `Default` only, which crd-gen's root type derives when the spec does; the root type always derives `Clone` and `Debug`" },
-    KeyDoc { key: "crates(..)", crd: "-", note: "`kube` and `k8s_openapi` name the crates the root type uses; `schemars` and `serde_json` are not used; others must keep their default" },
+    KeyDoc { key: "root = \"Name\"", crd: "root_type = \"Name\"", note: "" },
+    KeyDoc {
+        key: "derive",
+        crd: "-",
+        note: "`PartialEq` and `Default`, which crd-gen's root type derives when a `#[derive(..)]` line after the spec's `#[derive(CustomResource, ..)]` lists them (move them there); the root type always derives `Clone` and `Debug`",
+    },
+    KeyDoc {
+        key: "crates(..)",
+        crd: "-",
+        note: "`kube` and `k8s_openapi` name the crates the root type uses; `schemars` and `serde_json` are not used; others must keep their default",
+    },
     KeyDoc { key: "schema", crd: "-", note: "`\"derived\"` only: crd-gen always generates the schema from the Rust types" },
     KeyDoc { key: "attr", crd: "-", note: "refused: the root type takes no extra attributes" },
     KeyDoc { key: "no_spec", crd: "-", note: "refused: crd-gen's objects have a `spec`" },
@@ -67,7 +97,7 @@ pub fn read(attrs: &[syn::Attribute], site: AttrSite, out: &mut Dialects, errors
         );
         return;
     }
-    let mut root = KubeRoot { span: first.path().span(), root: None, kube: None, k8s_openapi: None };
+    let mut root = KubeRoot { span: first.path().span(), kube: None, k8s_openapi: None };
     let mut namespaced = false;
     let mut storage = None;
     for meta in metas(attrs, "kube", errors) {
@@ -127,7 +157,9 @@ fn entry(
         "annotation" => marker(K::Annotation, Value::Group(key_value(meta)?), span),
         "label" => marker(K::Label, Value::Group(key_value(meta)?), span),
         "validation" => {
-            let Meta::NameValue(nv) = meta else { return Err(MarkerError::new(span, "`validation` takes a value: `validation = \"rule\"`")) };
+            let Meta::NameValue(nv) = meta else {
+                return Err(MarkerError::new(span, "`validation` takes a value: `validation = \"rule\"`"));
+            };
             out.root_rules.push(marker(K::Validation, Value::Group(super::x_kube::rule(&nv.value, "kube")?), span));
             return Ok(());
         }
@@ -136,14 +168,7 @@ fn entry(
             let text = text.trim().to_string();
             marker(K::Root, Value::Docs(crate::Docs { text: (!text.is_empty()).then_some(text), go_markers: Vec::new() }), span)
         }
-        "root" => {
-            let name = str_value(meta, "kube")?;
-            if syn::parse_str::<syn::Ident>(&name).is_err() {
-                return Err(MarkerError::new(span, format!("`root = \"{name}\"` is not a Rust type name")));
-            }
-            root.root = Some((name, span));
-            return Ok(());
-        }
+        "root" => simple(K::RootType)?,
         "derive" => return derive(meta, attrs),
         "crates" => return crates(meta, root),
         "schema" => {
@@ -203,7 +228,9 @@ fn group(meta: &Meta, defs: &'static [vocab::ArgDef], keys: &[(&str, &str, A)]) 
         Meta::NameValue(nv) => {
             let text = lit_str(&nv.value).ok_or_else(|| not_literal(nv.value.span(), "kube", &name, "a string holding JSON"))?;
             let json = parse_json(&text).map_err(|e| MarkerError::new(nv.value.span(), format!("`{name}` is not valid JSON: {e}")))?;
-            let Literal::Object(fields) = json else { return Err(MarkerError::new(nv.value.span(), format!("`{name}` must be a JSON object"))) };
+            let Literal::Object(fields) = json else {
+                return Err(MarkerError::new(nv.value.span(), format!("`{name}` must be a JSON object")));
+            };
             for (k, v) in fields {
                 let Some((_, _, key)) = keys.iter().find(|(j, _, _)| *j == k) else {
                     return Err(MarkerError::new(nv.value.span(), format!("unknown key `{k}` in `{name}`"))
@@ -247,22 +274,30 @@ fn json_value(v: Literal, span: Span, key: &str) -> Result<Value, MarkerError> {
 }
 
 fn printcolumn(meta: &Meta) -> Result<Vec<Arg>, MarkerError> {
-    group(meta, vocab::PRINTCOLUMN, &[
-        ("name", "name", A::Name),
-        ("type", "type_", A::Type),
-        ("jsonPath", "json_path", A::JsonPath),
-        ("description", "description", A::Description),
-        ("format", "format", A::Format),
-        ("priority", "priority", A::Priority),
-    ])
+    group(
+        meta,
+        vocab::PRINTCOLUMN,
+        &[
+            ("name", "name", A::Name),
+            ("type", "type_", A::Type),
+            ("jsonPath", "json_path", A::JsonPath),
+            ("description", "description", A::Description),
+            ("format", "format", A::Format),
+            ("priority", "priority", A::Priority),
+        ],
+    )
 }
 
 fn scale(meta: &Meta) -> Result<Vec<Arg>, MarkerError> {
-    group(meta, vocab::SCALE, &[
-        ("specReplicasPath", "spec_replicas_path", A::SpecReplicasPath),
-        ("statusReplicasPath", "status_replicas_path", A::StatusReplicasPath),
-        ("labelSelectorPath", "label_selector_path", A::LabelSelectorPath),
-    ])
+    group(
+        meta,
+        vocab::SCALE,
+        &[
+            ("specReplicasPath", "spec_replicas_path", A::SpecReplicasPath),
+            ("statusReplicasPath", "status_replicas_path", A::StatusReplicasPath),
+            ("labelSelectorPath", "label_selector_path", A::LabelSelectorPath),
+        ],
+    )
 }
 
 /// `annotation("key", "value")`.
@@ -270,15 +305,17 @@ fn key_value(meta: &Meta) -> Result<Vec<Arg>, MarkerError> {
     let span = span_of(meta);
     let bad = || MarkerError::new(span, format!("`{}` takes `(\"key\", \"value\")`", key_of(meta)));
     let Meta::List(list) = meta else { return Err(bad()) };
-    let parts = list
-        .parse_args_with(syn::punctuated::Punctuated::<syn::LitStr, syn::Token![,]>::parse_terminated)
-        .map_err(|_| bad())?;
+    let parts = list.parse_args_with(syn::punctuated::Punctuated::<syn::LitStr, syn::Token![,]>::parse_terminated).map_err(|_| bad())?;
     let [k, v] = parts.iter().collect::<Vec<_>>()[..] else { return Err(bad()) };
-    Ok(vec![arg(vocab::KEY_VALUE, A::Key, Value::Str(k.value()), k.span())?, arg(vocab::KEY_VALUE, A::Value, Value::Str(v.value()), v.span())?])
+    Ok(vec![
+        arg(vocab::KEY_VALUE, A::Key, Value::Str(k.value()), k.span())?,
+        arg(vocab::KEY_VALUE, A::Value, Value::Str(v.value()), v.span())?,
+    ])
 }
 
 /// `derive = "PartialEq"`: crd-gen's root type derives `Clone` and `Debug`, and `Default` and
-/// `PartialEq` when the spec does.
+/// `PartialEq` when a `#[derive(..)]` line after the one with `CustomResource` lists them (rustc
+/// shows a derive the lines after its own, not its own list).
 fn derive(meta: &Meta, attrs: &[syn::Attribute]) -> Result<(), MarkerError> {
     let name = str_value(meta, "kube")?;
     let last = name.rsplit("::").next().unwrap_or(&name).trim().to_string();
@@ -286,14 +323,14 @@ fn derive(meta: &Meta, attrs: &[syn::Attribute]) -> Result<(), MarkerError> {
         return Ok(());
     }
     if matches!(last.as_str(), "PartialEq" | "Default") {
-        // A derive does not see its own `#[derive(..)]` list (rustc removes it): only the engine
-        // can tell, and does.
-        let derive_lists_visible = attrs.iter().any(|a| a.path().is_ident("derive"));
-        if !derive_lists_visible || crate::attrs::derives_name(attrs, &last) {
+        let derives = |a: &&syn::Attribute| crate::attrs::derives_name(std::slice::from_ref(*a), &last);
+        let own = attrs.iter().position(|a| crate::attrs::derives_name(std::slice::from_ref(a), "CustomResource"));
+        let after = &attrs[own.map_or(0, |i| i + 1)..];
+        if after.iter().any(|a| derives(&a)) {
             return Ok(());
         }
-        return Err(MarkerError::new(span_of(meta), format!("crd-gen's root type derives `{last}` when the spec struct does"))
-            .help(format!("add `{last}` to the spec struct's `#[derive(..)]` (the root type follows it)")));
+        return Err(MarkerError::new(span_of(meta), format!("crd-gen's root type derives `{last}` when a `#[derive({last})]` line follows the spec's `#[derive(CustomResource, ..)]`"))
+            .help(format!("move `{last}` out of the `#[derive(CustomResource, ..)]` list into its own `#[derive({last})]` line below it (the root type follows that line)")));
     }
     Err(MarkerError::new(span_of(meta), format!("crd-gen's root type cannot derive `{last}`"))
         .help("the root type derives `Clone`, `Debug`, and `Default`/`PartialEq` when the spec does; implement others by hand"))
@@ -310,8 +347,9 @@ fn crates(meta: &Meta, root: &mut KubeRoot) -> Result<(), MarkerError> {
         };
         let bare = path.trim_start_matches("::");
         let single = || {
-            syn::parse_str::<syn::Ident>(bare)
-                .map_err(|_| MarkerError::new(nv.value.span(), format!("crd-gen's root type names `{key}` by a crate name: write `{key} = ::name`")))
+            syn::parse_str::<syn::Ident>(bare).map_err(|_| {
+                MarkerError::new(nv.value.span(), format!("crd-gen's root type names `{key}` by a crate name: write `{key} = ::name`"))
+            })
         };
         match key.as_str() {
             "kube" => root.kube = Some(single()?),
@@ -320,11 +358,19 @@ fn crates(meta: &Meta, root: &mut KubeRoot) -> Result<(), MarkerError> {
             "kube_core" if bare == "kube::core" => {}
             "serde" | "std" if bare == key => {}
             "kube_core" | "serde" | "std" => {
-                return Err(MarkerError::new(nv.value.span(), format!("crd-gen's root type uses `::{}`; `{key} = {path}` cannot be honoured", if key == "kube_core" { "kube::core" } else { &key }))
-                    .help("depend on the crate under its own name, or name kube with `crates(kube = ..)`"));
+                return Err(MarkerError::new(
+                    nv.value.span(),
+                    format!(
+                        "crd-gen's root type uses `::{}`; `{key} = {path}` cannot be honoured",
+                        if key == "kube_core" { "kube::core" } else { &key }
+                    ),
+                )
+                .help("depend on the crate under its own name, or name kube with `crates(kube = ..)`"));
             }
-            other => return Err(MarkerError::new(span_of(&inner), format!("unknown crate `{other}` in `crates(...)`"))
-                .help("kube-derive 5 knows kube, kube_core, k8s_openapi, schemars, serde, serde_json, std")),
+            other => {
+                return Err(MarkerError::new(span_of(&inner), format!("unknown crate `{other}` in `crates(...)`"))
+                    .help("kube-derive 5 knows kube, kube_core, k8s_openapi, schemars, serde, serde_json, std"));
+            }
         }
     }
     Ok(())

@@ -31,19 +31,43 @@ pub struct KeyDoc {
 /// The field and type attributes crd-gen reads (`#[schemars]`, `#[validate]`, `#[garde]`,
 /// `#[x_kube]`), as the README's table shows them; [`kube::KEYS`] has `#[kube]`'s.
 pub const FIELD_KEYS: &[KeyDoc] = &[
-    KeyDoc { key: "schemars/validate/garde `length(min, max, equal)`", crd: "min_length/max_length, or min_items/max_items on a list", note: "by the field's Rust type, as schemars applies it to strings and arrays" },
+    KeyDoc {
+        key: "schemars/validate/garde `length(min, max, equal)`",
+        crd: "min_length/max_length, or min_items/max_items on a list",
+        note: "by the field's Rust type, as schemars applies it to strings and arrays",
+    },
     KeyDoc { key: "schemars/validate/garde `range(min, max)`", crd: "minimum/maximum", note: "" },
-    KeyDoc { key: "schemars `regex(pattern = ..)`, schemars/garde `pattern(..)`", crd: "pattern", note: "validator's `regex(path = ..)` names a compiled `Regex`: refused, write the pattern" },
+    KeyDoc {
+        key: "schemars `regex(pattern = ..)`, schemars/garde `pattern(..)`",
+        crd: "pattern",
+        note: "validator's `regex(path = ..)` names a compiled `Regex`: refused, write the pattern",
+    },
     KeyDoc { key: "schemars/validate/garde `contains(..)`", crd: "pattern", note: "the text, escaped" },
     KeyDoc { key: "schemars/validate/garde `email`, `url`, `ip`, `ipv4`, `ipv6`", crd: "format = \"email\", \"uri\", ..", note: "" },
     KeyDoc { key: "schemars/validate/garde `required`", crd: "required", note: "" },
     KeyDoc { key: "schemars/garde `inner(..)`", crd: "items(..)", note: "" },
     KeyDoc { key: "schemars `title`, `description`, `example`", crd: "title, description, example", note: "" },
     KeyDoc { key: "schemars `skip`", crd: "skip", note: "" },
-    KeyDoc { key: "schemars `extend(\"x-kubernetes-..\" = ..)`", crd: "preserve_unknown_fields, int_or_string, embedded_resource, list_type, map_type, nullable", note: "other keys are refused" },
-    KeyDoc { key: "schemars `schema_with`, `with`, `transform`", crd: "-", note: "code crd-gen cannot run: refused unless a marker beside says what the value is (`schema_type`, `int_or_string`, `preserve_unknown_fields`, `schemaless`)" },
-    KeyDoc { key: "schemars `rename`, `default`, `flatten`, `tag`, ..", crd: "-", note: "the schema follows serde: accepted when `#[serde]` says the same, refused otherwise" },
-    KeyDoc { key: "x_kube `validation = \"rule\"` / `Rule::new(..)..`", crd: "validation(rule, message, message_expression, reason, field_path, optional_old_self)", note: "on fields and structs" },
+    KeyDoc {
+        key: "schemars `extend(\"x-kubernetes-..\" = ..)`",
+        crd: "preserve_unknown_fields, int_or_string, embedded_resource, list_type, map_type, nullable",
+        note: "other keys are refused",
+    },
+    KeyDoc {
+        key: "schemars `schema_with`, `with`, `transform`",
+        crd: "-",
+        note: "code crd-gen cannot run: refused unless a marker beside says what the value is (`schema_type`, `int_or_string`, `preserve_unknown_fields`, `schemaless`)",
+    },
+    KeyDoc {
+        key: "schemars `rename`, `default`, `flatten`, `tag`, ..",
+        crd: "-",
+        note: "the schema follows serde: accepted when `#[serde]` says the same, refused otherwise",
+    },
+    KeyDoc {
+        key: "x_kube `validation = \"rule\"` / `Rule::new(..)..`",
+        crd: "validation(rule, message, message_expression, reason, field_path, optional_old_self)",
+        note: "on fields and structs",
+    },
     KeyDoc { key: "x_kube `merge_strategy = ListMerge::Atomic/Set/Map(keys)`", crd: "list_type (+ list_map_key)", note: "" },
     KeyDoc { key: "x_kube `merge_strategy = MapMerge::../StructMerge::..`", crd: "map_type / struct_type", note: "" },
 ];

@@ -56,7 +56,14 @@ const DESCRIBE_HELP: &str = "say what JSON the value is with a crd marker beside
 
 /// Reads the three dialects of `attrs`; `described` says a crd marker beside them says what the
 /// value is.
-pub fn read(attrs: &[syn::Attribute], site: AttrSite, ty: Option<&syn::Type>, described: bool, out: &mut Vec<Marker>, errors: &mut Vec<MarkerError>) {
+pub fn read(
+    attrs: &[syn::Attribute],
+    site: AttrSite,
+    ty: Option<&syn::Type>,
+    described: bool,
+    out: &mut Vec<Marker>,
+    errors: &mut Vec<MarkerError>,
+) {
     let shape = ty.map_or(ValueShape::Unknown, ValueShape::of_rust_type);
     for dialect in [Dialect::Schemars, Dialect::Validate, Dialect::Garde] {
         for meta in metas(attrs, dialect.name(), errors) {
@@ -82,8 +89,11 @@ impl Cx<'_> {
         let key = key_of(meta);
         if let Some(markers) = self.validation(meta, &key)? {
             if self.site != AttrSite::Field {
-                return Err(MarkerError::new(span_of(meta), format!("crd-gen reads `{key}` of `#[{}(...)]` on fields", self.dialect.name()))
-                    .help("put it on the field, or write a `#[crd(..)]` marker on the type"));
+                return Err(MarkerError::new(
+                    span_of(meta),
+                    format!("crd-gen reads `{key}` of `#[{}(...)]` on fields", self.dialect.name()),
+                )
+                .help("put it on the field, or write a `#[crd(..)]` marker on the type"));
             }
             return Ok(markers);
         }
@@ -154,7 +164,10 @@ impl Cx<'_> {
             match (&inner, k.as_str()) {
                 (Meta::NameValue(nv), "min" | "max" | "equal") => out.push((k, nv.value.clone(), span_of(&inner))),
                 _ if self.dialect != Dialect::Schemars => {}
-                _ => return Err(MarkerError::new(span_of(&inner), format!("unknown item `{k}` in `{}(...)`", key_of(meta))).help("it takes `min`, `max` or `equal`")),
+                _ => {
+                    return Err(MarkerError::new(span_of(&inner), format!("unknown item `{k}` in `{}(...)`", key_of(meta)))
+                        .help("it takes `min`, `max` or `equal`"));
+                }
             }
         }
         Ok(out)
@@ -210,7 +223,10 @@ impl Cx<'_> {
             match inner_cx.validation(&m, &key)? {
                 Some(ms) => items.extend(ms),
                 None if self.dialect == Dialect::Garde => {}
-                None => return Err(MarkerError::new(span_of(&m), format!("`{key}` cannot be used in `inner(...)`")).help("`inner` takes the validation keys: length, range, pattern, regex, contains, email, url, ip")),
+                None => {
+                    return Err(MarkerError::new(span_of(&m), format!("`{key}` cannot be used in `inner(...)`"))
+                        .help("`inner` takes the validation keys: length, range, pattern, regex, contains, email, url, ip"));
+                }
             }
         }
         if let Some(req) = items.iter().find(|m| m.key() == K::Required) {
@@ -247,8 +263,11 @@ impl Cx<'_> {
                 if self.serde_says(meta) {
                     return Ok(Vec::new());
                 }
-                return Err(MarkerError::new(span, format!("`#[schemars({k} ..)]` makes the schema disagree with serde's JSON; crd-gen's schema is serde's"))
-                    .help(format!("write it in `#[serde(..)]` (then the JSON and the schema agree), or remove it")));
+                return Err(MarkerError::new(
+                    span,
+                    format!("`#[schemars({k} ..)]` makes the schema disagree with serde's JSON; crd-gen's schema is serde's"),
+                )
+                .help(format!("write it in `#[serde(..)]` (then the JSON and the schema agree), or remove it")));
             }
             other => return Err(MarkerError::new(span, format!("unknown schemars attribute `{other}`"))),
         })

@@ -21,7 +21,8 @@ fn keys(a: &CrdAttrs) -> Vec<(MarkerKey, String)> {
 fn kube_resource_keys_become_resource_markers() {
     let (a, e) = read(
         syn::parse_quote! {
-            #[derive(CustomResource, PartialEq)]
+            #[derive(CustomResource)]
+            #[derive(PartialEq)]
             #[kube(group = "clux.dev", version = "v1", kind = "Foo", namespaced, status = "FooStatus")]
             #[kube(shortname = "f", shortname = "fo", category = "all", plural = "foos", singular = "foo")]
             #[kube(printcolumn = r#"{"name":"Team", "type":"string", "jsonPath":".spec.team", "priority": 1}"#)]
@@ -51,8 +52,8 @@ fn kube_resource_keys_become_resource_markers() {
     assert_eq!(a.get(MarkerKey::Label).unwrap().arg_str(ArgKey::Value), Some("v"));
     assert_eq!(a.root_rules.len(), 1);
     assert_eq!(a.root_rules[0].arg_str(ArgKey::Message), Some("short names"));
-    let kube = a.kube.unwrap();
-    assert_eq!(kube.root.unwrap().0, "FooRoot");
+    assert_eq!(a.str(MarkerKey::RootType), Some("FooRoot"));
+    assert!(a.kube.is_some());
 }
 
 #[test]
@@ -71,7 +72,7 @@ fn kube_keys_crd_gen_cannot_honour_are_errors_at_the_key() {
         (quote::quote!(#[kube(schema = "manual")]), "`schema = \"manual\"` cannot be honoured"),
         (quote::quote!(#[kube(attr = "allow(x)")]), "no extra attributes"),
         (quote::quote!(#[kube(derive = "Hash")]), "cannot derive `Hash`"),
-        (quote::quote!(#[kube(derive = "PartialEq")]), "derives `PartialEq` when the spec struct does"),
+        (quote::quote!(#[derive(CustomResource, PartialEq)] #[kube(derive = "PartialEq")]), "when a `#[derive(PartialEq)]` line follows"),
         (quote::quote!(#[kube(crates(serde = ::my_serde))]), "cannot be honoured"),
         (quote::quote!(#[kube(namespace)]), "unknown kube-derive attribute `namespace`"),
         (quote::quote!(#[kube(printcolumn = r#"{"name":"A","type":"text","jsonPath":".a"}"#)]), "`text` is not a valid `type`"),
@@ -95,7 +96,8 @@ fn schemars_validation_keys_by_type() {
     assert_eq!(keys(&a).iter().map(|k| k.0).collect::<Vec<_>>(), [MarkerKey::MinLength, MarkerKey::MaxLength, MarkerKey::Pattern]);
     let (a, _) = field(syn::parse_quote!(#[schemars(length(equal = 2))]), syn::parse_quote!(Option<Vec<u8>>));
     assert_eq!(keys(&a).iter().map(|k| k.0).collect::<Vec<_>>(), [MarkerKey::MinItems, MarkerKey::MaxItems]);
-    let (a, e) = field(syn::parse_quote!(#[validate(range(min = -1, max = "2.5"), email)] #[garde(pattern(r"x"), ascii)]), syn::parse_quote!(f64));
+    let (a, e) =
+        field(syn::parse_quote!(#[validate(range(min = -1, max = "2.5"), email)] #[garde(pattern(r"x"), ascii)]), syn::parse_quote!(f64));
     assert!(e.is_empty(), "{e:?}");
     assert_eq!(
         keys(&a).iter().map(|k| k.0).collect::<Vec<_>>(),
@@ -146,7 +148,8 @@ fn x_kube_rules_and_merge_strategies() {
     assert!(rules[2].arg(ArgKey::OptionalOldSelf).is_some_and(|a| a.as_bool()));
     assert_eq!(a.str(MarkerKey::ListType), Some("map"));
     assert_eq!(a.all(MarkerKey::ListMapKey).filter_map(Marker::as_str).collect::<Vec<_>>(), ["name", "port"]);
-    let (a, _) = field(syn::parse_quote!(#[x_kube(merge_strategy = kube::core::MapMerge::Atomic)]), syn::parse_quote!(BTreeMap<String, String>));
+    let (a, _) =
+        field(syn::parse_quote!(#[x_kube(merge_strategy = kube::core::MapMerge::Atomic)]), syn::parse_quote!(BTreeMap<String, String>));
     assert_eq!(a.str(MarkerKey::MapType), Some("atomic"));
     let (_, e) = field(syn::parse_quote!(#[x_kube(validation = Rule::new("x").severity(1))]), syn::parse_quote!(String));
     assert!(e[0].contains("no method `severity`"), "{e:?}");

@@ -28,8 +28,9 @@ fn entry(meta: &Meta, site: AttrSite, out: &mut Vec<Marker>) -> Result<(), Marke
         ("cel" | "crates", _) if !on_field => {}
         _ => {
             let valid = if on_field { "validation, merge_strategy" } else { "validation, cel, crates" };
-            return Err(MarkerError::new(span, format!("unknown or misplaced `#[x_kube({key})]`"))
-                .help(format!("here `#[x_kube]` takes {valid}")));
+            return Err(
+                MarkerError::new(span, format!("unknown or misplaced `#[x_kube({key})]`")).help(format!("here `#[x_kube]` takes {valid}"))
+            );
         }
     }
     Ok(())
@@ -65,12 +66,15 @@ pub fn rule(expr: &Expr, dialect: &str) -> Result<Vec<Arg>, MarkerError> {
             let new = match method.as_str() {
                 "message" => message(value, dialect)?,
                 "reason" => {
-                    let name = last_segment(value).ok_or_else(|| not_literal(value.span(), dialect, ".reason", "a `Reason::..` variant"))?;
+                    let name =
+                        last_segment(value).ok_or_else(|| not_literal(value.span(), dialect, ".reason", "a `Reason::..` variant"))?;
                     arg(defs, A::Reason, Value::Str(name), s)?
                 }
                 "field_path" => arg(defs, A::FieldPath, Value::Str(str_of(value)?), s)?,
                 "optional_old_self" => match value {
-                    Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(b), .. }) if b.value => arg(defs, A::OptionalOldSelf, Value::Bool(true), s)?,
+                    Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(b), .. }) if b.value => {
+                        arg(defs, A::OptionalOldSelf, Value::Bool(true), s)?
+                    }
                     Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(_), .. }) => return Ok(args),
                     other => return Err(not_literal(other.span(), dialect, ".optional_old_self", "`true` or `false`")),
                 },
@@ -116,7 +120,12 @@ fn message(value: &Expr, dialect: &str) -> Result<Arg, MarkerError> {
 fn merge_strategy(expr: &Expr) -> Result<Vec<Marker>, MarkerError> {
     let span = expr.span();
     let bad = || {
-        not_literal(span, "x_kube", "merge_strategy", "`ListMerge::Atomic`, `ListMerge::Set`, `ListMerge::Map(vec![\"key\"])`, `MapMerge::..` or `StructMerge::..`")
+        not_literal(
+            span,
+            "x_kube",
+            "merge_strategy",
+            "`ListMerge::Atomic`, `ListMerge::Set`, `ListMerge::Map(vec![\"key\"])`, `MapMerge::..` or `StructMerge::..`",
+        )
     };
     let (enum_name, variant, keys) = match expr {
         Expr::Path(p) => {
@@ -124,7 +133,9 @@ fn merge_strategy(expr: &Expr) -> Result<Vec<Marker>, MarkerError> {
             let [.., e, v] = &segs[..] else { return Err(bad()) };
             (e.clone(), v.clone(), None)
         }
-        Expr::Call(c) if path_ends(&c.func, &["ListMerge", "Map"]) && c.args.len() == 1 => ("ListMerge".into(), "Map".into(), Some(map_keys(&c.args[0]).ok_or_else(bad)?)),
+        Expr::Call(c) if path_ends(&c.func, &["ListMerge", "Map"]) && c.args.len() == 1 => {
+            ("ListMerge".into(), "Map".into(), Some(map_keys(&c.args[0]).ok_or_else(bad)?))
+        }
         _ => return Err(bad()),
     };
     let lower = variant.to_ascii_lowercase();
@@ -156,7 +167,9 @@ fn map_keys(expr: &Expr) -> Option<Vec<String>> {
 
 fn key_text(e: &Expr) -> Option<String> {
     match e {
-        Expr::MethodCall(mc) if mc.args.is_empty() && matches!(mc.method.to_string().as_str(), "into" | "to_string" | "to_owned") => lit_str(&mc.receiver),
+        Expr::MethodCall(mc) if mc.args.is_empty() && matches!(mc.method.to_string().as_str(), "into" | "to_string" | "to_owned") => {
+            lit_str(&mc.receiver)
+        }
         Expr::Call(c) if path_ends(&c.func, &["String", "from"]) && c.args.len() == 1 => lit_str(&c.args[0]),
         _ => lit_str(e),
     }

@@ -160,7 +160,10 @@ impl Generator {
                     return Some(vec![discover::TargetPackage { name, manifest_dir, source }]);
                 }
                 Err(e) => diags.push(crate::diag::Diagnostic::warning(
-                    format!("crd-gen asks `cargo metadata` where the dependencies are, which can wait for cargo's package cache lock: {}", e.0),
+                    format!(
+                        "crd-gen asks `cargo metadata` where the dependencies are, which can wait for cargo's package cache lock: {}",
+                        e.0
+                    ),
                     crate::diag::Place::Nowhere,
                 )),
             }

@@ -127,7 +127,7 @@ fn apply_one(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, m: &Marker, lo
         // Resource markers, on the spec struct: `assemble/`.
         Group | Version | Kind | Status | StatusSubresource | SpecRequired | Scope | Plural | Singular | ListKind | ShortName
         | Category | Scale | Printcolumn | SkipVersion | StorageVersion | Served | Deprecated | SelectableField | Root | Annotation
-        | Label => {}
+        | Label | RootType | NoRootType => {}
     }
 }
 

@@ -11,18 +11,24 @@ use crate::assemble::AssembledCrd;
 use crate::collect::ResourceDecl;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place, SourceMap};
 use crate::source::{Program, Scope};
+use crd_gen_markers::MarkerKey;
 use index::RootEntry;
 
 /// The root type's name for a spec struct the derive is on.
 pub fn root_name(decl: &ResourceDecl) -> String {
-    decl.kind.clone()
+    decl.str(MarkerKey::RootType).map(str::to_string).unwrap_or_else(|| decl.kind.clone())
+}
+
+/// Whether the derive generates a root type for `decl`.
+fn has_root(decl: &ResourceDecl) -> bool {
+    decl.derives_custom_resource && !decl.crd().flag(MarkerKey::NoRootType)
 }
 
 /// One entry per derived spec struct of `decls` whose kind has a CRD in `crds` (a version left
 /// out with `skip_version` gets its root type too: it is the controller's hub type).
 pub fn entries(decls: &[ResourceDecl], crds: &[AssembledCrd], sources: &SourceMap) -> Vec<RootEntry> {
     let mut out = Vec::new();
-    for decl in decls.iter().filter(|d| d.derives_custom_resource) {
+    for decl in decls.iter().filter(|d| has_root(d)) {
         let crd = crds.iter().map(|c| &c.crd).find(|c| c.spec.group == decl.group && c.spec.names.kind == decl.kind);
         let Some(crd) = crd else { continue };
         let path = &sources.get(decl.loc.file).path;
@@ -47,9 +53,17 @@ pub fn entries(decls: &[ResourceDecl], crds: &[AssembledCrd], sources: &SourceMa
 /// say "defined multiple times" at the derive, with no word of why), or two spec structs of one
 /// module that would generate the same root type.
 pub fn check_collisions(program: &Program, decls: &[ResourceDecl], diags: &mut Diagnostics) {
-    let derived: Vec<&ResourceDecl> = decls.iter().filter(|d| d.derives_custom_resource).collect();
+    let derived: Vec<&ResourceDecl> = decls.iter().filter(|d| has_root(d)).collect();
     for (i, decl) in derived.iter().enumerate() {
         let root = root_name(decl);
+        if syn::parse_str::<syn::Ident>(&root).is_err() || root == decl.ident {
+            let place = Place::Source(decl.marker(MarkerKey::RootType).map(|m| Loc::from_span(decl.loc.file, m.span)).unwrap_or(decl.loc));
+            diags.push(
+                Diagnostic::error(format!("`{root}` cannot be the root type's name"), place)
+                    .with_help("`root_type` names a Rust type other than the spec struct, e.g. `root_type = \"GuestbookResource\"`"),
+            );
+            continue;
+        }
         let scope = decl.item.scope;
         if let Some(first) = derived[..i].iter().find(|d| d.item.scope == scope && root_name(d) == root) {
             diags.push(
@@ -57,7 +71,7 @@ pub fn check_collisions(program: &Program, decls: &[ResourceDecl], diags: &mut D
                     format!("`{}` and `{}` would both generate the root type `{root}` in this module", first.ident, decl.ident),
                     Place::Source(decl.loc),
                 )
-                .with_help("put each version of a kind in its own module (`mod v1 { .. }`, `mod v2 { .. }`), as the API's Go packages are"),
+                .with_help("put each version of a kind in its own module (`mod v1 { .. }`, `mod v2 { .. }`), as the API's Go packages are, or name one root type with `#[crd(root_type = \"..\")]`"),
             );
             continue;
         }
@@ -68,7 +82,9 @@ pub fn check_collisions(program: &Program, decls: &[ResourceDecl], diags: &mut D
                     Place::Source(decl.loc),
                 )
                 .with_note(Place::Source(loc), format!("`{root}` is defined or imported here"))
-                .with_help(format!("rename or remove the other `{root}`: the derive's `{root}` holds the metadata, spec and status")),
+                .with_help(format!(
+                    "name the root type with `#[crd(root_type = \"{root}Resource\")]`, or generate none with `#[crd(no_root_type)]`, or rename the other `{root}`"
+                )),
             );
         }
     }

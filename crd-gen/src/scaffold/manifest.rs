@@ -147,17 +147,19 @@ fn new_entry(dep: &Dependency) -> InlineTable {
         Source::Version(v) => t.insert("version", v.as_str().into()),
         Source::Path(p) => t.insert("path", p.display().to_string().into()),
     };
-    if !dep.features.is_empty() {
-        t.insert("features", Value::Array(dep.features.iter().copied().collect::<Array>()));
+    let features: Vec<&str> = dep.features.iter().chain(dep.new_features).copied().collect();
+    if !features.is_empty() {
+        t.insert("features", Value::Array(features.into_iter().collect::<Array>()));
     }
     t
 }
 
 fn describe(dep: &Dependency) -> String {
-    let features = if dep.features.is_empty() {
+    let all: Vec<&str> = dep.features.iter().chain(dep.new_features).copied().collect();
+    let features = if all.is_empty() {
         String::new()
     } else {
-        format!(" with {}", dep.features.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))
+        format!(" with {}", all.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))
     };
     match &dep.source {
         Source::Version(v) => format!("{} {v}{features}", dep.name),
@@ -220,8 +222,8 @@ mod tests {
 
     fn deps() -> Vec<Dependency> {
         vec![
-            Dependency { name: "serde", source: Source::Version("1".into()), features: &["derive"] },
-            Dependency { name: "crd-gen-derive", source: Source::Version("0.1.0".into()), features: &[] },
+            Dependency { name: "serde", source: Source::Version("1".into()), features: &["derive"], new_features: &[] },
+            Dependency { name: "crd-gen-derive", source: Source::Version("0.1.0".into()), features: &[], new_features: &[] },
         ]
     }
 

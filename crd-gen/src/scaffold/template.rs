@@ -1,6 +1,6 @@
 //! What `create api` writes: the types module of a kind, in kubebuilder's words, and the
-//! dependencies it needs. The one place to change when the scaffold changes (a root type
-//! needing k8s-openapi, a condition list in the status).
+//! dependencies it needs (k8s-openapi for the root type's metadata). The one place to change
+//! when the scaffold changes.
 
 use super::request::Resource;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,9 @@ pub struct Dependency {
     pub source: Source,
     /// Features it must have (added to an existing entry that lacks them).
     pub features: &'static [&'static str],
+    /// Features a new entry gets, an existing one keeps its own (k8s-openapi's version feature:
+    /// a crate that has one must not get a second).
+    pub new_features: &'static [&'static str],
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,8 +26,11 @@ pub enum Source {
 /// The dependencies of the module [`types_module`] writes.
 pub fn dependencies() -> Vec<Dependency> {
     vec![
-        Dependency { name: "serde", source: Source::Version("1".into()), features: &["derive"] },
-        Dependency { name: "crd-gen-derive", source: derive_source(), features: &[] },
+        Dependency { name: "serde", source: Source::Version("1".into()), features: &["derive"], new_features: &[] },
+        Dependency { name: "crd-gen-derive", source: derive_source(), features: &[], new_features: &[] },
+        // The root type's `metadata` is k8s-openapi's ObjectMeta, as with kube-derive; the version
+        // feature is the Kubernetes version CEL rules are checked for (crd-gen's default).
+        Dependency { name: "k8s-openapi", source: Source::Version("0.29".into()), features: &[], new_features: &["v1_34"] },
     ]
 }
 

@@ -47,6 +47,9 @@ struct DeclaredDep {
     features: Vec<String>,
     default_features: bool,
     optional: bool,
+    /// Declared under `[target.'cfg(..)'.dependencies]`: cargo unpacks it only for a build
+    /// for that platform.
+    platform_specific: bool,
 }
 
 /// Why a crate could not be placed: the caller says so and asks cargo instead.
@@ -63,15 +66,17 @@ pub fn discover(manifest: &Path, features: &[String]) -> Result<(PathBuf, Arc<Cr
         .exec()
         .map_err(|e| Unplaced(format!("`cargo metadata --no-deps` failed: {e}")))?;
     let lock_path = metadata.workspace_root.as_std_path().join("Cargo.lock");
-    let lock_text =
-        std::fs::read_to_string(&lock_path).map_err(|e| Unplaced(format!("cannot read {}: {e}", lock_path.display())))?;
+    let lock_text = std::fs::read_to_string(&lock_path).map_err(|e| Unplaced(format!("cannot read {}: {e}", lock_path.display())))?;
     let locked = parse_lock(&lock_text).map_err(|e| Unplaced(format!("{}: {e}", lock_path.display())))?;
     let canonical = manifest.canonicalize().unwrap_or_else(|_| manifest.to_path_buf());
     let same = |p: &&Package| p.manifest_path.as_std_path().canonicalize().ok().as_deref() == Some(canonical.as_path());
-    let package = metadata.workspace_packages().into_iter().find(same).ok_or_else(|| {
-        Unplaced(format!("{} is not a package of its workspace", manifest.display()))
-    })?;
-    let mut graph = Graph { metadata: &metadata, locked: &locked, manifests: HashMap::new(), memo: HashMap::new(), features: HashMap::new() };
+    let package = metadata
+        .workspace_packages()
+        .into_iter()
+        .find(same)
+        .ok_or_else(|| Unplaced(format!("{} is not a package of its workspace", manifest.display())))?;
+    let mut graph =
+        Graph { metadata: &metadata, locked: &locked, manifests: HashMap::new(), memo: HashMap::new(), features: HashMap::new() };
     let root = graph.member_manifest(package);
     graph.enable(&root, features.iter().cloned(), false);
     let edges = graph.walk(&root)?;
@@ -113,6 +118,7 @@ impl Graph<'_> {
                 features: d.features.clone(),
                 default_features: d.uses_default_features,
                 optional: d.optional,
+                platform_specific: d.target.is_some(),
             })
             .collect();
         Arc::new(Manifest {
@@ -225,7 +231,13 @@ impl Graph<'_> {
         let manifest = match (member, &package.source, &dep.path) {
             (Some(p), _, _) => self.member_manifest(p),
             (None, None, Some(path)) => Arc::new(read_manifest(path)?),
-            (None, Some(src), _) => Arc::new(read_manifest(&downloaded_dir(package, src)?)?),
+            (None, Some(src), _) => match downloaded_dir(package, src) {
+                Ok(dir) => Arc::new(read_manifest(&dir)?),
+                // Another platform's dependency: this build does not use it (cargo unpacks
+                // every package a build compiles before it runs a build script).
+                Err(_) if dep.platform_specific => return Ok(None),
+                Err(e) => return Err(e),
+            },
             (None, None, None) => return Err(Unplaced(format!("path package `{k}` is not a workspace member"))),
         };
         self.manifests.insert(k, manifest.clone());
@@ -238,15 +250,25 @@ fn downloaded_dir(p: &LockedPackage, source: &str) -> Result<PathBuf, Unplaced> 
     let home = cargo_home().ok_or_else(|| Unplaced("neither CARGO_HOME nor HOME is set".into()))?;
     let want = format!("{}-{}", p.name, p.version);
     if source.starts_with("registry+") || source.starts_with("sparse+") {
-        let mut found: Vec<PathBuf> = read_dirs(&home.join("registry/src")).into_iter().map(|index| index.join(&want)).filter(|d| d.join("Cargo.toml").is_file()).collect();
+        let mut found: Vec<PathBuf> = read_dirs(&home.join("registry/src"))
+            .into_iter()
+            .map(|index| index.join(&want))
+            .filter(|d| d.join("Cargo.toml").is_file())
+            .collect();
         found.sort();
-        return found.into_iter().next().ok_or_else(|| Unplaced(format!("`{want}` is not unpacked in {}", home.join("registry/src").display())));
+        return found
+            .into_iter()
+            .next()
+            .ok_or_else(|| Unplaced(format!("`{want}` is not unpacked in {}", home.join("registry/src").display())));
     }
     if let Some((_, rev)) = source.rsplit_once('#') {
         for repo in read_dirs(&home.join("git/checkouts")) {
             for checkout in read_dirs(&repo) {
                 let short = checkout.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-                if short.len() >= 7 && rev.starts_with(&short) && let Some(dir) = find_package(&checkout, &p.name, 3) {
+                if short.len() >= 7
+                    && rev.starts_with(&short)
+                    && let Some(dir) = find_package(&checkout, &p.name, 3)
+                {
                     return Ok(dir);
                 }
             }
@@ -292,12 +314,12 @@ fn read_manifest(dir: &Path) -> Result<Manifest, Unplaced> {
     let target = target.or_else(|| Some(dir.join("src/main.rs")).filter(|p| p.is_file()).map(|p| (name.replace('-', "_"), p)));
     let mut deps = Vec::new();
     if let Some(table) = doc.get("dependencies").and_then(|d| d.as_table_like()) {
-        deps.extend(declared(dir, table));
+        deps.extend(declared(dir, table, false));
     }
     if let Some(targets) = doc.get("target").and_then(|t| t.as_table_like()) {
         for (_, platform) in targets.iter() {
             if let Some(table) = platform.get("dependencies").and_then(|d| d.as_table_like()) {
-                deps.extend(declared(dir, table));
+                deps.extend(declared(dir, table, true));
             }
         }
     }
@@ -309,7 +331,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest, Unplaced> {
     Ok(Manifest { name, version, target, deps, features })
 }
 
-fn declared(dir: &Path, table: &dyn toml_edit::TableLike) -> Vec<DeclaredDep> {
+fn declared(dir: &Path, table: &dyn toml_edit::TableLike, platform_specific: bool) -> Vec<DeclaredDep> {
     table
         .iter()
         .map(|(extern_name, spec)| {
@@ -321,6 +343,7 @@ fn declared(dir: &Path, table: &dyn toml_edit::TableLike) -> Vec<DeclaredDep> {
                 features: field("features").map(strings).unwrap_or_default(),
                 default_features: field("default-features").or(field("default_features")).and_then(|v| v.as_bool()).unwrap_or(true),
                 optional: field("optional").and_then(|v| v.as_bool()).unwrap_or(false),
+                platform_specific,
             }
         })
         .collect()

@@ -6,10 +6,10 @@
 pub mod cfg;
 #[cfg(feature = "cargo")]
 pub mod discover;
-#[cfg(feature = "cargo")]
-pub mod locked;
 pub mod expand;
 pub mod load;
+#[cfg(feature = "cargo")]
+pub mod locked;
 pub mod lookup;
 pub mod names;
 pub mod resolve;

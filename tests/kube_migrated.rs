@@ -52,10 +52,13 @@ fn objects_from_the_rust_types_are_valid() {
     check.assert_valid(&serde_json::to_value(Database::new("sample", s)).unwrap());
 }
 
+/// A change to an object's JSON.
+type Edit = Box<dyn FnOnce(&mut Value)>;
+
 #[test]
 fn each_constraint_has_the_api_servers_verdict() {
     let check = check();
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         ("schemars range max", Box::new(|o| o["spec"]["replicas"] = json!(10))),
         ("schemars range min", Box::new(|o| o["spec"]["replicas"] = json!(0))),
         ("validate range min", Box::new(|o| o["spec"]["minAvailable"] = json!(-1))),

@@ -267,7 +267,7 @@ impl Cx<'_> {
                     span,
                     format!("`#[schemars({k} ..)]` makes the schema disagree with serde's JSON; crd-gen's schema is serde's"),
                 )
-                .help(format!("write it in `#[serde(..)]` (then the JSON and the schema agree), or remove it")));
+                .help("write it in `#[serde(..)]` (then the JSON and the schema agree), or remove it"));
             }
             other => return Err(MarkerError::new(span, format!("unknown schemars attribute `{other}`"))),
         })

@@ -77,6 +77,11 @@ fn guestbook() {
 }
 
 #[test]
+fn kube_derive_migrated() {
+    golden_case("kube-derive-migrated");
+}
+
+#[test]
 fn cronjob() {
     golden_case("cronjob");
 }

@@ -155,7 +155,13 @@ impl SchemaCheck {
     /// The validation errors of `object` (empty when valid).
     pub fn errors(&self, object: &serde_json::Value) -> Vec<String> {
         let mut object = object.clone();
+        // The API server validates the root `metadata` as ObjectMeta and never prunes it: CEL
+        // rules on the object see `self.metadata.name`.
+        let metadata = object.get("metadata").cloned();
         prune(&self.openapi, &mut object);
+        if let (Some(m), Some(o)) = (metadata, object.as_object_mut()) {
+            o.insert("metadata".into(), m);
+        }
         let mut errors: Vec<String> = self.validator.iter_errors(&object).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         errors.extend(cel_failures(&self.openapi, &object));
         errors.extend(extension_failures(&self.openapi, &object));

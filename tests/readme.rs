@@ -50,6 +50,23 @@ fn the_controller_gen_table_is_generated_from_the_vocabulary() {
 }
 
 #[test]
+fn the_kube_derive_table_is_generated_from_the_dialect_readers() {
+    let text = readme();
+    let begin = text.find("<!-- BEGIN generated: kube-derive").expect("begin marker");
+    let start = begin + text[begin..].find("-->\n").unwrap() + 4;
+    let end = text.find("<!-- END generated: kube-derive -->").expect("end marker");
+    let table = crd_gen::markers::reference::kube_table();
+    if std::env::var_os("CRD_GEN_BLESS").is_some() {
+        std::fs::write(repo_root().join("README.md"), format!("{}{table}{}", &text[..start], &text[end..])).unwrap();
+        return;
+    }
+    assert!(text[start..end] == table, "the README's kube-derive table is stale (bless with CRD_GEN_BLESS=1)");
+    for k in crd_gen::markers::dialect::kube::KEYS {
+        assert!(table.contains(&format!("`#[kube({})]`", k.key.replace('|', "\\|"))), "{} is not in the table", k.key);
+    }
+}
+
+#[test]
 fn the_quick_start_shows_the_scaffold_and_its_crd_as_generated() {
     let text = readme();
     assert_eq!(block(&text, "scaffold-rs"), golden("guestbook.rs"), "README's guestbook.rs is not create api's (tests/create_api.rs)");

@@ -1,7 +1,8 @@
 //! `#[derive(CustomResource)]` and `#[derive(CrdSchema)]`: register the `#[crd(...)]` helper
-//! attribute and check every marker at compile time with crd-gen's own parser and rules
-//! (crd-gen-markers, which the engine uses too), so a typo fails `cargo build` with the same
-//! words `cargo crd-gen` would print.
+//! attribute (and kube-derive's `#[kube(...)]` and the schema attributes of schemars, validator,
+//! garde and kube's `KubeSchema`, which crd-gen reads too) and check every marker at compile time
+//! with crd-gen's own parser and rules (crd-gen-markers, which the engine uses too), so a typo
+//! fails `cargo build` with the same words `cargo crd-gen` would print.
 //!
 //! The derives generate only associated constants; the CRD itself is written by `cargo crd-gen`
 //! or build.rs from the source, so the three front ends share one engine.
@@ -15,13 +16,16 @@ use syn::{Data, DeriveInput, parse_macro_input};
 
 mod root;
 
-#[proc_macro_derive(CustomResource, attributes(crd))]
+/// Registers kube-derive's `#[kube]` and the schema attributes crd-gen reads (schemars',
+/// validator's, garde's, kube's `KubeSchema`'s), so a crate migrating from kube-derive compiles
+/// without the derives that registered them; every one is checked here as the engine reads it.
+#[proc_macro_derive(CustomResource, attributes(crd, kube, x_kube, schemars, validate, garde))]
 pub fn derive_custom_resource(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand(&input, true).into()
 }
 
-#[proc_macro_derive(CrdSchema, attributes(crd))]
+#[proc_macro_derive(CrdSchema, attributes(crd, x_kube, schemars, validate, garde))]
 pub fn derive_crd_schema(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand(&input, false).into()
@@ -123,7 +127,7 @@ fn resource_constants(input: &DeriveInput, attrs: &CrdAttrs) -> proc_macro2::Tok
 
 fn check_fields(fields: &syn::Fields, errors: &mut Vec<MarkerError>) {
     for f in fields {
-        let attrs = CrdAttrs::read(&f.attrs, AttrSite::Field, errors);
+        let attrs = CrdAttrs::read_typed(&f.attrs, AttrSite::Field, Some(&f.ty), errors);
         let shape = ValueShape::of_rust_type(&f.ty);
         let text = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
         // A marker that says what the value is makes the face of the Rust type irrelevant.

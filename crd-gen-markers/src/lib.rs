@@ -12,6 +12,7 @@
 
 pub mod attrs;
 pub mod check;
+pub mod dialect;
 pub mod docs;
 pub mod go;
 pub mod literal;

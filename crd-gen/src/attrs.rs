@@ -2,8 +2,9 @@
 //! markers and doc comments, by crd-gen-markers) and serde's view (by serde_derive_internals, the
 //! parser serde_derive itself uses), for the item, its fields and its variants. Collect and
 //! lowering read these, never the attributes again, so a bad marker is reported once however
-//! often its type is used. Another attribute dialect (kube-derive's `#[kube(..)]`, schemars'
-//! `#[schemars(..)]`) is one more field of [`ItemAttrs`]/[`Field`], read in [`read`].
+//! often its type is used. The other dialects (kube-derive's `#[kube(..)]` and `#[x_kube(..)]`,
+//! schemars' `#[schemars(..)]`, `#[validate(..)]`, `#[garde(..)]`) are read by `CrdAttrs` into
+//! the same markers (`crd_gen_markers::dialect`).
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place};
 use crate::markers::{AttrSite, CrdAttrs, MarkerError};
@@ -132,8 +133,9 @@ impl Memo {
 }
 
 /// A struct is a resource's spec struct when it derives `CustomResource` (by the last path
-/// segment, so `crd_gen_derive::CustomResource` counts) or carries `#[crd(group = ..)]`; it has
-/// the resource markers then, wherever it is used.
+/// segment: crd-gen's or kube-rs's, which collect tells apart by the import, see
+/// `derive_origin`) or carries `#[crd(group = ..)]`; it has the resource markers then, wherever
+/// it is used.
 pub fn is_resource_struct(attrs: &[syn::Attribute]) -> bool {
     derives(attrs, "CustomResource") || has_group_marker(attrs)
 }
@@ -238,7 +240,7 @@ fn field(f: &ast::Field, errors: &mut Vec<MarkerError>) -> Field {
         skip_serializing_if: a.skip_serializing_if().is_some(),
         custom: a.serialize_with().is_some() || a.deserialize_with().is_some(),
         transparent: a.transparent(),
-        crd: CrdAttrs::read(&f.original.attrs, AttrSite::Field, errors),
+        crd: CrdAttrs::read_typed(&f.original.attrs, AttrSite::Field, Some(&f.original.ty), errors),
     }
 }
 

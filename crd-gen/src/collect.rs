@@ -75,6 +75,12 @@ pub fn collect(program: &Program, krate: CrateId, memo: &mut Memo, diags: &mut D
                 continue;
             }
             let file = body.file;
+            if let Some(path) = crate::derive_origin::custom_resource_path(&s.attrs)
+                && let crate::derive_origin::Origin::Kube { import } = crate::derive_origin::origin(program, scope, &path)
+            {
+                diags.push(kube_derived(file, &s.ident, &path, import));
+                continue;
+            }
             let item = ItemRef { scope, index };
             let Some(attrs) = memo.item(program, item, diags) else { continue };
             let loc = Loc::from_span(file, s.ident.span());
@@ -131,6 +137,22 @@ pub fn collect(program: &Program, krate: CrateId, memo: &mut Memo, diags: &mut D
         }
     }
     Collected { decls: out, skipped }
+}
+
+/// A spec struct that derives kube-rs's `CustomResource`: kube-derive makes its CRD, crd-gen
+/// does not (it would be a second, different CRD of the same name).
+fn kube_derived(file: crate::diag::FileId, ident: &syn::Ident, path: &syn::Path, import: Option<Loc>) -> Diagnostic {
+    let written = quote::ToTokens::to_token_stream(path).to_string().replace(' ', "");
+    let d = Diagnostic::warning(
+        format!("`{ident}` derives kube-rs's `CustomResource` (kube-derive), so crd-gen does not generate its CRD"),
+        Place::Source(Loc::from_span(file, crate::derive_origin::span_of(path))),
+    );
+    match import {
+        Some(loc) => d
+            .with_note(Place::Source(loc), "kube's derive is imported here")
+            .with_help("to generate it with crd-gen, import crd-gen's derive instead: `use crd_gen_derive::CustomResource;` (crd-gen reads the `#[kube(..)]` attributes)"),
+        None => d.with_help(format!("to generate it with crd-gen, derive `crd_gen_derive::CustomResource` instead of `{written}` (crd-gen reads the `#[kube(..)]` attributes)")),
+    }
 }
 
 /// What the module docs around `scope` give a resource that does not say it itself: the group,

@@ -23,6 +23,7 @@ pub mod assemble;
 pub mod attrs;
 pub mod collect;
 pub mod crd;
+pub mod derive_origin;
 pub mod diag;
 pub mod emit;
 pub mod hidden;

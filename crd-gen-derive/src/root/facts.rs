@@ -128,6 +128,8 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         }
         None => kind.clone(),
     };
+    // kube-derive's `#[kube(crates(..))]`; a kube-derive user depends on kube.
+    let kube_root = attrs.kube.as_ref();
     Ok(Facts {
         root,
         plural: plural_of(&kind, attrs.str(MarkerKey::Plural)),
@@ -139,7 +141,7 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         status,
         yaml: Yaml::NoBuildScript,
         index_file: None,
-        k8s_openapi: format_ident!("k8s_openapi"),
-        kube: None,
+        k8s_openapi: kube_root.and_then(|k| k.k8s_openapi.clone()).unwrap_or_else(|| format_ident!("k8s_openapi")),
+        kube: kube_root.map(|k| k.kube.clone().unwrap_or_else(|| format_ident!("kube"))),
     })
 }

@@ -99,6 +99,22 @@ pub fn go_table() -> String {
     out
 }
 
+/// The "coming from kube-derive" table (README): every `#[kube(..)]` key kube-derive 5 knows and
+/// the field attributes crd-gen reads, with the crd marker each becomes and what differs, from
+/// the tables the dialect readers document themselves by (`crd_gen_markers::dialect`).
+pub fn kube_table() -> String {
+    use crate::markers::dialect::{FIELD_KEYS, kube::KEYS};
+    let mut out = String::from("| kube-derive 5 / schemars 1 | crd-gen marker | differs |\n|---|---|---|\n");
+    let code = |s: &str| if s == "-" || s.contains('`') { s.to_string() } else { format!("`{s}`") };
+    for k in KEYS {
+        let _ = writeln!(out, "| {} | {} | {} |", cell(&format!("`#[kube({})]`", k.key)), cell(&code(k.crd)), cell(k.note));
+    }
+    for k in FIELD_KEYS {
+        let _ = writeln!(out, "| {} | {} | {} |", cell(k.key), cell(&code(k.crd)), cell(k.note));
+    }
+    out
+}
+
 /// How the Go marker is written, with a placeholder value (in backticks).
 fn go_form(d: &MarkerDef, g: &GoMarker) -> String {
     let name = g.name;

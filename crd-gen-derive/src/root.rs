@@ -26,7 +26,7 @@ pub fn expand(input: &DeriveInput, facts: &Facts) -> TokenStream {
     let k8s = &facts.k8s_openapi;
     let meta = quote!(::#k8s::apimachinery::pkg::apis::meta::v1::ObjectMeta);
     let docs = root_docs(input, facts);
-    let derives = followed_derives(input);
+    let derives = followed_derives(input, &facts.derives);
     let status_field = facts.status.as_ref().map(|status| {
         quote! {
             /// The observed state, written by the controller (absent until it writes one).
@@ -173,11 +173,12 @@ fn root_docs(input: &DeriveInput, f: &Facts) -> Vec<String> {
 
 /// `Clone` and `Debug` always (a controller clones and logs objects; kube-rs's traits need
 /// them, so the spec and status must have them, as with kube-derive), and `Default`/`PartialEq`
-/// when a `#[derive]` after the spec's own one lists them: rustc does not show a derive the other
-/// names of its own `#[derive(..)]` list.
-fn followed_derives(input: &DeriveInput) -> TokenStream {
+/// when asked (kube-derive's `derive = ".."`) or when a `#[derive]` after the spec's own one lists
+/// them: rustc does not show a derive the other names of its own `#[derive(..)]` list.
+fn followed_derives(input: &DeriveInput, asked: &[String]) -> TokenStream {
     const FOLLOWED: [&str; 2] = ["Default", "PartialEq"];
     let mut found: Vec<syn::Ident> = vec![format_ident!("Clone"), format_ident!("Debug")];
+    found.extend(asked.iter().filter(|a| FOLLOWED.contains(&a.as_str())).map(|a| format_ident!("{a}")));
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("derive")) {
         let _ = attr.parse_nested_meta(|m| {
             if let Some(last) = m.path.segments.last()

@@ -24,6 +24,8 @@ pub struct Facts {
     pub k8s_openapi: syn::Ident,
     /// kube's name in the package, when it depends on kube: kube-rs's traits are implemented.
     pub kube: Option<syn::Ident>,
+    /// Derives asked for besides `Clone` and `Debug` (kube-derive's `derive = ".."`).
+    pub derives: Vec<String>,
 }
 
 impl Facts {
@@ -77,6 +79,7 @@ pub fn facts(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerError
         index_file: Some(index_file),
         k8s_openapi: crate_name("k8s-openapi").unwrap_or_else(|| format_ident!("k8s_openapi")),
         kube: crate_name("kube"),
+        derives: attrs.kube.as_ref().map(|k| k.derives.clone()).unwrap_or_default(),
     })
 }
 
@@ -143,5 +146,6 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         index_file: None,
         k8s_openapi: kube_root.and_then(|k| k.k8s_openapi.clone()).unwrap_or_else(|| format_ident!("k8s_openapi")),
         kube: kube_root.map(|k| k.kube.clone().unwrap_or_else(|| format_ident!("kube"))),
+        derives: kube_root.map(|k| k.derives.clone()).unwrap_or_default(),
     })
 }

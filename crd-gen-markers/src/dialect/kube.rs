@@ -19,6 +19,8 @@ pub struct KubeRoot {
     pub kube: Option<syn::Ident>,
     /// `crates(k8s_openapi = ..)`: k8s-openapi's name in the package.
     pub k8s_openapi: Option<syn::Ident>,
+    /// `derive = "PartialEq"` / `"Default"`: derives the root type gets besides `Clone`, `Debug`.
+    pub derives: Vec<String>,
 }
 
 /// Every `#[kube(...)]` key kube-derive 5 knows, as crd-gen reads it; the README's table.
@@ -70,7 +72,7 @@ pub const KEYS: &[KeyDoc] = &[
     KeyDoc {
         key: "derive",
         crd: "-",
-        note: "`PartialEq` and `Default`, which crd-gen's root type derives when a `#[derive(..)]` line after the spec's `#[derive(CustomResource, ..)]` lists them (move them there); the root type always derives `Clone` and `Debug`",
+        note: "`PartialEq` and `Default` (others are refused); the root type always derives `Clone` and `Debug`",
     },
     KeyDoc {
         key: "crates(..)",
@@ -97,11 +99,11 @@ pub fn read(attrs: &[syn::Attribute], site: AttrSite, out: &mut Dialects, errors
         );
         return;
     }
-    let mut root = KubeRoot { span: first.path().span(), kube: None, k8s_openapi: None };
+    let mut root = KubeRoot { span: first.path().span(), kube: None, k8s_openapi: None, derives: Vec::new() };
     let mut namespaced = false;
     let mut storage = None;
     for meta in metas(attrs, "kube", errors) {
-        let res = entry(&meta, attrs, &mut root, out, &mut namespaced, &mut storage);
+        let res = entry(&meta, &mut root, out, &mut namespaced, &mut storage);
         if let Err(e) = res {
             errors.push(e);
         }
@@ -117,7 +119,6 @@ pub fn read(attrs: &[syn::Attribute], site: AttrSite, out: &mut Dialects, errors
 
 fn entry(
     meta: &Meta,
-    attrs: &[syn::Attribute],
     root: &mut KubeRoot,
     out: &mut Dialects,
     namespaced: &mut bool,
@@ -169,7 +170,7 @@ fn entry(
             marker(K::Root, Value::Docs(crate::Docs { text: (!text.is_empty()).then_some(text), go_markers: Vec::new() }), span)
         }
         "root" => simple(K::RootType)?,
-        "derive" => return derive(meta, attrs),
+        "derive" => return derive(meta, root),
         "crates" => return crates(meta, root),
         "schema" => {
             let mode = str_value(meta, "kube")?;
@@ -316,24 +317,20 @@ fn key_value(meta: &Meta) -> Result<Vec<Arg>, MarkerError> {
 /// `derive = "PartialEq"`: crd-gen's root type derives `Clone` and `Debug`, and `Default` and
 /// `PartialEq` when a `#[derive(..)]` line after the one with `CustomResource` lists them (rustc
 /// shows a derive the lines after its own, not its own list).
-fn derive(meta: &Meta, attrs: &[syn::Attribute]) -> Result<(), MarkerError> {
+fn derive(meta: &Meta, root: &mut KubeRoot) -> Result<(), MarkerError> {
     let name = str_value(meta, "kube")?;
     let last = name.rsplit("::").next().unwrap_or(&name).trim().to_string();
-    if matches!(last.as_str(), "Clone" | "Debug") {
-        return Ok(());
-    }
-    if matches!(last.as_str(), "PartialEq" | "Default") {
-        let derives = |a: &&syn::Attribute| crate::attrs::derives_name(std::slice::from_ref(*a), &last);
-        let own = attrs.iter().position(|a| crate::attrs::derives_name(std::slice::from_ref(a), "CustomResource"));
-        let after = &attrs[own.map_or(0, |i| i + 1)..];
-        if after.iter().any(|a| derives(&a)) {
-            return Ok(());
+    match last.as_str() {
+        "Clone" | "Debug" => Ok(()),
+        "PartialEq" | "Default" => {
+            if !root.derives.contains(&last) {
+                root.derives.push(last);
+            }
+            Ok(())
         }
-        return Err(MarkerError::new(span_of(meta), format!("crd-gen's root type derives `{last}` when a `#[derive({last})]` line follows the spec's `#[derive(CustomResource, ..)]`"))
-            .help(format!("move `{last}` out of the `#[derive(CustomResource, ..)]` list into its own `#[derive({last})]` line below it (the root type follows that line)")));
+        _ => Err(MarkerError::new(span_of(meta), format!("crd-gen's root type cannot derive `{last}`"))
+            .help("the root type derives `Clone`, `Debug`, and `PartialEq`/`Default` when asked; implement others by hand")),
     }
-    Err(MarkerError::new(span_of(meta), format!("crd-gen's root type cannot derive `{last}`"))
-        .help("the root type derives `Clone`, `Debug`, and `Default`/`PartialEq` when the spec does; implement others by hand"))
 }
 
 /// `crates(kube = ::kube, ..)`.

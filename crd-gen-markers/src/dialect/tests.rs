@@ -72,7 +72,6 @@ fn kube_keys_crd_gen_cannot_honour_are_errors_at_the_key() {
         (quote::quote!(#[kube(schema = "manual")]), "`schema = \"manual\"` cannot be honoured"),
         (quote::quote!(#[kube(attr = "allow(x)")]), "no extra attributes"),
         (quote::quote!(#[kube(derive = "Hash")]), "cannot derive `Hash`"),
-        (quote::quote!(#[derive(CustomResource, PartialEq)] #[kube(derive = "PartialEq")]), "when a `#[derive(PartialEq)]` line follows"),
         (quote::quote!(#[kube(crates(serde = ::my_serde))]), "cannot be honoured"),
         (quote::quote!(#[kube(namespace)]), "unknown kube-derive attribute `namespace`"),
         (quote::quote!(#[kube(printcolumn = r#"{"name":"A","type":"text","jsonPath":".a"}"#)]), "`text` is not a valid `type`"),
@@ -83,6 +82,10 @@ fn kube_keys_crd_gen_cannot_honour_are_errors_at_the_key() {
         let (_, e) = read(attrs, AttrSite::ResourceStruct, None);
         assert!(e.iter().any(|e| e.message.contains(want)), "{attr}: {:?}", e.iter().map(|e| &e.message).collect::<Vec<_>>());
     }
+    let (a, e) =
+        read(syn::parse_quote!(#[kube(derive = "PartialEq", derive = "Default", derive = "Clone")]), AttrSite::ResourceStruct, None);
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(a.kube.unwrap().derives, ["PartialEq", "Default"], "the root type's extra derives");
     let (_, e) = read(syn::parse_quote!(#[kube(namespace)]), AttrSite::ResourceStruct, None);
     assert!(e[0].help.as_deref().unwrap().contains("did you mean `namespaced`?"), "{e:?}");
     let (_, e) = read(syn::parse_quote!(#[kube(group = "a")]), AttrSite::Field, None);

@@ -8,7 +8,7 @@
 //! k8s-openapi types) and, with `--build-rs`, a no-op rebuild of `fixtures/build-rs`.
 //!
 //! Options (after `--`): `--runs 5`, `--sizes 10,100,1000`, `--status conditions|plain|none`,
-//! `--per-module 10`, `--build-rs`.
+//! `--per-module 10`, `--build-rs`. `CRD_GEN_BIN=path` times another build of the CLI.
 
 #[path = "support/synth.rs"]
 mod synth;
@@ -23,10 +23,12 @@ struct Args {
     status: synth::Status,
     per_module: usize,
     build_rs: bool,
+    /// Only measure the parse floor of this manifest and print `files micros` (the child mode).
+    floor: Option<PathBuf>,
 }
 
 fn args() -> Args {
-    let mut a = Args { runs: 5, sizes: vec![10, 100, 1000], status: synth::Status::Conditions, per_module: 10, build_rs: false };
+    let mut a = Args { runs: 5, sizes: vec![10, 100, 1000], status: synth::Status::Conditions, per_module: 10, build_rs: false, floor: None };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| panic!("{arg} needs a value"));
@@ -36,6 +38,7 @@ fn args() -> Args {
             "--status" => a.status = synth::Status::parse(&value()).expect("--status conditions|plain|none"),
             "--per-module" => a.per_module = value().parse().expect("--per-module N"),
             "--build-rs" => a.build_rs = true,
+            "--floor" => a.floor = Some(value().into()),
             "--bench" => {}
             other => panic!("unknown option {other}"),
         }
@@ -47,45 +50,52 @@ fn args() -> Args {
 #[derive(Clone, Copy)]
 struct Sample {
     wall: Duration,
+    /// User + system CPU time: less disturbed than wall time by other load on the machine.
+    cpu: Duration,
     peak_kib: u64,
 }
 
 fn run_child(cmd: &mut Command) -> Sample {
     let start = Instant::now();
     let child = cmd.stdout(std::process::Stdio::null()).spawn().expect("spawn");
-    let (status, peak_kib) = wait_with_peak(child);
+    let (status, cpu, peak_kib) = wait_with_peak(child);
     let wall = start.elapsed();
     assert!(status == 0, "{cmd:?} exited with {status}");
-    Sample { wall, peak_kib }
+    Sample { wall, cpu, peak_kib }
 }
 
 #[cfg(target_os = "linux")]
-fn wait_with_peak(child: std::process::Child) -> (i32, u64) {
+fn wait_with_peak(child: std::process::Child) -> (i32, Duration, u64) {
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waits for our own child, once; usage and status are valid out-pointers.
     let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     assert!(pid > 0, "wait4 failed");
-    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64)
+    let time = |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
+    (libc::WEXITSTATUS(status), time(usage.ru_utime) + time(usage.ru_stime), usage.ru_maxrss as u64)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn wait_with_peak(mut child: std::process::Child) -> (i32, u64) {
-    (child.wait().expect("wait").code().unwrap_or(-1), 0)
+fn wait_with_peak(mut child: std::process::Child) -> (i32, Duration, u64) {
+    (child.wait().expect("wait").code().unwrap_or(-1), Duration::ZERO, 0)
 }
 
 fn median(mut samples: Vec<Sample>) -> Sample {
+    let mid = samples.len() / 2;
+    samples.sort_by_key(|s| s.cpu);
+    let cpu = samples[mid].cpu;
     samples.sort_by_key(|s| s.wall);
-    let wall = samples[samples.len() / 2].wall;
-    Sample { wall, peak_kib: samples.iter().map(|s| s.peak_kib).max().unwrap_or(0) }
+    Sample { wall: samples[mid].wall, cpu, peak_kib: samples.iter().map(|s| s.peak_kib).max().unwrap_or(0) }
 }
 
 fn repeat(runs: usize, mut f: impl FnMut() -> Sample) -> Sample {
     median((0..runs).map(|_| f()).collect())
 }
 
+/// The CLI built with this bench, or the one `CRD_GEN_BIN` names (to compare two builds).
 fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-crd-gen"));
+    let bin = std::env::var_os("CRD_GEN_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_cargo-crd-gen").into());
+    let mut c = Command::new(bin);
     c.arg("crd-gen");
     c
 }
@@ -104,6 +114,21 @@ fn cargo_metadata(manifest: &Path) -> Sample {
     let mut c = Command::new(cargo);
     c.args(["metadata", "--format-version", "1", "--manifest-path"]).arg(manifest);
     run_child(&mut c)
+}
+
+/// [`parse_floor`] in a child process (this program with `--floor`), so that this process stays
+/// small: a child forked from a large process starts with its peak resident set.
+fn parse_floor_in_child(manifest: &Path, runs: usize) -> (usize, Duration) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .arg("--floor")
+        .arg(manifest)
+        .args(["--runs", &runs.to_string()])
+        .output()
+        .expect("run the floor");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (files, micros) = text.trim().split_once(' ').expect("files micros");
+    (files.parse().unwrap(), Duration::from_micros(micros.parse().unwrap()))
 }
 
 /// The files crd-gen reads for `manifest` (found by running the engine once), then the time to
@@ -146,12 +171,13 @@ fn bench_size(a: &Args, root: &Path, n: usize) {
     let run = repeat(a.runs, || manifests(&manifest, &out, false));
     let check = repeat(a.runs, || manifests(&manifest, &out, true));
     let meta = repeat(a.runs, || cargo_metadata(&manifest));
-    let (files, floor) = parse_floor(&manifest, a.runs);
+    let (files, floor) = parse_floor_in_child(&manifest, a.runs);
     let yaml: u64 = std::fs::read_dir(&out).unwrap().filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
     let over = ms(run.wall) / (ms(floor) + ms(meta.wall));
     println!(
-        "N={n:<5} manifests {:>7.1} ms {:>6.1} MiB | --check {:>7.1} ms | floor: parse {files} files {:>6.1} ms + cargo metadata {:>5.1} ms = {:>6.1} ms ({over:.2}x) | {:.1} MB YAML",
+        "N={n:<5} manifests {:>7.1} ms (cpu {:>7.1} ms) {:>6.1} MiB | --check {:>7.1} ms | floor: parse {files} files {:>6.1} ms + cargo metadata {:>5.1} ms = {:>6.1} ms ({over:.2}x) | {:.1} MB YAML",
         ms(run.wall),
+        ms(run.cpu),
         mib(run.peak_kib),
         ms(check.wall),
         ms(floor),
@@ -167,8 +193,9 @@ fn bench_fixture(a: &Args, root: &Path, name: &str) {
     let run = repeat(a.runs, || manifests(&manifest, &out, false));
     let meta = repeat(a.runs, || cargo_metadata(&manifest));
     println!(
-        "{name:<9} manifests {:>7.1} ms {:>6.1} MiB | of which cargo metadata alone {:>5.1} ms",
+        "{name:<9} manifests {:>7.1} ms (cpu {:>7.1} ms) {:>6.1} MiB | of which cargo metadata alone {:>5.1} ms",
         ms(run.wall),
+        ms(run.cpu),
         mib(run.peak_kib),
         ms(meta.wall)
     );
@@ -197,6 +224,11 @@ fn bench_build_rs(a: &Args) {
 
 fn main() {
     let a = args();
+    if let Some(manifest) = &a.floor {
+        let (files, floor) = parse_floor(manifest, a.runs);
+        println!("{files} {}", floor.as_micros());
+        return;
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/crd-gen-speed");
     std::fs::create_dir_all(&root).unwrap();
     println!("median of {} runs; status shape {:?}; {} resources per module", a.runs, a.status, a.per_module);

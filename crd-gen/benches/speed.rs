@@ -28,7 +28,8 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { runs: 5, sizes: vec![10, 100, 1000], status: synth::Status::Conditions, per_module: 10, build_rs: false, floor: None };
+    let mut a =
+        Args { runs: 5, sizes: vec![10, 100, 1000], status: synth::Status::Conditions, per_module: 10, build_rs: false, floor: None };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| panic!("{arg} needs a value"));

@@ -51,7 +51,9 @@ pub fn write(dir: &Path, n: usize, per_module: usize, status: Status) -> PathBuf
     }
     let manifest = dir.join("Cargo.toml");
     let k8s = if status == Status::Conditions { "k8s-openapi = { version = \"0.29\", features = [\"v1_34\"] }\n" } else { "" };
-    let toml = format!("[package]\nname = \"synth\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{k8s}\n[workspace]\n");
+    let toml = format!(
+        "[package]\nname = \"synth\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{k8s}\n[workspace]\n"
+    );
     std::fs::write(&manifest, toml).unwrap();
     manifest
 }

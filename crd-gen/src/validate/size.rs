@@ -244,9 +244,7 @@ mod tests {
     /// v1beta1 form built by removing the later versions' copies of the shared parts.
     #[test]
     fn stored_length_is_that_of_the_v1beta1_form() {
-        let version = |name: &str, sub: serde_json::Value| {
-            serde_json::json!({"name": name, "schema": {"openAPIV3Schema": {"type": "object", "description": "a <b> & c"}}, "subresources": sub, "served": true})
-        };
+        let version = |name: &str, sub: serde_json::Value| serde_json::json!({"name": name, "schema": {"openAPIV3Schema": {"type": "object", "description": "a <b> & c"}}, "subresources": sub, "served": true});
         let status = serde_json::json!({"status": {}});
         let crd = serde_json::json!({"spec": {"versions": [version("v1", status.clone()), version("v2", status), version("v3", serde_json::json!({}))]}});
         let mut v1beta1 = crd.clone();

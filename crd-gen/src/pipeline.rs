@@ -87,10 +87,27 @@ pub fn on_engine_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 }
 
 pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
-    on_engine_stack(|| run_here(crates, options))
+    let owned = (crates.to_vec(), options.clone());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let engine = std::thread::Builder::new().name("crd-gen engine".into()).stack_size(ENGINE_STACK);
+    let spawned = engine.spawn(move || {
+        let (generated, leftovers) = run_here(&owned.0, &owned.1);
+        let _ = tx.send(generated);
+        // Freeing the parsed trees and caches is a twentieth of a large run: the caller has its
+        // answer meanwhile (they are not `Send`, so they are freed on this thread).
+        drop(leftovers);
+    });
+    match spawned {
+        Ok(h) => rx.recv().unwrap_or_else(|_| std::panic::resume_unwind(h.join().expect_err("the engine answers or panics"))),
+        Err(_) => run_here(crates, options).0,
+    }
 }
 
-fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
+/// What the engine keeps for a run and no longer needs when it has answered.
+#[expect(dead_code, reason = "held only to be dropped after the answer is sent")]
+struct Leftovers(Program, crate::attrs::Memo, crate::lower::Cache);
+
+fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Leftovers) {
     let mut out = Generated::default();
     let mut program = Program::with_cfg(options.cfg.clone()).knowing(crate::lower::known::is_known);
     // Attributes read and types lowered are kept for the whole run: a type two crates use is
@@ -127,28 +144,55 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
                 }
             }
         }
-        // Validation of a schema that already failed to lower would only repeat those errors.
-        if !out.diagnostics.has_errors() {
-            validate::validate(&crds, kube_target(source, options), &mut out.diagnostics);
-        }
-        // Nothing is written when there are errors, so there is no YAML to make.
-        let (files, roots) = if out.diagnostics.has_errors() {
-            (Vec::new(), Vec::new())
-        } else {
-            let roots = crate::roots::entries(&derived, &crds, &out.sources);
-            let files = crds
-                .into_iter()
-                .map(|a| CrdFile { name: a.crd.file_name(), contents: emit::to_yaml(&a.crd.to_json()), crd: a.crd })
-                .collect();
-            (files, roots)
-        };
+        // The root types' facts come from the assembled CRDs, which emitting consumes; they
+        // are kept only when nothing failed, as the files are.
+        let roots = crate::roots::entries(&derived, &crds, &out.sources);
+        let files = validate_and_emit(crds, kube_target(source, options), &mut out.diagnostics);
+        let roots = if out.diagnostics.has_errors() { Vec::new() } else { roots };
         out.crates.push(CrateResult { source: source.clone(), files, roots });
     }
     // Exit 0 with nothing written would hide a resource crd-gen could not see.
     if resources == 0 && !targets.is_empty() && !out.diagnostics.has_errors() {
         out.diagnostics.push(crate::hidden::no_resources(&program, &targets, &hidden));
     }
-    out
+    (out, Leftovers(program, attrs, cache))
+}
+
+/// Validates the CRDs and makes their YAML, on two threads: each CRD's JSON, made once for
+/// both, goes to an emitter thread (it is `Send`, the CRD's source references are not) when the
+/// engine thread has validated it, and is dropped there once written as YAML, so at most a few
+/// CRDs' JSON exist at a time. The YAML is kept only when nothing failed (nothing is written
+/// then). Validation of a schema that already failed to lower would only repeat those errors,
+/// so then neither runs.
+fn validate_and_emit(crds: Vec<assemble::AssembledCrd>, kube: validate::cel::KubeTarget, diags: &mut Diagnostics) -> Vec<CrdFile> {
+    if diags.has_errors() {
+        return Vec::new();
+    }
+    let yaml = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<serde_json::Value>(4);
+        // The emitter recurses over the JSON (whose depth is checked first), as the engine does.
+        let emitter = std::thread::Builder::new().name("crd-gen emit".into()).stack_size(ENGINE_STACK);
+        let emitting = emitter.spawn_scoped(s, move || rx.into_iter().map(|json| emit::to_yaml(&json)).collect::<Vec<_>>());
+        let mut here = Vec::new();
+        for a in &crds {
+            let json = a.crd.to_json();
+            validate::validate(a, &json, kube, diags);
+            if emitting.is_ok() {
+                tx.send(json).expect("the emitter runs until the channel closes");
+            } else {
+                here.push(emit::to_yaml(&json));
+            }
+        }
+        drop(tx);
+        match emitting {
+            Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => here,
+        }
+    });
+    if diags.has_errors() {
+        return Vec::new();
+    }
+    crds.into_iter().zip(yaml).map(|(a, contents)| CrdFile { name: a.crd.file_name(), contents, crd: a.crd }).collect()
 }
 
 /// The version CEL rules are checked for: the option, else the crate's k8s-openapi feature.
@@ -238,4 +282,32 @@ pub(crate) fn diagnostics_for(src: &str, minor: u32) -> String {
 pub(crate) fn diagnostics_of(src: &str) -> String {
     let g = run_source(src);
     g.diagnostics.render(&g.sources, false)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The YAML made on the emitter thread, while the engine thread validates, is byte for byte
+    /// what emitting each CRD on one thread gives, in the same order, for many CRDs (more than
+    /// the channel holds) of several versions.
+    #[test]
+    fn yaml_from_the_emitter_thread_is_the_single_threaded_yaml() {
+        let mut src = String::new();
+        for i in 0..12 {
+            for v in ["v1", "v2"] {
+                let storage = if v == "v1" { ", storage_version" } else { "" };
+                src.push_str(&format!(
+                    "pub mod m{i}{v} {{\n/// Kind {i}.\n#[derive(CustomResource)]\n#[crd(group = \"g{i}.example.com\", version = \"{v}\", kind = \"K{i}\"{storage})]\npub struct K{i}Spec {{\n    /// A <field> & more.\n    #[crd(minimum = {i})]\n    pub a: i32,\n    pub b: Vec<String>,\n}}\n}}\n"
+                ));
+            }
+        }
+        let g = super::run_source(&src);
+        assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
+        let files = &g.crates[0].files;
+        assert_eq!(files.len(), 12);
+        for f in files {
+            assert_eq!(f.contents, crate::emit::to_yaml(&f.crd.to_json()), "{}", f.name);
+        }
+        let names: Vec<_> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, super::run_source(&src).crates[0].files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>());
+    }
 }

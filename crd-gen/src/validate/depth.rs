@@ -7,8 +7,9 @@ use crate::diag::{Diagnostic, Diagnostics, Place};
 /// Go's JSON decoder (the API server's) refuses objects nested deeper than this.
 const JSON_DEPTH_LIMIT: usize = 10_000;
 
-pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
-    let depth = json_depth(&a.crd.to_json());
+/// `json` is `a.crd.to_json()`.
+pub fn check(a: &AssembledCrd, json: &serde_json::Value, diags: &mut Diagnostics) {
+    let depth = json_depth(json);
     if depth > JSON_DEPTH_LIMIT {
         diags.push(
             Diagnostic::error(

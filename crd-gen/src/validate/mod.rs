@@ -29,29 +29,29 @@ use crate::assemble::AssembledCrd;
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place};
 use crate::schema::Schema;
 
-pub fn validate(crds: &[AssembledCrd], kube: cel::KubeTarget, diags: &mut Diagnostics) {
-    for a in crds {
-        names::check(a, diags);
-        labels::check(a, diags);
-        for (v, (decl, file)) in a.crd.spec.versions.iter().zip(&a.version_decls) {
-            subresources::check(v, decl, *file, diags);
-            columns::check(v, decl, *file, diags);
-            selectable::check(v, decl, *file, diags);
-        }
-        approval::check(a, diags);
-        size::check(a, diags);
-        depth::check(a, diags);
-        for (i, v) in a.crd.spec.versions.iter().enumerate() {
-            let fallback = a.version_decls[i].0.loc;
-            let root = &v.schema.open_api_v3_schema;
-            let mut ctx = Ctx { diags, fallback, version: &v.name, kube };
-            structural::check_root(root, &mut ctx);
-            walk(root, &mut Path::root(), None, &mut ctx, &mut |s, path, origin, ctx| {
-                structural::check_node(s, path, origin, ctx);
-                defaults::check_node(s, path, origin, ctx);
-            });
-            cel::check_version(root, &mut ctx);
-        }
+/// Checks one CRD against the API server's rules; `json` is `a.crd.to_json()`, made once for
+/// the checks of the whole object (size, depth) and for the emitter.
+pub fn validate(a: &AssembledCrd, json: &serde_json::Value, kube: cel::KubeTarget, diags: &mut Diagnostics) {
+    names::check(a, diags);
+    labels::check(a, diags);
+    for (v, (decl, file)) in a.crd.spec.versions.iter().zip(&a.version_decls) {
+        subresources::check(v, decl, *file, diags);
+        columns::check(v, decl, *file, diags);
+        selectable::check(v, decl, *file, diags);
+    }
+    approval::check(a, diags);
+    size::check(a, json, diags);
+    depth::check(a, json, diags);
+    for (i, v) in a.crd.spec.versions.iter().enumerate() {
+        let fallback = a.version_decls[i].0.loc;
+        let root = &v.schema.open_api_v3_schema;
+        let mut ctx = Ctx { diags, fallback, version: &v.name, kube };
+        structural::check_root(root, &mut ctx);
+        walk(root, &mut Path::root(), None, &mut ctx, &mut |s, path, origin, ctx| {
+            structural::check_node(s, path, origin, ctx);
+            defaults::check_node(s, path, origin, ctx);
+        });
+        cel::check_version(root, &mut ctx);
     }
 }
 

@@ -55,10 +55,10 @@ const MANAGED_FIELDS: usize = 16 * KIB;
 /// The etcd key and the transaction's framing.
 const ETCD_FRAMING: usize = KIB;
 
-pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
-    let json = a.crd.to_json();
-    let sent = go_json_len(&json);
-    let stored = stored_len(&json) + status_len(&json) + SERVER_METADATA + CONDITIONS + MANAGED_FIELDS + ETCD_FRAMING;
+/// `json` is `a.crd.to_json()`.
+pub fn check(a: &AssembledCrd, json: &Value, diags: &mut Diagnostics) {
+    let sent = go_json_len(json);
+    let stored = stored_len(json, sent) + status_len(json) + SERVER_METADATA + CONDITIONS + MANAGED_FIELDS + ETCD_FRAMING;
     let name = &a.crd.metadata.name;
     let place = Place::Source(a.version_decls[0].0.loc);
     let estimate =
@@ -98,32 +98,48 @@ pub fn check(a: &AssembledCrd, diags: &mut Diagnostics) {
 }
 
 /// Length of `v` as Go's encoding/json writes it (HTML characters escaped as `\u00XX`).
-fn go_json_len(v: &Value) -> usize {
-    let text = v.to_string();
-    text.len() + 5 * text.bytes().filter(|b| matches!(b, b'<' | b'>' | b'&')).count()
+/// Counted as written, never held: a CRD's JSON is megabytes.
+fn go_json_len<T: serde::Serialize + ?Sized>(v: &T) -> usize {
+    let mut count = GoLen(0);
+    serde_json::to_writer(&mut count, v).expect("counting cannot fail");
+    count.0
 }
 
-/// The v1beta1 form's length: what all versions share is stored once.
-fn stored_len(crd: &Value) -> usize {
-    let mut v = crd.clone();
-    if let Some(versions) = v.pointer_mut("/spec/versions").and_then(Value::as_array_mut)
-        && versions.len() > 1
-    {
-        for key in ["schema", "subresources", "additionalPrinterColumns"] {
-            let first = versions[0].get(key).cloned();
-            if first.is_some() && versions.iter().all(|x| x.get(key) == first.as_ref()) {
-                for x in versions.iter_mut().skip(1) {
-                    x.as_object_mut().map(|o| o.remove(key));
-                }
+/// A writer that only counts the bytes Go would write.
+struct GoLen(usize);
+
+impl std::io::Write for GoLen {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() + 5 * buf.iter().filter(|b| matches!(b, b'<' | b'>' | b'&')).count();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The v1beta1 form's length (`whole` is `go_json_len(crd)`): what all versions share is stored
+/// once, so each later version's copy of a shared part, `"key":value` and its comma, is not.
+fn stored_len(crd: &Value, whole: usize) -> usize {
+    let Some(versions) = crd.pointer("/spec/versions").and_then(Value::as_array).filter(|vs| vs.len() > 1) else {
+        return whole;
+    };
+    let mut saved = 0;
+    for key in ["schema", "subresources", "additionalPrinterColumns"] {
+        let Some(first) = versions[0].get(key) else { continue };
+        if versions.iter().all(|x| x.get(key) == Some(first)) {
+            for x in &versions[1..] {
+                let comma = usize::from(x.as_object().is_some_and(|o| o.len() > 1));
+                saved += key.len() + 2 + 1 + go_json_len(first) + comma;
             }
         }
     }
-    go_json_len(&v)
+    whole - saved
 }
 
 /// `acceptedNames` copies `spec.names`; `storedVersions` lists version names.
 fn status_len(crd: &Value) -> usize {
-    let names = crd.pointer("/spec/names").map(go_json_len).unwrap_or(0);
+    let names = crd.pointer("/spec/names").map(go_json_len::<Value>).unwrap_or(0);
     let versions: usize =
         crd.pointer("/spec/versions").and_then(Value::as_array).map(|vs| vs.iter().map(|v| go_json_len(&v["name"]) + 1).sum()).unwrap_or(0);
     names + versions
@@ -188,7 +204,7 @@ impl Walk {
             self.inlined.push(Part { what: format!("k8s-openapi `{name}` inlined at `{shown}` (version {version})"), bytes, origin });
         }
         if let Some(text) = &s.description {
-            let bytes = go_json_len(&Value::String(text.clone())) + "\"description\":,".len();
+            let bytes = go_json_len(text.as_str()) + "\"description\":,".len();
             self.description_bytes += bytes;
             // Those of an inlined type are counted, but its own note names them.
             if !in_inlined && bytes >= KIB {
@@ -222,6 +238,21 @@ mod tests {
         }
         src.push_str("}\n");
         src
+    }
+
+    /// The stored length is counted without copying the CRD: it equals the length of the
+    /// v1beta1 form built by removing the later versions' copies of the shared parts.
+    #[test]
+    fn stored_length_is_that_of_the_v1beta1_form() {
+        let version = |name: &str, sub: serde_json::Value| serde_json::json!({"name": name, "schema": {"openAPIV3Schema": {"type": "object", "description": "a <b> & c"}}, "subresources": sub, "served": true});
+        let status = serde_json::json!({"status": {}});
+        let crd = serde_json::json!({"spec": {"versions": [version("v1", status.clone()), version("v2", status), version("v3", serde_json::json!({}))]}});
+        let mut v1beta1 = crd.clone();
+        for v in v1beta1["spec"]["versions"].as_array_mut().unwrap().iter_mut().skip(1) {
+            v.as_object_mut().unwrap().remove("schema");
+        }
+        let expected = v1beta1.to_string().len() + 5 * 3;
+        assert_eq!(super::stored_len(&crd, super::go_json_len(&crd)), expected);
     }
 
     #[test]

@@ -1,0 +1,244 @@
+//! `cargo bench -p crd-gen --bench speed`: the figures of the README's speed table.
+//!
+//! For N = 10, 100, 1000 resources of the synthetic operator crate (`support/synth.rs`) it runs
+//! the release CLI end to end (`cargo crd-gen manifests`, `cargo metadata` included) and
+//! `manifests --check` with nothing changed, each `--runs` times (median; peak RSS of the
+//! process from `wait4`), and the floor: reading and `syn`-parsing the same files crd-gen reads,
+//! in this process, plus `cargo metadata` alone. Then the fixtures (Guestbook, CronJob with
+//! k8s-openapi types) and, with `--build-rs`, a no-op rebuild of `fixtures/build-rs`.
+//!
+//! Options (after `--`): `--runs 5`, `--sizes 10,100,1000`, `--status conditions|plain|none`,
+//! `--per-module 10`, `--build-rs`. `CRD_GEN_BIN=path` times another build of the CLI.
+
+#[path = "support/synth.rs"]
+mod synth;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Args {
+    runs: usize,
+    sizes: Vec<usize>,
+    status: synth::Status,
+    per_module: usize,
+    build_rs: bool,
+    /// Only measure the parse floor of this manifest and print `files micros` (the child mode).
+    floor: Option<PathBuf>,
+}
+
+fn args() -> Args {
+    let mut a =
+        Args { runs: 5, sizes: vec![10, 100, 1000], status: synth::Status::Conditions, per_module: 10, build_rs: false, floor: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| panic!("{arg} needs a value"));
+        match arg.as_str() {
+            "--runs" => a.runs = value().parse().expect("--runs N"),
+            "--sizes" => a.sizes = value().split(',').map(|s| s.parse().expect("--sizes 10,100")).collect(),
+            "--status" => a.status = synth::Status::parse(&value()).expect("--status conditions|plain|none"),
+            "--per-module" => a.per_module = value().parse().expect("--per-module N"),
+            "--build-rs" => a.build_rs = true,
+            "--floor" => a.floor = Some(value().into()),
+            "--bench" => {}
+            other => panic!("unknown option {other}"),
+        }
+    }
+    a
+}
+
+/// One child process run: wall time and peak resident set.
+#[derive(Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    /// User + system CPU time: less disturbed than wall time by other load on the machine.
+    cpu: Duration,
+    peak_kib: u64,
+}
+
+fn run_child(cmd: &mut Command) -> Sample {
+    let start = Instant::now();
+    let child = cmd.stdout(std::process::Stdio::null()).spawn().expect("spawn");
+    let (status, cpu, peak_kib) = wait_with_peak(child);
+    let wall = start.elapsed();
+    assert!(status == 0, "{cmd:?} exited with {status}");
+    Sample { wall, cpu, peak_kib }
+}
+
+#[cfg(target_os = "linux")]
+fn wait_with_peak(child: std::process::Child) -> (i32, Duration, u64) {
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, once; usage and status are valid out-pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert!(pid > 0, "wait4 failed");
+    let time = |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
+    (libc::WEXITSTATUS(status), time(usage.ru_utime) + time(usage.ru_stime), usage.ru_maxrss as u64)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wait_with_peak(mut child: std::process::Child) -> (i32, Duration, u64) {
+    (child.wait().expect("wait").code().unwrap_or(-1), Duration::ZERO, 0)
+}
+
+fn median(mut samples: Vec<Sample>) -> Sample {
+    let mid = samples.len() / 2;
+    samples.sort_by_key(|s| s.cpu);
+    let cpu = samples[mid].cpu;
+    samples.sort_by_key(|s| s.wall);
+    Sample { wall: samples[mid].wall, cpu, peak_kib: samples.iter().map(|s| s.peak_kib).max().unwrap_or(0) }
+}
+
+fn repeat(runs: usize, mut f: impl FnMut() -> Sample) -> Sample {
+    median((0..runs).map(|_| f()).collect())
+}
+
+/// The CLI built with this bench, or the one `CRD_GEN_BIN` names (to compare two builds).
+fn cli() -> Command {
+    let bin = std::env::var_os("CRD_GEN_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_cargo-crd-gen").into());
+    let mut c = Command::new(bin);
+    c.arg("crd-gen");
+    c
+}
+
+fn manifests(manifest: &Path, out: &Path, check: bool) -> Sample {
+    let mut c = cli();
+    c.args(["manifests", "-q", "--manifest-path"]).arg(manifest).arg("--output-dir").arg(out);
+    if check {
+        c.arg("--check");
+    }
+    run_child(&mut c)
+}
+
+fn cargo_metadata(manifest: &Path) -> Sample {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut c = Command::new(cargo);
+    c.args(["metadata", "--format-version", "1", "--manifest-path"]).arg(manifest);
+    run_child(&mut c)
+}
+
+/// [`parse_floor`] in a child process (this program with `--floor`), so that this process stays
+/// small: a child forked from a large process starts with its peak resident set.
+fn parse_floor_in_child(manifest: &Path, runs: usize) -> (usize, Duration) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .arg("--floor")
+        .arg(manifest)
+        .args(["--runs", &runs.to_string()])
+        .output()
+        .expect("run the floor");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (files, micros) = text.trim().split_once(' ').expect("files micros");
+    (files.parse().unwrap(), Duration::from_micros(micros.parse().unwrap()))
+}
+
+/// The files crd-gen reads for `manifest` (found by running the engine once), then the time to
+/// read and parse them all, the least any source-reading generator must spend.
+fn parse_floor(manifest: &Path, runs: usize) -> (usize, Duration) {
+    let mut diags = crd_gen::diag::Diagnostics::default();
+    let targets = crd_gen::source::discover::discover(Some(manifest), &[], &Default::default(), &mut diags).expect("discover");
+    let sources: Vec<_> = targets.iter().map(|t| t.source.clone()).collect();
+    let out = crd_gen::run(&sources, &crd_gen::Options::default());
+    assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
+    let files: Vec<PathBuf> = out.source_files().map(Path::to_path_buf).collect();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            for f in &files {
+                let text = std::fs::read_to_string(f).expect("read");
+                std::hint::black_box(syn::parse_file(&text).expect("parse"));
+            }
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    (files.len(), times[times.len() / 2])
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn bench_size(a: &Args, root: &Path, n: usize) {
+    let dir = root.join(format!("synth-{n}"));
+    let manifest = synth::write(&dir, n, a.per_module, a.status);
+    // Resolves and writes the crate's Cargo.lock once, so every timed run only reads it.
+    cargo_metadata(&manifest);
+    let out = dir.join("crds");
+    let run = repeat(a.runs, || manifests(&manifest, &out, false));
+    let check = repeat(a.runs, || manifests(&manifest, &out, true));
+    let meta = repeat(a.runs, || cargo_metadata(&manifest));
+    let (files, floor) = parse_floor_in_child(&manifest, a.runs);
+    let yaml: u64 = std::fs::read_dir(&out).unwrap().filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+    let over = ms(run.wall) / (ms(floor) + ms(meta.wall));
+    println!(
+        "N={n:<5} manifests {:>7.1} ms (cpu {:>7.1} ms) {:>6.1} MiB | --check {:>7.1} ms | floor: parse {files} files {:>6.1} ms + cargo metadata {:>5.1} ms = {:>6.1} ms ({over:.2}x) | {:.1} MB YAML",
+        ms(run.wall),
+        ms(run.cpu),
+        mib(run.peak_kib),
+        ms(check.wall),
+        ms(floor),
+        ms(meta.wall),
+        ms(floor) + ms(meta.wall),
+        yaml as f64 / 1e6
+    );
+}
+
+fn bench_fixture(a: &Args, root: &Path, name: &str) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures").join(name).join("Cargo.toml");
+    let out = root.join(format!("fixture-{name}"));
+    let run = repeat(a.runs, || manifests(&manifest, &out, false));
+    let meta = repeat(a.runs, || cargo_metadata(&manifest));
+    println!(
+        "{name:<9} manifests {:>7.1} ms (cpu {:>7.1} ms) {:>6.1} MiB | of which cargo metadata alone {:>5.1} ms",
+        ms(run.wall),
+        ms(run.cpu),
+        mib(run.peak_kib),
+        ms(meta.wall)
+    );
+}
+
+/// A no-op `cargo build` of fixtures/build-rs (nothing changed: cargo must not rerun build.rs),
+/// and one after touching a source file (build.rs reruns the engine, unoptimized as build
+/// scripts are, and the crate recompiles).
+fn bench_build_rs(a: &Args) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let build = || {
+        let mut c = Command::new(&cargo);
+        c.args(["build", "-q", "--locked", "-p", "build-rs"]).current_dir(env!("CARGO_MANIFEST_DIR"));
+        run_child(&mut c)
+    };
+    build();
+    let noop = repeat(a.runs, build);
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/build-rs/src/lib.rs");
+    let touched = repeat(a.runs, || {
+        let f = std::fs::File::options().append(true).open(&lib).expect("open lib.rs");
+        f.set_modified(std::time::SystemTime::now()).expect("touch");
+        build()
+    });
+    println!("build.rs  no-op rebuild {:>7.1} ms | after touching src/lib.rs {:>7.1} ms", ms(noop.wall), ms(touched.wall));
+}
+
+fn main() {
+    let a = args();
+    if let Some(manifest) = &a.floor {
+        let (files, floor) = parse_floor(manifest, a.runs);
+        println!("{files} {}", floor.as_micros());
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/crd-gen-speed");
+    std::fs::create_dir_all(&root).unwrap();
+    println!("median of {} runs; status shape {:?}; {} resources per module", a.runs, a.status, a.per_module);
+    for &n in &a.sizes {
+        bench_size(&a, &root, n);
+    }
+    bench_fixture(&a, &root, "guestbook");
+    bench_fixture(&a, &root, "cronjob");
+    if a.build_rs {
+        bench_build_rs(&a);
+    }
+}

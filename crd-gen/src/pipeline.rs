@@ -224,6 +224,15 @@ fn assert_reported(src: &str, severity: crate::diag::Severity, message: &str, li
     assert!(found, "no {severity:?} `{message}..` at lib.rs:{line}:\n{}\n--- source:\n{src}", g.render_diagnostics(false));
 }
 
+/// A spec struct whose field `v` (on line 4) has type `ty` and `markers`, for the one-line rule
+/// tests of the validators.
+#[cfg(test)]
+pub(crate) fn spec_with_field(markers: &str, ty: &str) -> String {
+    format!(
+        "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {{\n    #[crd({markers})] pub v: {ty},\n}}\n"
+    )
+}
+
 #[cfg(test)]
 #[track_caller]
 pub(crate) fn assert_error(src: &str, message: &str, line: usize) {

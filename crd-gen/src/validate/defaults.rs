@@ -255,14 +255,7 @@ fn json_eq(a: &Value, b: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::pipeline::assert_error;
-
-    /// A spec struct whose field `v` (on line 4) has type `ty` and `markers`.
-    fn field(markers: &str, ty: &str) -> String {
-        format!(
-            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {{\n    #[crd({markers})] pub v: {ty},\n}}\n"
-        )
-    }
+    use crate::pipeline::{assert_error, spec_with_field as field};
 
     #[test]
     fn each_value_rule_at_the_marker() {

@@ -323,14 +323,7 @@ fn empty_numeric_range(s: &Schema) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::pipeline::{assert_error, assert_warning};
-
-    /// A spec struct whose field `v` (on line 4) has type `ty` and `markers`.
-    fn field(markers: &str, ty: &str) -> String {
-        format!(
-            "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct WidgetSpec {{\n    #[crd({markers})] pub v: {ty},\n}}\n"
-        )
-    }
+    use crate::pipeline::{assert_error, assert_warning, spec_with_field as field};
 
     #[test]
     fn each_structural_rule_at_the_marker() {

@@ -117,26 +117,30 @@ pub fn collect(program: &Program, krate: CrateId, memo: &mut Memo, diags: &mut D
                 );
                 continue;
             };
-            let status = attrs.crd.get(MarkerKey::Status).and_then(|m| {
-                let text = m.as_str()?;
-                let mloc = Loc::from_span(file, m.span);
-                match syn::parse_str::<syn::Type>(text) {
-                    Ok(t) => Some((respan(t, m.span), mloc)),
-                    Err(_) => {
-                        diags.push(
-                            Diagnostic::error(format!("`status = \"{text}\"` is not a Rust type"), Place::Source(mloc))
-                                .with_help("name the status struct, e.g. `status = \"GuestbookStatus\"`"),
-                        );
-                        None
-                    }
-                }
-            });
+            let status = status_type(&attrs.crd, file, diags);
             let (Some(group), Some(version)) = (group, version) else { continue };
             let derives_custom_resource = derives(&s.attrs, "CustomResource");
             out.push(ResourceDecl { item, loc, ident, attrs, group, version, kind, status, derives_custom_resource });
         }
     }
     Collected { decls: out, skipped }
+}
+
+/// `status = "Type"`, parsed as a type written in the spec struct's module.
+fn status_type(crd: &crate::markers::CrdAttrs, file: crate::diag::FileId, diags: &mut Diagnostics) -> Option<(syn::Type, Loc)> {
+    let m = crd.get(MarkerKey::Status)?;
+    let text = m.as_str()?;
+    let mloc = Loc::from_span(file, m.span);
+    match syn::parse_str::<syn::Type>(text) {
+        Ok(t) => Some((respan(t, m.span), mloc)),
+        Err(_) => {
+            diags.push(
+                Diagnostic::error(format!("`status = \"{text}\"` is not a Rust type"), Place::Source(mloc))
+                    .with_help("name the status struct, e.g. `status = \"GuestbookStatus\"`"),
+            );
+            None
+        }
+    }
 }
 
 /// A spec struct that derives kube-rs's `CustomResource`: kube-derive makes its CRD, crd-gen

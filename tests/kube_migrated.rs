@@ -140,4 +140,8 @@ fn root_types_are_kube_derives() {
     namespaced::<Database>();
     let db = Database::new("orders", spec());
     assert_eq!(db.clone(), db, "`derive = \"PartialEq\"`");
+    // kube-derive's `annotation(..)`/`label(..)` go on each new object too, as with kube-derive.
+    let meta = &db.metadata;
+    assert_eq!(meta.annotations.as_ref().and_then(|a| a.get("db.example.com/owner")).map(String::as_str), Some("platform-team"));
+    assert_eq!(meta.labels.as_ref().and_then(|l| l.get("app.kubernetes.io/part-of")).map(String::as_str), Some("db-operator"));
 }

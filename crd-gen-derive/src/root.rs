@@ -35,6 +35,7 @@ pub fn expand(input: &DeriveInput, facts: &Facts) -> TokenStream {
     });
     let status_init = facts.status.as_ref().map(|_| quote!(status: ::core::option::Option::None,));
     let consts = constants(facts);
+    let object_metadata = object_metadata(facts);
     let crd_yaml = crd_yaml(facts);
     let crd = crd_fn(facts);
     let serde = serde::impls(&root, spec, facts);
@@ -60,10 +61,14 @@ pub fn expand(input: &DeriveInput, facts: &Facts) -> TokenStream {
         impl #root {
             #consts
 
-            /// A `#root` named `name`, with no namespace, labels or status.
+            /// A `#root` named `name`, with no namespace or status.
             pub fn new(name: &str, spec: #spec) -> Self {
                 Self {
-                    metadata: #meta { name: ::core::option::Option::Some(name.into()), ..::core::default::Default::default() },
+                    metadata: #meta {
+                        name: ::core::option::Option::Some(name.into()),
+                        #object_metadata
+                        ..::core::default::Default::default()
+                    },
                     spec,
                     #status_init
                 }
@@ -77,6 +82,23 @@ pub fn expand(input: &DeriveInput, facts: &Facts) -> TokenStream {
         #kube
         #tracked
     }
+}
+
+/// kube-derive's annotations and labels on each new object.
+fn object_metadata(f: &Facts) -> TokenStream {
+    let map = |pairs: &[(String, String)]| {
+        let (k, v): (Vec<&String>, Vec<&String>) = pairs.iter().map(|(k, v)| (k, v)).unzip();
+        quote!(::core::option::Option::Some(::std::collections::BTreeMap::from([#((#k.to_string(), #v.to_string())),*])))
+    };
+    let annotations = (!f.object_annotations.is_empty()).then(|| {
+        let m = map(&f.object_annotations);
+        quote!(annotations: #m,)
+    });
+    let labels = (!f.object_labels.is_empty()).then(|| {
+        let m = map(&f.object_labels);
+        quote!(labels: #m,)
+    });
+    quote!(#annotations #labels)
 }
 
 fn constants(f: &Facts) -> TokenStream {

@@ -3,7 +3,7 @@
 
 use crd_gen_markers::names::{kind_of, plural_of};
 use crd_gen_markers::roots::{self as index, RootEntry};
-use crd_gen_markers::{CrdAttrs, MarkerError, MarkerKey};
+use crd_gen_markers::{ArgKey, CrdAttrs, MarkerError, MarkerKey};
 use quote::format_ident;
 use std::path::{Path, PathBuf};
 use syn::DeriveInput;
@@ -26,6 +26,19 @@ pub struct Facts {
     pub kube: Option<syn::Ident>,
     /// Derives asked for besides `Clone` and `Debug` (kube-derive's `derive = ".."`).
     pub derives: Vec<String>,
+    /// Annotations and labels `new` puts on each object: kube-derive's `#[kube(annotation(..),
+    /// label(..))]` mean both the CRD's and every object's (crd-gen's own markers, the CRD's only).
+    pub object_annotations: Vec<(String, String)>,
+    pub object_labels: Vec<(String, String)>,
+}
+
+/// The key/value pairs of `key`'s markers when the struct speaks kube-derive's dialect.
+fn object_metadata(attrs: &CrdAttrs, key: MarkerKey) -> Vec<(String, String)> {
+    if attrs.kube.is_none() {
+        return Vec::new();
+    }
+    let pair = |m: &crd_gen_markers::Marker| Some((m.arg_str(ArgKey::Key)?.to_string(), m.arg_str(ArgKey::Value)?.to_string()));
+    attrs.all(key).filter_map(pair).collect()
 }
 
 impl Facts {
@@ -80,6 +93,8 @@ pub fn facts(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerError
         k8s_openapi: crate_name("k8s-openapi").unwrap_or_else(|| format_ident!("k8s_openapi")),
         kube: crate_name("kube"),
         derives: attrs.kube.as_ref().map(|k| k.derives.clone()).unwrap_or_default(),
+        object_annotations: object_metadata(attrs, MarkerKey::Annotation),
+        object_labels: object_metadata(attrs, MarkerKey::Label),
     })
 }
 
@@ -147,5 +162,7 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         k8s_openapi: kube_root.and_then(|k| k.k8s_openapi.clone()).unwrap_or_else(|| format_ident!("k8s_openapi")),
         kube: kube_root.map(|k| k.kube.clone().unwrap_or_else(|| format_ident!("kube"))),
         derives: kube_root.map(|k| k.derives.clone()).unwrap_or_default(),
+        object_annotations: object_metadata(attrs, MarkerKey::Annotation),
+        object_labels: object_metadata(attrs, MarkerKey::Label),
     })
 }

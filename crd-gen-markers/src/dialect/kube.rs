@@ -60,13 +60,9 @@ pub const KEYS: &[KeyDoc] = &[
     KeyDoc {
         key: "annotation(\"k\", \"v\")",
         crd: "annotation(key, value)",
-        note: "on the CRD, as kube-derive; crd-gen's `new` does not also put it on each object",
+        note: "on the CRD and on each object `new` makes, as kube-derive",
     },
-    KeyDoc {
-        key: "label(\"k\", \"v\")",
-        crd: "label(key, value)",
-        note: "on the CRD, as kube-derive; crd-gen's `new` does not also put it on each object",
-    },
+    KeyDoc { key: "label(\"k\", \"v\")", crd: "label(key, value)", note: "on the CRD and on each object `new` makes, as kube-derive" },
     KeyDoc { key: "doc", crd: "root(/// ..)", note: "the root type's doc comment and the CRD's root description" },
     KeyDoc { key: "root = \"Name\"", crd: "root_type = \"Name\"", note: "" },
     KeyDoc {

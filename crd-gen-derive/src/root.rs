@@ -172,8 +172,12 @@ fn crd_fn(f: &Facts) -> TokenStream {
     }
 }
 
-/// The spec's doc comment without Go marker lines, else controller-gen's root description.
+/// The root object's own doc comment when the struct gives one, else the spec's doc comment
+/// without Go marker lines, else controller-gen's root description.
 fn root_docs(input: &DeriveInput, f: &Facts) -> Vec<String> {
+    if let Some(text) = &f.root_doc {
+        return text.lines().map(|l| format!(" {l}")).collect();
+    }
     let lines: Vec<String> = input
         .attrs
         .iter()

@@ -30,6 +30,9 @@ pub struct Facts {
     /// label(..))]` mean both the CRD's and every object's (crd-gen's own markers, the CRD's only).
     pub object_annotations: Vec<(String, String)>,
     pub object_labels: Vec<(String, String)>,
+    /// The root object's doc comment when the struct gives one (`root(/// ..)`, kube-derive's
+    /// `doc = ".."`): the CRD's root description, and the root type's rustdoc.
+    pub root_doc: Option<String>,
 }
 
 /// The key/value pairs of `key`'s markers when the struct speaks kube-derive's dialect.
@@ -95,6 +98,7 @@ pub fn facts(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerError
         derives: attrs.kube.as_ref().map(|k| k.derives.clone()).unwrap_or_default(),
         object_annotations: object_metadata(attrs, MarkerKey::Annotation),
         object_labels: object_metadata(attrs, MarkerKey::Label),
+        root_doc: attrs.root_docs().and_then(|d| d.text.clone()),
     })
 }
 
@@ -164,5 +168,6 @@ fn from_markers(input: &DeriveInput, attrs: &CrdAttrs) -> Result<Facts, MarkerEr
         derives: kube_root.map(|k| k.derives.clone()).unwrap_or_default(),
         object_annotations: object_metadata(attrs, MarkerKey::Annotation),
         object_labels: object_metadata(attrs, MarkerKey::Label),
+        root_doc: attrs.root_docs().and_then(|d| d.text.clone()),
     })
 }

@@ -4,37 +4,18 @@
 //! `__slash__`. A name that starts with a digit or holds any other character cannot be escaped;
 //! the server leaves such a property out of the rule's type, so rules cannot reach it.
 
-/// CEL's reserved symbols (the server's `celReservedSymbols`).
-pub const RESERVED: &[&str] = &[
-    "true",
-    "false",
-    "null",
-    "in",
-    "as",
-    "break",
-    "const",
-    "continue",
-    "else",
-    "for",
-    "function",
-    "if",
-    "import",
-    "let",
-    "loop",
-    "package",
-    "namespace",
-    "return",
-    "var",
-    "void",
-    "while",
-];
+/// CEL's reserved symbols (the server's `celReservedSymbols`): its literals and `in`, and the
+/// words the lexer reserves.
+fn is_reserved(word: &str) -> bool {
+    ["true", "false", "null", "in"].contains(&word) || super::lex::RESERVED_WORDS.contains(&word)
+}
 
 /// The name a property has in CEL, or None when the server cannot expose it.
 pub fn escape(name: &str) -> Option<String> {
     if name.is_empty() || name.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    if RESERVED.contains(&name) {
+    if is_reserved(name) {
         return Some(format!("__{name}__"));
     }
     let mut out = String::with_capacity(name.len());
@@ -60,7 +41,7 @@ pub fn escape(name: &str) -> Option<String> {
 /// The property name a CEL field name stands for (the inverse of [`escape`]), for messages.
 pub fn unescape(cel_name: &str) -> String {
     if let Some(word) = cel_name.strip_prefix("__").and_then(|n| n.strip_suffix("__"))
-        && RESERVED.contains(&word)
+        && is_reserved(word)
     {
         return word.to_string();
     }

@@ -34,6 +34,7 @@ pub mod roots;
 pub mod schema;
 pub mod source;
 pub mod validate;
+pub mod timings;
 
 #[cfg(feature = "cargo")]
 mod generator;

@@ -114,11 +114,15 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Lefto
     // read, lowered and reported once.
     let (mut attrs, mut cache) = (crate::attrs::Memo::default(), crate::lower::Cache::default());
     let (mut targets, mut hidden, mut resources) = (Vec::new(), Vec::new(), 0);
+    let mut time = crate::timings::Stages::start("engine");
     for source in crates {
         let id = program.add_crate(source.clone());
         program.load_all(id, &mut out.sources, &mut out.diagnostics);
+        time.lap("read and parse");
         let collect::Collected { decls, skipped } = collect::collect(&program, id, &mut attrs, &mut out.diagnostics);
+        time.lap("collect");
         hidden.extend(crate::hidden::scan(&program, &out.sources, id, &mut out.diagnostics));
+        time.lap("hidden");
         targets.push(id);
         // A resource its module's docs skip was seen: a crate of only those is not an error.
         resources += decls.len() + skipped;
@@ -136,7 +140,9 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Lefto
                 versions.push(LoweredVersion { decl, file, spec, status });
             }
         }
+        time.lap("lower");
         let mut crds = assemble::assemble(versions, &mut out.diagnostics);
+        time.lap("assemble");
         if let Some(max) = options.max_desc_len {
             for c in &mut crds {
                 for v in &mut c.crd.spec.versions {
@@ -148,6 +154,7 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Lefto
         // are kept only when nothing failed, as the files are.
         let roots = crate::roots::entries(&derived, &crds, &out.sources);
         let files = validate_and_emit(crds, kube_target(source, options), &mut out.diagnostics);
+        time.lap("validate and emit");
         let roots = if out.diagnostics.has_errors() { Vec::new() } else { roots };
         out.crates.push(CrateResult { source: source.clone(), files, roots });
     }

@@ -179,9 +179,11 @@ impl Generator {
     /// [`Generator::plan`], telling `progress` each phase.
     pub fn plan_with(&self, progress: &mut dyn Progress) -> Plan {
         let mut diags = Diagnostics::default();
+        let mut time = crate::timings::Stages::start("main");
         let cfg = self.build_cfg(&mut diags);
         progress.phase("reading the workspace (cargo metadata)");
         let targets = cfg.as_ref().and_then(|_| self.discover(&mut diags));
+        time.lap("discover");
         let (Some(cfg), Some(targets)) = (cfg, targets) else {
             let generated = Generated { diagnostics: diags, ..Generated::default() };
             return Plan { generated, files: Vec::new(), outputs: Vec::new(), failure: Some(FailureKind::Workspace) };
@@ -190,6 +192,7 @@ impl Generator {
         progress.phase(&format!("generating CRDs for {}", plural(sources.len(), "package")));
         let options = Options { cfg, ..self.options.clone() };
         let mut generated = pipeline::run(&sources, &options);
+        time.lap("engine");
         generated.diagnostics.extend(diags);
         let mut files = Vec::new();
         let mut outputs: Vec<OutputDir> = Vec::new();
@@ -234,7 +237,9 @@ impl Generator {
             return Outcome { plan, report: output::Report::default() };
         }
         progress.phase(&format!("writing {}", plural(plan.files.len(), "file")));
+        let mut time = crate::timings::Stages::start("main");
         let result = output::write_all(&plan.outputs, &mut |dir| progress.waiting(dir));
+        time.lap("write");
         finish(plan, result)
     }
 

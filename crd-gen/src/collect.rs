@@ -51,9 +51,17 @@ pub struct Collected {
 }
 
 pub fn collect(program: &Program, krate: CrateId, memo: &mut Memo, diags: &mut Diagnostics) -> Collected {
+    collect_in(program, krate, &|_| true, memo, diags)
+}
+
+/// The resources of the loaded modules of `krate` that `keep` holds (a worker's share).
+pub fn collect_in(program: &Program, krate: CrateId, keep: &dyn Fn(ModId) -> bool, memo: &mut Memo, diags: &mut Diagnostics) -> Collected {
     let mut out = Vec::new();
     let mut skipped = 0;
     for (i, _) in program.krate(krate).modules.iter().enumerate() {
+        if !keep(ModId(i)) {
+            continue;
+        }
         let scope = Scope { krate, module: ModId(i) };
         let Some(body) = program.krate(krate).loaded(ModId(i)) else { continue };
         for (index, item) in body.items.iter().enumerate() {

@@ -31,6 +31,13 @@ impl SourceMap {
     pub fn try_get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }
+    /// Adds `other`'s files to this map (a file read by both, by path, once) and returns the new
+    /// id of each of `other`'s ids, for [`Diagnostic::map_files`].
+    pub fn merge(&mut self, other: SourceMap) -> Vec<FileId> {
+        let mut known: std::collections::HashMap<PathBuf, FileId> =
+            self.files.iter().enumerate().map(|(i, f)| (f.path.clone(), FileId(i as u32))).collect();
+        other.files.into_iter().map(|f| *known.entry(f.path.clone()).or_insert_with(|| self.add(f.path, f.text))).collect()
+    }
 }
 
 /// A place in a source file: 1-based line and column (columns count characters, as rustc does).
@@ -67,7 +74,7 @@ pub enum Place {
     Nowhere,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
@@ -122,6 +129,16 @@ impl Diagnostic {
         self.io = true;
         self
     }
+    /// The same diagnostic with its source places' file ids renumbered (`ids[old]`), when the
+    /// map it was made against is merged into another.
+    pub fn map_files(mut self, ids: &[FileId]) -> Self {
+        for place in std::iter::once(&mut self.place).chain(self.notes.iter_mut().map(|(p, _)| p)) {
+            if let Place::Source(loc) = place {
+                loc.file = ids[loc.file.0 as usize];
+            }
+        }
+        self
+    }
 }
 
 /// The collector every stage writes to (serde_derive's `Ctxt`, without the panic on drop).
@@ -139,6 +156,18 @@ impl Diagnostics {
     pub fn extend(&mut self, other: Diagnostics) {
         for d in other.items {
             self.push(d);
+        }
+    }
+    /// Adds another worker's diagnostics (its file ids renumbered by `ids`). Two workers that
+    /// both read a type the resources of each use report its problems each: a diagnostic equal to
+    /// one already here is that same problem, and is kept once.
+    pub fn merge_worker(&mut self, other: Diagnostics, ids: &[FileId]) {
+        let before = self.items.len();
+        for d in other.items {
+            let d = d.map_files(ids);
+            if !self.items[..before].contains(&d) {
+                self.items.push(d);
+            }
         }
     }
     pub fn has_errors(&self) -> bool {

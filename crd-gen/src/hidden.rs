@@ -19,10 +19,26 @@ pub struct Hidden {
 /// Reports resources crd-gen can tell are hidden in `krate`, and returns every place items
 /// could be hidden.
 pub fn scan(program: &Program, sources: &SourceMap, krate: CrateId, diags: &mut Diagnostics) -> Vec<Hidden> {
+    scan_in(program, sources, krate, &|_| true, diags).hidden
+}
+
+/// What [`scan_in`] found in a worker's share of a crate.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub hidden: Vec<Hidden>,
+    /// `macro_rules!` whose body derives `CustomResource`, by name, where defined.
+    pub deriving_macros: Vec<(String, Loc)>,
+    /// Macro calls no macro of `deriving_macros` matched: another worker's may.
+    pub other_calls: Vec<(String, Loc)>,
+}
+
+/// [`scan`] over the modules `keep` holds. A call of a deriving macro that another worker's
+/// modules define is matched when the workers' findings meet ([`Scanned::other_calls`]).
+pub fn scan_in(program: &Program, sources: &SourceMap, krate: CrateId, keep: &dyn Fn(ModId) -> bool, diags: &mut Diagnostics) -> Scanned {
     let k = program.krate(krate);
     // `macro_rules! name { .. }` whose body derives `CustomResource`: its calls hide resources.
     let mut deriving_macros = Vec::new();
-    for i in 0..k.modules.len() {
+    for i in (0..k.modules.len()).filter(|&i| keep(ModId(i))) {
         let Some(body) = k.loaded(ModId(i)) else { continue };
         for item in &body.items {
             if let syn::Item::Macro(m) = item
@@ -33,16 +49,34 @@ pub fn scan(program: &Program, sources: &SourceMap, krate: CrateId, diags: &mut 
             }
         }
     }
-    let mut hidden = Vec::new();
-    for i in 0..k.modules.len() {
+    let (mut hidden, mut other_calls) = (Vec::new(), Vec::new());
+    for i in (0..k.modules.len()).filter(|&i| keep(ModId(i))) {
         let Some(body) = k.loaded(ModId(i)) else { continue };
         let dir = sources.get(body.file).path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-        let mut scan = Scan { file: body.file, dir: &dir, deriving_macros: &deriving_macros, diags: &mut *diags, hidden: &mut hidden };
+        let mut scan = Scan {
+            file: body.file,
+            dir: &dir,
+            deriving_macros: &deriving_macros,
+            diags: &mut *diags,
+            hidden: &mut hidden,
+            other_calls: &mut other_calls,
+        };
         for item in &body.items {
             scan.item(item);
         }
     }
-    hidden
+    Scanned { hidden, deriving_macros, other_calls }
+}
+
+/// A call of `name!`, a macro defined at `defined` whose body derives `CustomResource`.
+pub fn deriving_macro_call(name: &str, loc: Loc, defined: Loc) -> Diagnostic {
+    Diagnostic::error(
+        format!("`{name}!` derives `CustomResource` in its body, and crd-gen cannot see what a macro expands to"),
+        Place::Source(loc),
+    )
+    .with_label("no CRD is generated for this call")
+    .with_note(Place::Source(defined), format!("`{name}` is defined here"))
+    .with_help("write the spec struct out at module level with `#[derive(CustomResource)]`")
 }
 
 struct Scan<'a> {
@@ -51,6 +85,7 @@ struct Scan<'a> {
     deriving_macros: &'a [(String, Loc)],
     diags: &'a mut Diagnostics,
     hidden: &'a mut Vec<Hidden>,
+    other_calls: &'a mut Vec<(String, Loc)>,
 }
 
 impl Scan<'_> {
@@ -75,15 +110,9 @@ impl Scan<'_> {
                     .with_help("write the spec struct out at module level with `#[derive(CustomResource)]` (its field types may still come from anywhere crd-gen can read)"),
             );
         } else if let Some((_, defined)) = self.deriving_macros.iter().find(|(n, _)| *n == name) {
-            self.diags.push(
-                Diagnostic::error(
-                    format!("`{name}!` derives `CustomResource` in its body, and crd-gen cannot see what a macro expands to"),
-                    Place::Source(loc),
-                )
-                .with_label("no CRD is generated for this call")
-                .with_note(Place::Source(*defined), format!("`{name}` is defined here"))
-                .with_help("write the spec struct out at module level with `#[derive(CustomResource)]`"),
-            );
+            self.diags.push(deriving_macro_call(&name, loc, *defined));
+        } else {
+            self.other_calls.push((name.clone(), loc));
         }
         self.hidden.push(Hidden { loc, what: format!("`{name}!` expands to items crd-gen cannot see") });
     }
@@ -156,9 +185,9 @@ fn has_ident(tokens: &TokenStream, name: &str) -> bool {
 }
 
 /// The error for a run that found no resource at all, with the places they might hide.
-pub fn no_resources(program: &Program, targets: &[CrateId], hidden: &[Hidden]) -> Diagnostic {
-    let names: Vec<String> = targets.iter().map(|k| format!("`{}`", program.krate(*k).source.package)).collect();
-    let root = targets.first().map(|k| program.krate(*k).source.root_file.clone()).unwrap_or_default();
+pub fn no_resources(targets: &[std::sync::Arc<crate::source::CrateSource>], hidden: &[Hidden]) -> Diagnostic {
+    let names: Vec<String> = targets.iter().map(|k| format!("`{}`", k.package)).collect();
+    let root = targets.first().map(|k| k.root_file.clone()).unwrap_or_default();
     let mut d = Diagnostic::error(format!("no resources found in {}", names.join(", ")), Place::File(root))
         .with_help("derive `CustomResource` on a spec struct: `#[derive(CustomResource)] #[crd(group = \"example.com\", version = \"v1\")] pub struct WidgetSpec { .. }`")
         // A run that finds nothing may have missed everything, so it removes no CRD file a

@@ -33,8 +33,8 @@ pub mod pipeline;
 pub mod roots;
 pub mod schema;
 pub mod source;
-pub mod validate;
 pub mod timings;
+pub mod validate;
 
 #[cfg(feature = "cargo")]
 mod generator;

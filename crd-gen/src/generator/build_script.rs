@@ -100,6 +100,7 @@ impl Generator {
         g.output_dir = self.output_dir.or_else(|| manifest_dir.map(|d| d.join("config/crd/bases")));
         g.options.max_desc_len = self.options.max_desc_len;
         g.options.kube_version = self.options.kube_version;
+        g.options.jobs = self.options.jobs;
         g.cfgs = self.cfgs;
         if self.features != Default::default() {
             g.features = self.features;

@@ -12,6 +12,7 @@ pub mod load;
 pub mod locked;
 pub mod lookup;
 pub mod names;
+pub mod partition;
 pub mod resolve;
 
 use crate::diag::FileId;

@@ -223,6 +223,11 @@ pub struct CommonArgs {
     pub max_desc_len: Option<usize>,
     #[arg(long, value_name = "1.NN", value_parser = crd_gen::validate::cel::parse_kube_version, help = kube_version_help(), long_help = kube_version_long_help())]
     pub kube_version: Option<u32>,
+    /// Threads to run on; the files are the same bytes with any number.
+    ///
+    /// [default: one per 512 KiB of the packages' source, at most one per core]
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Args)]

@@ -65,6 +65,9 @@ pub fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator
     if let Some(minor) = common.kube_version {
         g = g.kube_version(minor);
     }
+    if let Some(n) = common.jobs {
+        g = g.jobs(n.into());
+    }
     g
 }
 

@@ -13,6 +13,8 @@ use crate::source::{CrateSource, Program};
 use crate::validate;
 use std::sync::Arc;
 
+mod workers;
+
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// controller-gen's maxDescLen: 0 drops descriptions, N truncates them.
@@ -23,6 +25,9 @@ pub struct Options {
     /// CEL rules. Default: the `v1_NN` feature of each crate's k8s-openapi dependency, else the
     /// newest version crd-gen's CEL table knows.
     pub kube_version: Option<u32>,
+    /// How many threads the engine runs on (`-j`): default one per 512 KiB of the crates'
+    /// source, at most one per core. The files are the same bytes whatever the number.
+    pub jobs: Option<usize>,
 }
 
 /// One generated file.
@@ -87,6 +92,12 @@ pub fn on_engine_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 }
 
 pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
+    let jobs = options.jobs.unwrap_or_else(|| default_jobs(crates));
+    if jobs > 1
+        && let Some(generated) = workers::run(crates, options, jobs)
+    {
+        return generated;
+    }
     let owned = (crates.to_vec(), options.clone());
     let (tx, rx) = std::sync::mpsc::channel();
     let engine = std::thread::Builder::new().name("crd-gen engine".into()).stack_size(ENGINE_STACK);
@@ -103,35 +114,82 @@ pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     }
 }
 
+/// One worker per [`BYTES_PER_WORKER`](crate::source::partition::BYTES_PER_WORKER) of the target
+/// crates' source, at most one per core.
+fn default_jobs(crates: &[Arc<CrateSource>]) -> usize {
+    use crate::source::partition::{BYTES_PER_WORKER, source_bytes, workers_for};
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
+        return 1;
+    }
+    let limit = BYTES_PER_WORKER * cores as u64;
+    let bytes = crates.iter().filter_map(|c| c.root_file.parent()).map(|dir| source_bytes(dir, limit)).sum();
+    workers_for(bytes, cores)
+}
+
 /// What the engine keeps for a run and no longer needs when it has answered.
 #[expect(dead_code, reason = "held only to be dropped after the answer is sent")]
 struct Leftovers(Program, crate::attrs::Memo, crate::lower::Cache);
 
-fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Leftovers) {
-    let mut out = Generated::default();
-    let mut program = Program::with_cfg(options.cfg.clone()).knowing(crate::lower::known::is_known);
-    // Attributes read and types lowered are kept for the whole run: a type two crates use is
-    // read, lowered and reported once.
-    let (mut attrs, mut cache) = (crate::attrs::Memo::default(), crate::lower::Cache::default());
-    let (mut targets, mut hidden, mut resources) = (Vec::new(), Vec::new(), 0);
-    let mut time = crate::timings::Stages::start("engine");
-    for source in crates {
-        let id = program.add_crate(source.clone());
-        program.load_all(id, &mut out.sources, &mut out.diagnostics);
-        time.lap("read and parse");
-        let collect::Collected { decls, skipped } = collect::collect(&program, id, &mut attrs, &mut out.diagnostics);
-        time.lap("collect");
-        hidden.extend(crate::hidden::scan(&program, &out.sources, id, &mut out.diagnostics));
-        time.lap("hidden");
-        targets.push(id);
-        // A resource its module's docs skip was seen: a crate of only those is not an error.
-        resources += decls.len() + skipped;
-        crate::roots::check_collisions(&program, &decls, &mut out.diagnostics);
+/// One thread's engine: the crates it read and what it learnt of them. Attributes read and types
+/// lowered are kept for the whole run: a type two crates use is read, lowered and reported once.
+struct Engine {
+    program: Program,
+    attrs: crate::attrs::Memo,
+    cache: crate::lower::Cache,
+    out: Generated,
+    time: crate::timings::Stages,
+}
+
+/// A crate's resources as read, before they are lowered.
+struct Read {
+    id: crate::source::CrateId,
+    /// The crate's resources this thread found (all of them, on one thread).
+    decls: Vec<collect::ResourceDecl>,
+    /// Resources seen, skipped ones included (a crate of only skipped ones is not an error).
+    seen: usize,
+    scanned: crate::hidden::Scanned,
+}
+
+impl Engine {
+    fn new(options: &Options, thread: &'static str) -> Engine {
+        Engine {
+            program: Program::with_cfg(options.cfg.clone()).knowing(crate::lower::known::is_known),
+            attrs: crate::attrs::Memo::default(),
+            cache: crate::lower::Cache::default(),
+            out: Generated::default(),
+            time: crate::timings::Stages::start(thread),
+        }
+    }
+
+    /// Reads a crate (or this worker's share of it) and collects its resources.
+    fn read(&mut self, source: &Arc<CrateSource>, share: Option<crate::source::partition::Share>) -> Read {
+        let out = &mut self.out;
+        let id = self.program.add_crate(source.clone());
+        let owned = match share {
+            Some(share) => Some(self.program.load_share(id, share, &mut out.sources, &mut out.diagnostics)),
+            None => {
+                self.program.load_all(id, &mut out.sources, &mut out.diagnostics);
+                None
+            }
+        };
+        self.time.lap("read and parse");
+        let keep = |m| owned.as_ref().is_none_or(|o| o.contains(m));
+        let collect::Collected { decls, skipped } = collect::collect_in(&self.program, id, &keep, &mut self.attrs, &mut out.diagnostics);
+        self.time.lap("collect");
+        let scanned = crate::hidden::scan_in(&self.program, &out.sources, id, &keep, &mut out.diagnostics);
+        crate::roots::check_collisions(&self.program, &decls, &mut out.diagnostics);
+        Read { id, seen: decls.len() + skipped, decls, scanned }
+    }
+
+    /// Lowers, assembles, validates and emits the CRDs of `decls`.
+    fn generate(&mut self, source: &Arc<CrateSource>, decls: Vec<collect::ResourceDecl>, options: &Options, emit: Emit) -> CrateResult {
+        let out = &mut self.out;
         let derived: Vec<collect::ResourceDecl> = decls.iter().filter(|d| d.derives_custom_resource).cloned().collect();
         let mut versions = Vec::new();
         {
-            let res = Resolver { program: &mut program, sources: &mut out.sources, diags: &mut out.diagnostics };
-            let mut lw = Lowerer::new(res, &mut attrs, &mut cache);
+            let res = Resolver { program: &mut self.program, sources: &mut out.sources, diags: &mut out.diagnostics };
+            let mut lw = Lowerer::new(res, &mut self.attrs, &mut self.cache);
             for decl in decls {
                 let env = Env::new(decl.item.scope);
                 let spec = lw.lower_resource_spec(decl.item);
@@ -140,9 +198,9 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Lefto
                 versions.push(LoweredVersion { decl, file, spec, status });
             }
         }
-        time.lap("lower");
+        self.time.lap("lower");
         let mut crds = assemble::assemble(versions, &mut out.diagnostics);
-        time.lap("assemble");
+        self.time.lap("assemble");
         if let Some(max) = options.max_desc_len {
             for c in &mut crds {
                 for v in &mut c.crd.spec.versions {
@@ -153,16 +211,42 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Lefto
         // The root types' facts come from the assembled CRDs, which emitting consumes; they
         // are kept only when nothing failed, as the files are.
         let roots = crate::roots::entries(&derived, &crds, &out.sources);
-        let files = validate_and_emit(crds, kube_target(source, options), &mut out.diagnostics);
-        time.lap("validate and emit");
-        let roots = if out.diagnostics.has_errors() { Vec::new() } else { roots };
-        out.crates.push(CrateResult { source: source.clone(), files, roots });
+        let files = validate_and_emit(crds, kube_target(source, options), &mut out.diagnostics, emit);
+        self.time.lap("validate and emit");
+        let mut roots = if out.diagnostics.has_errors() { Vec::new() } else { roots };
+        // The index is written in this order, whichever worker found which root.
+        roots.sort_by(|a, b| (&a.file, &a.spec).cmp(&(&b.file, &b.spec)));
+        CrateResult { source: source.clone(), files, roots }
+    }
+
+    fn into_parts(self) -> (Generated, Leftovers) {
+        (self.out, Leftovers(self.program, self.attrs, self.cache))
+    }
+}
+
+fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Leftovers) {
+    let mut engine = Engine::new(options, "engine");
+    let (mut hidden, mut seen) = (Vec::new(), 0);
+    for source in crates {
+        let read = engine.read(source, None);
+        seen += read.seen;
+        hidden.extend(read.scanned.hidden);
+        let result = engine.generate(source, read.decls, options, Emit::OnSecondThread);
+        engine.out.crates.push(result);
     }
     // Exit 0 with nothing written would hide a resource crd-gen could not see.
-    if resources == 0 && !targets.is_empty() && !out.diagnostics.has_errors() {
-        out.diagnostics.push(crate::hidden::no_resources(&program, &targets, &hidden));
+    if seen == 0 && !crates.is_empty() && !engine.out.diagnostics.has_errors() {
+        engine.out.diagnostics.push(crate::hidden::no_resources(crates, &hidden));
     }
-    (out, Leftovers(program, attrs, cache))
+    engine.into_parts()
+}
+
+/// Where YAML is emitted: beside validation on a second thread, or (when every core already has
+/// a worker) on the validating thread.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Emit {
+    OnSecondThread,
+    Here,
 }
 
 /// Validates the CRDs and makes their YAML, on two threads: each CRD's JSON, made once for
@@ -171,9 +255,23 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Lefto
 /// CRDs' JSON exist at a time. The YAML is kept only when nothing failed (nothing is written
 /// then). Validation of a schema that already failed to lower would only repeat those errors,
 /// so then neither runs.
-fn validate_and_emit(crds: Vec<assemble::AssembledCrd>, kube: validate::cel::KubeTarget, diags: &mut Diagnostics) -> Vec<CrdFile> {
+fn validate_and_emit(
+    crds: Vec<assemble::AssembledCrd>,
+    kube: validate::cel::KubeTarget,
+    diags: &mut Diagnostics,
+    emit: Emit,
+) -> Vec<CrdFile> {
     if diags.has_errors() {
         return Vec::new();
+    }
+    if emit == Emit::Here {
+        let mut yaml = Vec::with_capacity(crds.len());
+        for a in &crds {
+            let json = a.crd.to_json();
+            validate::validate(a, &json, kube, diags);
+            yaml.push(emit::to_yaml(&json));
+        }
+        return if diags.has_errors() { Vec::new() } else { files_of(crds, yaml) };
     }
     let yaml = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<serde_json::Value>(4);
@@ -199,6 +297,10 @@ fn validate_and_emit(crds: Vec<assemble::AssembledCrd>, kube: validate::cel::Kub
     if diags.has_errors() {
         return Vec::new();
     }
+    files_of(crds, yaml)
+}
+
+fn files_of(crds: Vec<assemble::AssembledCrd>, yaml: Vec<String>) -> Vec<CrdFile> {
     crds.into_iter().zip(yaml).map(|(a, contents)| CrdFile { name: a.crd.file_name(), contents, crd: a.crd }).collect()
 }
 

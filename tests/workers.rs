@@ -1,0 +1,218 @@
+//! The engine on several threads (`-j N`) writes the same bytes as on one, and reports the same
+//! problems: every fixture, a synthetic operator crate, and crates built to split what must stay
+//! together (a kind's versions, kinds sharing a plural, a macro and its calls) across workers.
+
+use crd_gen::{Generated, Options};
+use crd_gen_tests::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[path = "../crd-gen/benches/support/synth.rs"]
+#[allow(dead_code)]
+mod synth;
+
+/// Files (name, bytes), root entries, and the diagnostics as (severity, file, line, message)
+/// sorted: workers report in their own order.
+type Answer = (Vec<(String, String)>, Vec<String>, Vec<String>);
+
+fn answer(g: &Generated) -> Answer {
+    let files = g.crates.iter().flat_map(|c| &c.files).map(|f| (f.name.clone(), f.contents.clone())).collect();
+    let roots = g.crates.iter().flat_map(|c| &c.roots).map(|r| format!("{r:?}")).collect();
+    let mut diags: Vec<String> = g
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = match &d.place {
+                crd_gen::diag::Place::Source(l) => format!("{}:{}:{}", g.sources.get(l.file).path.display(), l.line, l.col),
+                other => format!("{other:?}"),
+            };
+            let notes: Vec<String> = d
+                .notes
+                .iter()
+                .map(|(p, n)| match p {
+                    crd_gen::diag::Place::Source(l) => format!("{}:{} {n}", g.sources.get(l.file).path.display(), l.line),
+                    other => format!("{other:?} {n}"),
+                })
+                .collect();
+            format!("{:?} {at} {} {:?} {notes:?}", d.severity, d.message, d.help)
+        })
+        .collect();
+    diags.sort();
+    (files, roots, diags)
+}
+
+fn run_crate(root_file: &Path, jobs: usize) -> Answer {
+    let source = Arc::new(crd_gen::source::CrateSource::standalone("split", root_file.to_path_buf()));
+    answer(&crd_gen::run(&[source], &Options { jobs: Some(jobs), ..Options::default() }))
+}
+
+#[track_caller]
+fn assert_same_on_any_number_of_workers(root_file: &Path) -> Answer {
+    let one = run_crate(root_file, 1);
+    for jobs in [2, 3, 5] {
+        let many = run_crate(root_file, jobs);
+        assert_eq!(one.0.len(), many.0.len(), "-j {jobs}: number of files");
+        for (a, b) in one.0.iter().zip(&many.0) {
+            assert!(a == b, "-j {jobs}: {} differs from the one-thread run's", a.0);
+        }
+        assert_eq!(one.1, many.1, "-j {jobs}: root entries");
+        assert_eq!(one.2, many.2, "-j {jobs}: diagnostics");
+    }
+    one
+}
+
+fn write_tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = scratch(name);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir.join("lib.rs")
+}
+
+#[test]
+fn every_fixture_is_the_same_bytes_on_several_threads() {
+    let mut manifests: Vec<PathBuf> = std::fs::read_dir(repo_root().join("fixtures"))
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path().join("Cargo.toml")))
+        .filter(|m| m.is_file())
+        .collect();
+    manifests.push(repo_root().join("fixtures/ports/flux-image/Cargo.toml"));
+    manifests.sort();
+    assert!(manifests.len() >= 12, "{manifests:?}");
+    for manifest in manifests {
+        let plan = |jobs| answer(&crd_gen::Generator::new().manifest_path(&manifest).jobs(jobs).plan().generated);
+        let one = plan(1);
+        assert!(!one.0.is_empty() || !one.2.is_empty(), "{}: nothing generated", manifest.display());
+        for jobs in [2, 4] {
+            assert!(one == plan(jobs), "{}: -j {jobs} differs from -j 1", manifest.display());
+        }
+    }
+}
+
+#[test]
+fn a_synthetic_operator_crate_is_the_same_bytes_on_several_threads() {
+    let dir = scratch("workers-synth");
+    synth::write(&dir, 60, 7, synth::Status::Plain);
+    let one = assert_same_on_any_number_of_workers(&dir.join("src/lib.rs"));
+    assert_eq!(one.0.len(), 60);
+    assert!(one.2.iter().all(|d| !d.starts_with("Error")), "{:?}", one.2);
+}
+
+const SHARED: &str = "pub mod a;\npub mod b;\npub mod c;\npub mod common;\n";
+
+fn spec(kind: &str, version: &str, extra: &str) -> String {
+    format!(
+        "#[derive(CustomResource)]\n#[crd(group = \"split.example.com\", version = \"{version}\"{extra})]\npub struct {kind}Spec {{\n    pub shared: crate::common::Shared,\n    #[crd(minimum = 1)]\n    pub size: i32,\n}}\n"
+    )
+}
+
+#[test]
+fn a_kind_whose_versions_live_in_different_leaves_is_one_crd() {
+    let (a, b) = (spec("Widget", "v1", ", storage_version"), spec("Widget", "v2", ""));
+    let lib = write_tree(
+        "workers-versions",
+        &[
+            ("lib.rs", SHARED),
+            ("a.rs", &a),
+            ("b.rs", &b),
+            ("c.rs", &spec("Gadget", "v1", "")),
+            ("common.rs", "/// Shared by every kind.\npub struct Shared {\n    pub name: String,\n}\n"),
+        ],
+    );
+    let one = assert_same_on_any_number_of_workers(&lib);
+    let widgets = one.0.iter().find(|(n, _)| n == "split.example.com_widgets.yaml").unwrap_or_else(|| panic!("{:?}", one.2));
+    assert!(widgets.1.contains("name: v1") && widgets.1.contains("name: v2"), "{}", widgets.1);
+    assert_eq!(one.0.len(), 2);
+}
+
+#[test]
+fn kinds_sharing_a_plural_in_different_leaves_are_reported_once() {
+    let lib = write_tree(
+        "workers-plural",
+        &[
+            ("lib.rs", SHARED),
+            ("a.rs", &spec("Widget", "v1", ", plural = \"things\"")),
+            ("b.rs", &spec("Gadget", "v1", ", plural = \"things\"")),
+            ("c.rs", &spec("Other", "v1", "")),
+            ("common.rs", "pub struct Shared {\n    pub name: String,\n}\n"),
+        ],
+    );
+    let one = assert_same_on_any_number_of_workers(&lib);
+    assert_eq!(one.2.iter().filter(|d| d.contains("both use the plural `things`")).count(), 1, "{:?}", one.2);
+}
+
+#[test]
+fn a_problem_in_a_type_every_worker_lowers_is_reported_once() {
+    let lib = write_tree(
+        "workers-shared-error",
+        &[
+            ("lib.rs", SHARED),
+            ("a.rs", &spec("Widget", "v1", "")),
+            ("b.rs", &spec("Gadget", "v1", "")),
+            ("c.rs", &spec("Other", "v1", "")),
+            ("common.rs", "pub struct Shared {\n    #[crd(maximum = \"ten\")]\n    pub n: i32,\n    pub what: Unknown,\n}\n"),
+        ],
+    );
+    let one = assert_same_on_any_number_of_workers(&lib);
+    assert!(one.0.is_empty());
+    assert_eq!(one.2.iter().filter(|d| d.contains("common.rs:4:")).count(), 1, "{:?}", one.2);
+    assert_eq!(one.2.iter().filter(|d| d.contains("common.rs:2:")).count(), 1, "{:?}", one.2);
+}
+
+#[test]
+fn a_deriving_macro_called_in_another_leaf_is_an_error_at_the_call() {
+    let lib = write_tree(
+        "workers-macro",
+        &[
+            ("lib.rs", "#[macro_use]\npub mod a;\npub mod b;\npub mod c;\npub mod common;\n"),
+            (
+                "a.rs",
+                "macro_rules! resource {\n    ($n:ident) => {\n        #[derive(CustomResource)]\n        pub struct $n { pub a: String }\n    };\n}\n",
+            ),
+            ("b.rs", "resource!(HiddenSpec);\n"),
+            ("c.rs", &spec("Widget", "v1", "")),
+            ("common.rs", "pub struct Shared {\n    pub name: String,\n}\n"),
+        ],
+    );
+    let one = assert_same_on_any_number_of_workers(&lib);
+    assert_eq!(one.2.iter().filter(|d| d.contains("`resource!` derives `CustomResource` in its body")).count(), 1, "{:?}", one.2);
+}
+
+#[test]
+fn resources_in_the_skeleton_and_below_leaves_are_found_once() {
+    let lib = write_tree(
+        "workers-skeleton",
+        &[
+            ("lib.rs", &format!("pub mod api;\npub mod common;\n{}", spec("Root", "v1", ""))),
+            ("api/mod.rs", "pub mod a;\npub mod b;\nmod inline {\n    pub mod deeper {}\n}\n"),
+            ("api/a.rs", &format!("use super::*;\n{}\npub mod nested {{\n{}}}\n", spec("Widget", "v1", ""), spec("Nested", "v1", ""))),
+            ("api/b.rs", &format!("#[path = \"b_more.rs\"]\nmod more;\npub use more::*;\n{}", spec("Gadget", "v1", ""))),
+            ("api/b_more.rs", &spec("More", "v1", "")),
+            ("common.rs", "pub struct Shared {\n    pub name: String,\n}\n"),
+        ],
+    );
+    let one = assert_same_on_any_number_of_workers(&lib);
+    let names: Vec<&str> = one.0.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "split.example.com_gadgets.yaml",
+            "split.example.com_mores.yaml",
+            "split.example.com_nesteds.yaml",
+            "split.example.com_roots.yaml",
+            "split.example.com_widgets.yaml"
+        ]
+    );
+}
+
+#[test]
+fn a_crate_with_no_resources_is_the_same_error_on_several_threads() {
+    let lib = write_tree(
+        "workers-none",
+        &[("lib.rs", SHARED), ("a.rs", "some_macro!();\n"), ("b.rs", "pub struct B;\n"), ("c.rs", ""), ("common.rs", "")],
+    );
+    let one = assert_same_on_any_number_of_workers(&lib);
+    assert!(one.2.iter().any(|d| d.contains("no resources found")), "{:?}", one.2);
+}

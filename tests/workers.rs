@@ -216,3 +216,59 @@ fn a_crate_with_no_resources_is_the_same_error_on_several_threads() {
     let one = assert_same_on_any_number_of_workers(&lib);
     assert!(one.2.iter().any(|d| d.contains("no resources found")), "{:?}", one.2);
 }
+
+/// Every k8s-openapi source file skims (`source/skim.rs`: bodies blanked before parsing a
+/// dependency) to a file that parses to the same items, with the same signatures and lines.
+#[test]
+fn every_k8s_openapi_file_skims_to_the_same_items() {
+    let lock = std::fs::read_to_string(repo_root().join("Cargo.lock")).unwrap();
+    let version = lock.split("name = \"k8s-openapi\"\nversion = \"").nth(1).and_then(|r| r.split('"').next()).expect("k8s-openapi in Cargo.lock");
+    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    let src = std::fs::read_dir(home.join("registry/src"))
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path().join(format!("k8s-openapi-{version}/src"))))
+        .find(|p| p.is_dir())
+        .expect("k8s-openapi's source in the cargo registry (a dependency of this test crate)");
+    let (mut files, mut stack) = (0, vec![src]);
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let skimmed = crd_gen::source::skim::skim(&text).unwrap_or_else(|| text.clone());
+            assert_eq!(skimmed.lines().count(), text.lines().count(), "{}", path.display());
+            let (a, b) = (syn::parse_file(&text).unwrap(), syn::parse_file(&skimmed).unwrap_or_else(|e| panic!("{}: {e}", path.display())));
+            assert_eq!(shapes(&a.items), shapes(&b.items), "{}", path.display());
+            files += 1;
+        }
+    }
+    assert!(files > 500, "{files} files");
+}
+
+/// What of each item a skim must keep: all of it, but an `impl`'s and a function's body
+/// (a `JsonSchema` impl is kept whole: crd-gen reads it); inline modules item by item.
+fn shapes(items: &[syn::Item]) -> Vec<String> {
+    use quote::ToTokens;
+    let text = |t: &dyn ToTokens| t.to_token_stream().to_string();
+    items
+        .iter()
+        .flat_map(|item| match item {
+            syn::Item::Impl(i) if !text(&i.trait_.as_ref().map(|t| t.1.clone())).contains("JsonSchema") => {
+                vec![format!("impl {} for {}", text(&i.trait_.as_ref().map(|t| t.1.clone())), text(&i.self_ty))]
+            }
+            syn::Item::Fn(f) => vec![text(&f.sig)],
+            syn::Item::Mod(m) if m.content.is_some() => {
+                let mut v = vec![format!("mod {}", m.ident)];
+                v.extend(shapes(&m.content.as_ref().unwrap().1));
+                v
+            }
+            other => vec![text(other)],
+        })
+        .collect()
+}

@@ -41,7 +41,11 @@ impl Program {
         let name = slot.name.clone();
         let (path, text) = read_module_file(&name, &files, declared_at, sources, diags)?;
         let file_id = sources.add(path.clone(), text);
-        let parsed = match syn::parse_file(&sources.get(file_id).text) {
+        let text = &sources.get(file_id).text;
+        // A dependency is read for its types only (see `skim.rs`).
+        let skimmed = if self.crates[scope.krate.0].is_target { None } else { super::skim::skim(text) };
+        let parsed = skimmed.and_then(|s| syn::parse_file(&s).ok()).map_or_else(|| syn::parse_file(text), Ok);
+        let parsed = match parsed {
             Ok(f) => f,
             Err(e) => {
                 let loc = Loc::from_span(file_id, e.span());

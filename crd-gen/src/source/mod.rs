@@ -14,6 +14,7 @@ pub mod lookup;
 pub mod names;
 pub mod partition;
 pub mod resolve;
+pub mod skim;
 
 use crate::diag::FileId;
 use std::collections::BTreeMap;

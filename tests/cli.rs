@@ -168,3 +168,51 @@ fn build_rs_and_cli_give_the_same_bytes() {
         serde_saphyr::from_str(build_rs::Backup::crd_yaml()).unwrap();
     assert_eq!(crd, from_yaml);
 }
+
+/// A package whose Cargo.lock is up to date is placed from the lock file (`cargo metadata
+/// --no-deps`, no resolver: most of a small run); a missing or stale lock file (a dependency it
+/// lacks, a version the manifest no longer allows) or `--all-features` go to cargo's resolver.
+/// Seen through a `cargo` that logs its arguments.
+#[cfg(unix)]
+#[test]
+fn an_up_to_date_lock_file_spares_cargos_resolver() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("discover-locked");
+    let log = dir.join("cargo.log");
+    let real = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let wrapper = dir.join("cargo-logging");
+    std::fs::write(&wrapper, format!("#!/bin/sh\necho \"$*\" >> '{}'\nexec '{real}' \"$@\"\n", log.display())).unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let krate = dir.join("widget");
+    let manifest = write_crate(&krate, "widget", &resource("Widget", "logged.example.com", ""));
+    let calls = |extra: &[&str]| {
+        let _ = std::fs::remove_file(&log);
+        let m = manifest.to_str().unwrap();
+        let out = command_in(&dir, &[&["crd-gen", "manifests", "--stdout", "--manifest-path", m], extra].concat())
+            .env("CARGO", &wrapper)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("name: widgets.logged.example.com"), "{}", stdout(&out));
+        std::fs::read_to_string(&log).unwrap_or_default()
+    };
+    let resolved = |log: &str| log.lines().any(|l| l.starts_with("metadata") && !l.contains("--no-deps"));
+    let first = calls(&[]);
+    assert!(resolved(&first), "no lock file yet: cargo resolves (and writes one)\n{first}");
+    assert!(krate.join("Cargo.lock").is_file());
+    let second = calls(&[]);
+    assert!(!resolved(&second) && second.contains("--no-deps"), "{second}");
+    assert!(!resolved(&calls(&["--no-default-features"])));
+    assert!(resolved(&calls(&["--all-features"])));
+    // A dependency the lock file does not have yet (a path crate, so nothing is downloaded).
+    write_crate(&dir.join("helper"), "helper", "pub struct Helper;\n");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("[workspace]", "[dependencies]\nhelper = { path = \"../helper\" }\n\n[workspace]")).unwrap();
+    let text = std::fs::read_to_string(dir.join("helper/Cargo.toml")).unwrap();
+    std::fs::write(dir.join("helper/Cargo.toml"), text.replace("\n[workspace]\n", "\n")).unwrap();
+    let edited = calls(&[]);
+    assert!(resolved(&edited), "{edited}");
+    // cargo wrote it into the lock file: placed from there again.
+    let again = calls(&[]);
+    assert!(!resolved(&again), "{again}");
+}

@@ -222,8 +222,10 @@ fn a_crate_with_no_resources_is_the_same_error_on_several_threads() {
 #[test]
 fn every_k8s_openapi_file_skims_to_the_same_items() {
     let lock = std::fs::read_to_string(repo_root().join("Cargo.lock")).unwrap();
-    let version = lock.split("name = \"k8s-openapi\"\nversion = \"").nth(1).and_then(|r| r.split('"').next()).expect("k8s-openapi in Cargo.lock");
-    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    let version =
+        lock.split("name = \"k8s-openapi\"\nversion = \"").nth(1).and_then(|r| r.split('"').next()).expect("k8s-openapi in Cargo.lock");
+    let home =
+        std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
     let src = std::fs::read_dir(home.join("registry/src"))
         .unwrap()
         .filter_map(|e| Some(e.ok()?.path().join(format!("k8s-openapi-{version}/src"))))

@@ -174,7 +174,26 @@ impl Generator {
                 )),
             }
         }
+        if let Some(found) = self.discover_without_resolver() {
+            return Some(vec![found]);
+        }
         discover::discover(self.manifest_path.as_deref(), &self.packages, &self.features, diags)
+    }
+
+    /// One package, placed from its workspace's Cargo.lock as a build script places it (see
+    /// `source::locked`): `cargo metadata --no-deps` instead of cargo's resolver, which is most
+    /// of a small run. Whatever the lock file cannot answer (a virtual manifest, `-p`, a stale
+    /// lock: a dependency it lacks or a version the manifest no longer allows; a dependency not
+    /// unpacked) goes to `cargo metadata`.
+    fn discover_without_resolver(&self) -> Option<discover::TargetPackage> {
+        let manifest = self.manifest_path.clone()?;
+        let f = &self.features;
+        if !self.packages.is_empty() || f.all_features {
+            return None;
+        }
+        let asked = crate::source::locked::RootFeatures::Asked { features: &f.features, default: !f.no_default_features };
+        let (manifest_dir, source) = crate::source::locked::discover_package(&manifest, asked).ok()?;
+        Some(discover::TargetPackage { name: source.package.clone(), manifest_dir, source })
     }
 
     /// Runs discovery and the engine; writes nothing.

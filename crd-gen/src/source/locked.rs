@@ -50,6 +50,8 @@ struct DeclaredDep {
     /// Declared under `[target.'cfg(..)'.dependencies]`: cargo unpacks it only for a build
     /// for that platform.
     platform_specific: bool,
+    /// The version requirement (`"1"`, `">=0.29, <0.30"`), if any.
+    version: Option<String>,
 }
 
 /// Why a crate could not be placed: the caller says so and asks cargo instead.
@@ -59,12 +61,25 @@ pub struct Unplaced(pub String);
 /// The crate of the package at `manifest` (a build script's own) with all it depends on, its
 /// features being `features` (cargo's `CARGO_CFG_FEATURE`).
 pub fn discover(manifest: &Path, features: &[String]) -> Result<(PathBuf, Arc<CrateSource>), Unplaced> {
+    discover_package(manifest, RootFeatures::Enabled(features))
+}
+
+/// The root package's features: as cargo enabled them (a build script), or as the command line
+/// asks (`-F`, `--no-default-features`; `--all-features` and `pkg/feature` are cargo's to resolve).
+pub enum RootFeatures<'a> {
+    Enabled(&'a [String]),
+    Asked { features: &'a [String], default: bool },
+}
+
+/// [`discover`] for the package at `manifest` (a package of its workspace, not a virtual root).
+pub fn discover_package(manifest: &Path, features: RootFeatures) -> Result<(PathBuf, Arc<CrateSource>), Unplaced> {
     let metadata = MetadataCommand::new()
         .manifest_path(manifest)
         .no_deps()
         .other_options(vec!["--offline".to_string()])
         .exec()
         .map_err(|e| Unplaced(format!("`cargo metadata --no-deps` failed: {e}")))?;
+    let strict = matches!(features, RootFeatures::Asked { .. });
     let lock_path = metadata.workspace_root.as_std_path().join("Cargo.lock");
     let lock_text = std::fs::read_to_string(&lock_path).map_err(|e| Unplaced(format!("cannot read {}: {e}", lock_path.display())))?;
     let locked = parse_lock(&lock_text).map_err(|e| Unplaced(format!("{}: {e}", lock_path.display())))?;
@@ -76,9 +91,20 @@ pub fn discover(manifest: &Path, features: &[String]) -> Result<(PathBuf, Arc<Cr
         .find(same)
         .ok_or_else(|| Unplaced(format!("{} is not a package of its workspace", manifest.display())))?;
     let mut graph =
-        Graph { metadata: &metadata, locked: &locked, manifests: HashMap::new(), memo: HashMap::new(), features: HashMap::new() };
+        Graph { metadata: &metadata, locked: &locked, manifests: HashMap::new(), memo: HashMap::new(), features: HashMap::new(), strict };
     let root = graph.member_manifest(package);
-    graph.enable(&root, features.iter().cloned(), false);
+    match features {
+        RootFeatures::Enabled(on) => graph.enable(&root, on.iter().cloned(), false),
+        RootFeatures::Asked { features, default } => {
+            // A feature the package does not have is cargo's error to report.
+            let known =
+                |f: &String| root.features.contains_key(f) || root.deps.iter().any(|d| d.optional && d.extern_name == f.replace('-', "_"));
+            if let Some(f) = features.iter().find(|f| f.contains('/') || !known(f)) {
+                return Err(Unplaced(format!("feature `{f}` is left to cargo")));
+            }
+            graph.enable(&root, features.iter().cloned(), default);
+        }
+    }
     let edges = graph.walk(&root)?;
     let source = graph.crate_of(&key(&root.name, &root.version), &edges)?;
     let dir = package.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default();
@@ -89,6 +115,10 @@ pub fn discover(manifest: &Path, features: &[String]) -> Result<(PathBuf, Arc<Cr
 type Edges = HashMap<String, (Arc<Manifest>, Vec<(String, Arc<Manifest>)>)>;
 
 struct Graph<'a> {
+    /// Cargo has not necessarily resolved since the manifests changed (the command line, not a
+    /// build script): a dependency the lock file lacks, or whose locked version the manifest no
+    /// longer allows, means the lock is stale and cargo must resolve.
+    strict: bool,
     metadata: &'a Metadata,
     locked: &'a [LockedPackage],
     /// Manifests read, by `name version`.
@@ -119,6 +149,7 @@ impl Graph<'_> {
                 default_features: d.uses_default_features,
                 optional: d.optional,
                 platform_specific: d.target.is_some(),
+                version: Some(d.req.to_string()),
             })
             .collect();
         Arc::new(Manifest {
@@ -214,7 +245,13 @@ impl Graph<'_> {
         let entry = lock.dependencies.iter().find(|d| d.split(' ').next() == Some(dep.package.as_str()));
         // A dependency for another target (`[target.'cfg(windows)'.dependencies]`) is not
         // in the lock entry of a build for this one; nothing of it can be used.
-        let Some(entry) = entry else { return Ok(None) };
+        let Some(entry) = entry else {
+            return if self.strict && !dep.platform_specific {
+                Err(Unplaced(format!("`{}` of `{}` is not in its Cargo.lock entry", dep.package, from.name)))
+            } else {
+                Ok(None)
+            };
+        };
         let mut parts = entry.split(' ');
         let name = parts.next().unwrap_or_default();
         let version = parts.next();
@@ -223,6 +260,9 @@ impl Graph<'_> {
         let [package] = candidates[..] else {
             return Err(Unplaced(format!("`{entry}` is not one package of Cargo.lock")));
         };
+        if self.strict && !allows(dep.version.as_deref(), &package.version) {
+            return Err(Unplaced(format!("Cargo.lock has `{entry}`, which `{}` no longer allows", from.name)));
+        }
         let k = key(&package.name, &package.version);
         if let Some(m) = self.manifests.get(&k) {
             return Ok(Some(m.clone()));
@@ -344,6 +384,7 @@ fn declared(dir: &Path, table: &dyn toml_edit::TableLike, platform_specific: boo
                 default_features: field("default-features").or(field("default_features")).and_then(|v| v.as_bool()).unwrap_or(true),
                 optional: field("optional").and_then(|v| v.as_bool()).unwrap_or(false),
                 platform_specific,
+                version: spec.as_str().or_else(|| field("version").and_then(|v| v.as_str())).map(str::to_string),
             }
         })
         .collect()
@@ -351,6 +392,14 @@ fn declared(dir: &Path, table: &dyn toml_edit::TableLike, platform_specific: boo
 
 fn strings(v: &toml_edit::Item) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// Whether `version` meets the requirement `req` (none: any version; one cargo_metadata's
+/// semver cannot read: no, so cargo decides).
+fn allows(req: Option<&str>, version: &str) -> bool {
+    use cargo_metadata::semver::{Version, VersionReq};
+    let Some(req) = req else { return true };
+    matches!((VersionReq::parse(req), Version::parse(version)), (Ok(r), Ok(v)) if r.matches(&v))
 }
 
 /// The `[[package]]` entries of a Cargo.lock.
@@ -371,6 +420,12 @@ fn parse_lock(text: &str) -> Result<Vec<LockedPackage>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_locked_version_must_meet_the_requirement() {
+        assert!(allows(Some("1"), "1.0.228") && allows(Some("0.29"), "0.29.0") && allows(None, "3.0.0"));
+        assert!(!allows(Some("0.28"), "0.29.0") && !allows(Some("=1.0.1"), "1.0.2") && !allows(Some("not a req"), "1.0.0"));
+    }
 
     #[test]
     fn reads_the_packages_of_a_lock_file() {

@@ -231,7 +231,7 @@ fn field(f: &ast::Field, errors: &mut Vec<MarkerError>) -> Field {
         },
         ty: f.ty.clone(),
         span: f.original.ident.as_ref().map_or_else(|| f.original.ty.span(), |i| i.span()),
-        decl_span: f.original.span(),
+        decl_span: field_span(f.original),
         name: a.name().serialize_name().value.clone(),
         skip_serializing: a.skip_serializing(),
         skip_deserializing: a.skip_deserializing(),
@@ -242,6 +242,19 @@ fn field(f: &ast::Field, errors: &mut Vec<MarkerError>) -> Field {
         transparent: a.transparent(),
         crd: CrdAttrs::read_typed(&f.original.attrs, AttrSite::Field, Some(&f.original.ty), errors),
     }
+}
+
+/// The span of a whole field declaration, attributes to type, as syn's `Spanned` gives it,
+/// without turning the field (doc comments and all) back into tokens to find its ends.
+fn field_span(f: &syn::Field) -> Span {
+    let first = match (f.attrs.first(), &f.vis, &f.ident) {
+        (Some(a), _, _) => a.pound_token.span,
+        (None, syn::Visibility::Public(p), _) => p.span,
+        (None, syn::Visibility::Restricted(r), _) => r.pub_token.span,
+        (None, syn::Visibility::Inherited, Some(i)) => i.span(),
+        (None, syn::Visibility::Inherited, None) => return f.ty.span(),
+    };
+    first.join(f.ty.span()).unwrap_or(first)
 }
 
 fn variant(v: &ast::Variant, errors: &mut Vec<MarkerError>) -> Variant {

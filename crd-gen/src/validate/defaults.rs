@@ -44,10 +44,9 @@ pub fn check_node(s: &Schema, path: &Path, origin: Option<Loc>, ctx: &mut Ctx) {
         }
     }
     if let Some(p) = &s.pattern
-        && let Err(e) = regex::Regex::new(p)
+        && let Err(msg) = super::regexes::compiled(p).as_ref()
     {
         let origin = s.marker_loc(MarkerKey::Pattern).or(origin);
-        let msg = e.to_string();
         let last = msg.lines().last().unwrap_or("");
         ctx.error(
             origin,
@@ -177,7 +176,7 @@ fn string_errors(text: &str, s: &Schema, here: &str, out: &mut Vec<String>) {
         out.push(format!("{here}must be at most {} characters", s.max_length.unwrap_or(0)));
     }
     if let Some(p) = &s.pattern
-        && let Ok(re) = regex::Regex::new(p)
+        && let Ok(re) = super::regexes::compiled(p).as_ref()
         && !re.is_match(text)
     {
         out.push(format!("{here}must match the pattern `{p}`"));

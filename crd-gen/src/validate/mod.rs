@@ -20,6 +20,7 @@ pub mod defaults;
 pub mod depth;
 pub mod labels;
 pub mod names;
+pub mod regexes;
 pub mod selectable;
 pub mod size;
 pub mod structural;

@@ -66,7 +66,8 @@ pub fn go_duration(s: &str) -> bool {
 
 /// `time.RFC3339` (`2006-01-02T15:04:05Z07:00`, fractional seconds allowed).
 pub fn rfc3339(s: &str) -> bool {
-    let re = regex::Regex::new(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$").expect("valid");
+    let re = crate::validate::regexes::compiled(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$");
+    let Ok(re) = re.as_ref() else { return false };
     let Some(c) = re.captures(s) else { return false };
     let n = |i: usize| c.get(i).map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(99));
     let (month, day) = (n(2), n(3));

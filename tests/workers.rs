@@ -261,8 +261,8 @@ fn shapes(items: &[syn::Item]) -> Vec<String> {
     items
         .iter()
         .flat_map(|item| match item {
-            syn::Item::Impl(i) if !text(&i.trait_.as_ref().map(|t| t.1.clone())).contains("JsonSchema") => {
-                vec![format!("impl {} for {}", text(&i.trait_.as_ref().map(|t| t.1.clone())), text(&i.self_ty))]
+            syn::Item::Impl(i) if !text(&i.trait_.as_ref().map(|t| t.0.clone())).contains("JsonSchema") => {
+                vec![format!("impl {} for {}", text(&i.trait_.as_ref().map(|t| t.0.clone())), text(&i.self_ty))]
             }
             syn::Item::Fn(f) => vec![text(&f.sig)],
             syn::Item::Mod(m) if m.content.is_some() => {

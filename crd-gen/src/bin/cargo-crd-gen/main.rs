@@ -20,6 +20,11 @@ use args::{Cli, Command, CreateCommand};
 use clap::Parser;
 use std::process::ExitCode;
 
+/// The engine allocates a small value per token, name and schema node: with mimalloc a
+/// 1000-resource run takes a third less CPU than with glibc's malloc (README, Speed).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     // As a cargo subcommand, cargo runs `cargo-crd-gen crd-gen <args>`.

@@ -133,7 +133,7 @@ impl Generator {
         self.options.kube_version = Some(minor);
         self
     }
-    /// How many threads the engine runs on (default: one per 512 KiB of source, at most one per
+    /// How many threads the engine runs on (default: one per 128 KiB of source, at most one per
     /// core). The output is the same bytes whatever the number.
     pub fn jobs(mut self, n: usize) -> Self {
         self.options.jobs = Some(n.max(1));

@@ -25,7 +25,7 @@ pub struct Options {
     /// CEL rules. Default: the `v1_NN` feature of each crate's k8s-openapi dependency, else the
     /// newest version crd-gen's CEL table knows.
     pub kube_version: Option<u32>,
-    /// How many threads the engine runs on (`-j`): default one per 512 KiB of the crates'
+    /// How many threads the engine runs on (`-j`): default one per 128 KiB of the crates'
     /// source, at most one per core. The files are the same bytes whatever the number.
     pub jobs: Option<usize>,
 }

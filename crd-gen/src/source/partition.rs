@@ -116,7 +116,7 @@ pub fn deal(sizes: &[u64], workers: usize) -> Vec<usize> {
 
 /// How many workers a run over crates of `bytes` of source should have: one per this many bytes
 /// of source (below it, a second thread costs more than it saves), at most one per core.
-pub const BYTES_PER_WORKER: u64 = 512 * 1024;
+pub const BYTES_PER_WORKER: u64 = 128 * 1024;
 
 pub fn workers_for(bytes: u64, cores: usize) -> usize {
     ((bytes / BYTES_PER_WORKER) as usize).clamp(1, cores.max(1))

@@ -225,7 +225,7 @@ pub struct CommonArgs {
     pub kube_version: Option<u32>,
     /// Threads to run on; the files are the same bytes with any number.
     ///
-    /// [default: one per 512 KiB of the packages' source, at most one per core]
+    /// [default: one per 128 KiB of the packages' source, at most one per core]
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 }

@@ -78,17 +78,43 @@ impl Generated {
 /// touched are ever committed.
 const ENGINE_STACK: usize = if cfg!(target_pointer_width = "64") { 1 << 30 } else { 1 << 28 };
 
+/// The stacks tried in turn: the engine's, then smaller ones that an address-space limit
+/// (`ulimit -v`) beside an allocator's reserved arenas may still allow (the depth limits are
+/// reached within a quarter of the engine's stack in an optimized build).
+const STACKS: [usize; 3] = [ENGINE_STACK, ENGINE_STACK / 2, ENGINE_STACK / 4];
+
 /// Runs `f` on a thread with the engine's stack (on this thread if none can be made).
 pub fn on_engine_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     let once = std::sync::Mutex::new(Some(f));
     let take = || once.lock().unwrap_or_else(|e| e.into_inner()).take().expect("runs once");
     std::thread::scope(|s| {
-        let thread = std::thread::Builder::new().name("crd-gen engine".into()).stack_size(ENGINE_STACK);
-        match thread.spawn_scoped(s, || take()()) {
-            Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => take()(),
+        for size in STACKS {
+            let thread = std::thread::Builder::new().name("crd-gen engine".into()).stack_size(size);
+            if let Ok(h) = thread.spawn_scoped(s, || take()()) {
+                return h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            }
         }
+        take()()
     })
+}
+
+/// Starts `f` on a thread named `name` with the largest of [`STACKS`] the system gives; `f` back
+/// when it gives none.
+fn spawn_engine<T, F>(name: String, f: F) -> Result<std::thread::JoinHandle<T>, F>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let job = Arc::new(std::sync::Mutex::new(Some(f)));
+    let take = |job: &std::sync::Mutex<Option<F>>| job.lock().unwrap_or_else(|e| e.into_inner()).take();
+    for size in STACKS {
+        let mine = job.clone();
+        let thread = std::thread::Builder::new().name(name.clone()).stack_size(size);
+        if let Ok(h) = thread.spawn(move || take(&mine).expect("runs once")()) {
+            return Ok(h);
+        }
+    }
+    Err(take(&job).expect("no thread took it"))
 }
 
 pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
@@ -100,8 +126,7 @@ pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     }
     let owned = (crates.to_vec(), options.clone());
     let (tx, rx) = std::sync::mpsc::channel();
-    let engine = std::thread::Builder::new().name("crd-gen engine".into()).stack_size(ENGINE_STACK);
-    let spawned = engine.spawn(move || {
+    let spawned = spawn_engine("crd-gen engine".into(), move || {
         let (generated, leftovers) = run_here(&owned.0, &owned.1);
         let _ = tx.send(generated);
         // Freeing the parsed trees and caches is a twentieth of a large run: the caller has its
@@ -115,16 +140,18 @@ pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
 }
 
 /// One worker per [`BYTES_PER_WORKER`](crate::source::partition::BYTES_PER_WORKER) of the target
-/// crates' source, at most one per core.
+/// crates' source below their root files, at most one per core.
 fn default_jobs(crates: &[Arc<CrateSource>]) -> usize {
     use crate::source::partition::{BYTES_PER_WORKER, source_bytes, workers_for};
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores < 2 {
         return 1;
     }
-    let limit = BYTES_PER_WORKER * cores as u64;
-    let bytes = crates.iter().filter_map(|c| c.root_file.parent()).map(|dir| source_bytes(dir, limit)).sum();
-    workers_for(bytes, cores)
+    // Workers share the files below the crate root: a crate of one file has nothing to share.
+    let root_size = |c: &CrateSource| std::fs::metadata(&c.root_file).map_or(0, |m| m.len());
+    let limit = BYTES_PER_WORKER * cores as u64 + crates.iter().map(|c| root_size(c)).sum::<u64>();
+    let below_roots = crates.iter().filter_map(|c| Some(source_bytes(c.root_file.parent()?, limit).saturating_sub(root_size(c)))).sum();
+    workers_for(below_roots, cores)
 }
 
 /// What the engine keeps for a run and no longer needs when it has answered.

@@ -168,8 +168,7 @@ pub(super) fn run(crates: &[Arc<CrateSource>], options: &Options, workers: usize
     let mut handles = Vec::new();
     for worker in 0..workers {
         let (crates, options, shared, tx) = (crates.to_vec(), options.clone(), exchange.clone(), tx.clone());
-        let thread = std::thread::Builder::new().name(format!("crd-gen worker {worker}")).stack_size(super::ENGINE_STACK);
-        let spawned = thread.spawn(move || {
+        let spawned = super::spawn_engine(format!("crd-gen worker {worker}"), move || {
             let mut guard = Guard(&shared, false);
             let answer = work(Share { worker, workers }, &crates, &options, &shared);
             guard.1 = true;
@@ -182,7 +181,15 @@ pub(super) fn run(crates: &[Arc<CrateSource>], options: &Options, workers: usize
         match spawned {
             Ok(h) => handles.push(h),
             Err(_) => {
+                // The workers started stop at the exchange; their stacks are given back before
+                // the caller starts its one engine thread (under an address-space limit, the
+                // stacks are what ran out).
                 exchange.abandon();
+                for h in handles {
+                    if let Err(panic) = h.join() {
+                        std::panic::resume_unwind(panic);
+                    }
+                }
                 return None;
             }
         }

@@ -90,8 +90,16 @@ pub fn discover_package(manifest: &Path, features: RootFeatures) -> Result<(Path
         .into_iter()
         .find(same)
         .ok_or_else(|| Unplaced(format!("{} is not a package of its workspace", manifest.display())))?;
-    let mut graph =
-        Graph { metadata: &metadata, locked: &locked, manifests: HashMap::new(), memo: HashMap::new(), features: HashMap::new(), strict };
+    let mut graph = Graph {
+        metadata: &metadata,
+        locked: &locked,
+        manifests: HashMap::new(),
+        memo: HashMap::new(),
+        features: HashMap::new(),
+        dep_features: HashMap::new(),
+        relevant: None,
+        strict,
+    };
     let root = graph.member_manifest(package);
     match features {
         RootFeatures::Enabled(on) => graph.enable(&root, on.iter().cloned(), false),
@@ -105,7 +113,23 @@ pub fn discover_package(manifest: &Path, features: RootFeatures) -> Result<(Path
             graph.enable(&root, features.iter().cloned(), default);
         }
     }
-    let edges = graph.walk(&root)?;
+    let mut roots = vec![root.clone()];
+    if strict {
+        // `cargo metadata` unifies features over the workspace (a library member may leave
+        // k8s-openapi's version feature to the binary beside it): every member counts, with its
+        // default features.
+        let relevant = reaching(&locked, &key(&root.name, &root.version));
+        for member in metadata.workspace_packages().into_iter().filter(|p| !same(p)) {
+            if !relevant.contains(&key(&member.name, &member.version.to_string())) {
+                continue;
+            }
+            let m = graph.member_manifest(member);
+            graph.enable(&m, std::iter::empty(), true);
+            roots.push(m);
+        }
+        graph.relevant = Some(relevant);
+    }
+    let edges = graph.walk(&roots)?;
     let source = graph.crate_of(&key(&root.name, &root.version), &edges)?;
     let dir = package.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default();
     Ok((dir, source))
@@ -126,6 +150,12 @@ struct Graph<'a> {
     memo: HashMap<String, Arc<CrateSource>>,
     /// Features enabled per package (`name version`).
     features: HashMap<String, BTreeSet<String>>,
+    /// Features a package turns on in its dependencies (`dep/feature`, `dep?/feature` in its
+    /// `[features]`), per package: (dependency name, feature).
+    dep_features: HashMap<String, BTreeSet<(String, String)>>,
+    /// With other members walked for their features: the packages (`name version`) that can
+    /// reach the target's dependencies in the lock file's graph; no other one can change them.
+    relevant: Option<BTreeSet<String>>,
 }
 
 fn key(name: &str, version: &str) -> String {
@@ -168,13 +198,20 @@ impl Graph<'_> {
         if default && m.features.contains_key("default") {
             todo.push("default".into());
         }
-        let on = self.features.entry(key(&m.name, &m.version)).or_default();
+        let k = key(&m.name, &m.version);
+        let on = self.features.entry(k.clone()).or_default();
+        let mut in_deps = Vec::new();
         while let Some(f) = todo.pop() {
-            if f.contains('/') || f.starts_with("dep:") || !on.insert(f.clone()) {
+            if let Some((dep, feature)) = f.split_once('/') {
+                in_deps.push((dep.trim_end_matches('?').replace('-', "_"), feature.to_string()));
+                continue;
+            }
+            if f.starts_with("dep:") || !on.insert(f.clone()) {
                 continue;
             }
             todo.extend(m.features.get(&f).into_iter().flatten().cloned());
         }
+        self.dep_features.entry(k).or_default().extend(in_deps);
     }
 
     /// Whether an optional dependency is turned on by one of the package's features.
@@ -190,14 +227,14 @@ impl Graph<'_> {
         })
     }
 
-    /// Every package reachable from `root` with the dependencies it uses, features settled:
+    /// Every package reachable from `roots` with the dependencies it uses, features settled:
     /// a feature one dependent turns on can turn on an optional dependency of another package,
     /// so the walk repeats until no package's features change.
-    fn walk(&mut self, root: &Arc<Manifest>) -> Result<Edges, Unplaced> {
+    fn walk(&mut self, roots: &[Arc<Manifest>]) -> Result<Edges, Unplaced> {
         loop {
-            let before = self.features.clone();
+            let before = (self.features.clone(), self.dep_features.clone());
             let mut edges = Edges::new();
-            let mut todo = vec![root.clone()];
+            let mut todo = roots.to_vec();
             while let Some(m) = todo.pop() {
                 let k = key(&m.name, &m.version);
                 if edges.contains_key(&k) {
@@ -208,13 +245,22 @@ impl Graph<'_> {
                 let used: Vec<&DeclaredDep> = m.deps.iter().filter(|d| !d.optional || self.optional_on(&m, d)).collect();
                 for dep in used {
                     let Some(dep_manifest) = self.place(&m, lock.as_ref(), dep)? else { continue };
-                    self.enable(&dep_manifest, dep.features.iter().cloned(), dep.default_features);
+                    let names = [dep.extern_name.clone(), dep.package.replace('-', "_")];
+                    let asked: Vec<String> = self
+                        .dep_features
+                        .get(&k)
+                        .into_iter()
+                        .flatten()
+                        .filter(|(d, _)| names.contains(d))
+                        .map(|(_, f)| f.clone())
+                        .collect();
+                    self.enable(&dep_manifest, dep.features.iter().cloned().chain(asked), dep.default_features);
                     todo.push(dep_manifest.clone());
                     uses.push((dep.extern_name.clone(), dep_manifest));
                 }
                 edges.insert(k, (m, uses));
             }
-            if self.features == before {
+            if (&self.features, &self.dep_features) == (&before.0, &before.1) {
                 return Ok(edges);
             }
         }
@@ -264,6 +310,9 @@ impl Graph<'_> {
             return Err(Unplaced(format!("Cargo.lock has `{entry}`, which `{}` no longer allows", from.name)));
         }
         let k = key(&package.name, &package.version);
+        if self.relevant.as_ref().is_some_and(|r| !r.contains(&k)) {
+            return Ok(None);
+        }
         if let Some(m) = self.manifests.get(&k) {
             return Ok(Some(m.clone()));
         }
@@ -394,6 +443,37 @@ fn strings(v: &toml_edit::Item) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
+/// The packages (`name version`) of the lock file's graph that reach `target` or what `target`
+/// depends on (the lock file lists every kind of dependency: a superset of what features flow
+/// through).
+fn reaching(locked: &[LockedPackage], target: &str) -> BTreeSet<String> {
+    let key_of = |entry: &str| {
+        let mut parts = entry.split(' ');
+        let name = parts.next().unwrap_or_default();
+        let version = parts.next();
+        let mut found = locked.iter().filter(|l| l.name == name && version.is_none_or(|v| l.version == v));
+        found.next().map(|l| key(&l.name, &l.version))
+    };
+    let edges: Vec<(String, Vec<String>)> =
+        locked.iter().map(|l| (key(&l.name, &l.version), l.dependencies.iter().filter_map(|d| key_of(d)).collect())).collect();
+    let mut below: BTreeSet<String> = BTreeSet::from([target.to_string()]);
+    let mut todo = vec![target.to_string()];
+    while let Some(k) = todo.pop() {
+        for (_, deps) in edges.iter().filter(|(e, _)| *e == k) {
+            todo.extend(deps.iter().filter(|d| below.insert((*d).clone())).cloned());
+        }
+    }
+    let mut reach = below.clone();
+    loop {
+        let more: Vec<String> =
+            edges.iter().filter(|(e, deps)| !reach.contains(e) && deps.iter().any(|d| reach.contains(d))).map(|(e, _)| e.clone()).collect();
+        if more.is_empty() {
+            return reach;
+        }
+        reach.extend(more);
+    }
+}
+
 /// Whether `version` meets the requirement `req` (none: any version; one cargo_metadata's
 /// semver cannot read: no, so cargo decides).
 fn allows(req: Option<&str>, version: &str) -> bool {
@@ -420,6 +500,19 @@ fn parse_lock(text: &str) -> Result<Vec<LockedPackage>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_packages_that_reach_the_targets_graph_are_walked() {
+        let p = |name: &str, deps: &[&str]| LockedPackage {
+            name: name.into(),
+            version: "1.0.0".into(),
+            source: None,
+            dependencies: deps.iter().map(|d| d.to_string()).collect(),
+        };
+        let lock = [p("api", &["serde"]), p("bin", &["api", "tokio"]), p("other", &["serde"]), p("tokio", &[]), p("serde", &[])];
+        let r: Vec<String> = reaching(&lock, "api 1.0.0").into_iter().collect();
+        assert_eq!(r, ["api 1.0.0", "bin 1.0.0", "other 1.0.0", "serde 1.0.0"]);
+    }
 
     #[test]
     fn a_locked_version_must_meet_the_requirement() {
@@ -454,6 +547,48 @@ mod tests {
         if out.insert((source.package.clone(), source.root_file.clone())) {
             for d in source.deps.values() {
                 all(d, out);
+            }
+        }
+    }
+
+    /// Every crate with its features, both ways, for the command line's discovery.
+    fn with_features(source: &Arc<CrateSource>, out: &mut BTreeMap<(String, PathBuf), Vec<String>>) {
+        let mut features = source.features.clone();
+        features.sort();
+        if out.insert((source.package.clone(), source.root_file.clone()), features).is_none() {
+            for d in source.deps.values() {
+                with_features(d, out);
+            }
+        }
+    }
+
+    #[test]
+    fn the_command_lines_discovery_from_the_lock_file_is_cargo_metadatas() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        // (fixtures/workspace is a workspace of its own whose path dependency inherits its version
+        // from this one: the lock file cannot place it, and cargo metadata answers, as tests/golden.rs shows.)
+        for name in ["guestbook", "cronjob", "channels", "kube-operator", "kube-derive-migrated", "ports/flux-image"] {
+            let manifest = fixtures.join(name).join("Cargo.toml");
+            if !manifest.is_file() {
+                continue;
+            }
+            let asked = RootFeatures::Asked { features: &[], default: true };
+            let (_, locked) = discover_package(&manifest, asked).unwrap_or_else(|e| panic!("{name}: {}", e.0));
+            let mut diags = crate::diag::Diagnostics::default();
+            let selection = super::super::discover::FeatureSelection::default();
+            let resolved = super::super::discover::discover(Some(&manifest), &[], &selection, &mut diags).expect("cargo metadata");
+            let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+            with_features(&locked, &mut a);
+            with_features(&resolved[0].source, &mut b);
+            // cargo metadata also unifies the features build and dev dependencies turn on, which
+            // `cargo build -p` (resolver 2) keeps apart; normal dependencies agree exactly.
+            for (k, features) in &a {
+                let theirs = b.get(k).unwrap_or_else(|| panic!("{name}: `{}` placed but not resolved by cargo", k.0));
+                assert!(features.iter().all(|f| theirs.contains(f)), "{name}: `{}` has {features:?}, cargo {theirs:?}", k.0);
+            }
+            for exact in ["k8s-openapi", "serde_json", "kube-core", "chrono"] {
+                let pick = |m: &BTreeMap<(String, PathBuf), Vec<String>>| m.iter().find(|(k, _)| k.0 == exact).map(|(_, v)| v.clone());
+                assert_eq!(pick(&a), pick(&b), "{name}: {exact}");
             }
         }
     }

@@ -11,13 +11,13 @@ fn enabled() -> bool {
 
 /// A stopwatch for one thread's stages; prints nothing unless enabled.
 pub struct Stages {
-    thread: &'static str,
+    thread: String,
     last: Instant,
 }
 
 impl Stages {
-    pub fn start(thread: &'static str) -> Stages {
-        Stages { thread, last: Instant::now() }
+    pub fn start(thread: impl Into<String>) -> Stages {
+        Stages { thread: thread.into(), last: Instant::now() }
     }
     /// Ends the stage `name` (begun at the previous call) and starts the next.
     pub fn lap(&mut self, name: &str) {

@@ -179,7 +179,7 @@ struct Read {
 }
 
 impl Engine {
-    fn new(options: &Options, thread: &'static str) -> Engine {
+    fn new(options: &Options, thread: String) -> Engine {
         Engine {
             program: Program::with_cfg(options.cfg.clone()).knowing(crate::lower::known::is_known),
             attrs: crate::attrs::Memo::default(),
@@ -252,7 +252,7 @@ impl Engine {
 }
 
 fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Leftovers) {
-    let mut engine = Engine::new(options, "engine");
+    let mut engine = Engine::new(options, "engine".into());
     let (mut hidden, mut seen) = (Vec::new(), 0);
     for source in crates {
         let read = engine.read(source, None);

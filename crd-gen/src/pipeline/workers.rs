@@ -120,7 +120,7 @@ struct WorkerOut {
 }
 
 fn work(share: Share, crates: &[Arc<CrateSource>], options: &Options, exchange: &Exchange) -> Option<(WorkerOut, super::Leftovers)> {
-    let mut engine = Engine::new(options, if share.worker == 0 { "worker0" } else { "worker1" });
+    let mut engine = Engine::new(options, format!("worker{}", share.worker));
     let mut results = Vec::new();
     for (round, source) in crates.iter().enumerate() {
         let read = engine.read(source, Some(share));

@@ -2,9 +2,10 @@
 //! before parsing. crd-gen reads a dependency only for the types a resource names, and no path
 //! leads into a body; k8s-openapi's files are mostly `Deserialize` impls, whose parsing was most
 //! of a run that inlines a `PodSpec`. The one kind of body crd-gen reads, k8s-openapi's
-//! `impl JsonSchema` (`lower/k8s.rs` takes the schema from it), is kept. Every character of a body but newlines becomes a space, so
-//! lines and columns stay where they were. A crate being generated is never skimmed, and a
-//! skimmed file that does not parse is parsed again whole (the skim is only ever a shortcut).
+//! `impl JsonSchema` (`lower/k8s.rs` takes the schema from it), is kept. Every character of a
+//! body but newlines becomes a space, so lines and columns stay where they were. A crate being
+//! generated is never skimmed, and a skimmed file that does not parse is parsed again whole (the
+//! skim is only ever a shortcut).
 
 /// `text` with its item-level `impl` and `fn` bodies blanked, or None when there is none.
 pub fn skim(text: &str) -> Option<String> {

@@ -16,13 +16,7 @@ pub struct Hidden {
     pub what: String,
 }
 
-/// Reports resources crd-gen can tell are hidden in `krate`, and returns every place items
-/// could be hidden.
-pub fn scan(program: &Program, sources: &SourceMap, krate: CrateId, diags: &mut Diagnostics) -> Vec<Hidden> {
-    scan_in(program, sources, krate, &|_| true, diags).hidden
-}
-
-/// What [`scan_in`] found in a worker's share of a crate.
+/// What [`scan_in`] found in a crate (or a worker's share of it).
 #[derive(Debug, Default)]
 pub struct Scanned {
     pub hidden: Vec<Hidden>,
@@ -32,7 +26,8 @@ pub struct Scanned {
     pub other_calls: Vec<(String, Loc)>,
 }
 
-/// [`scan`] over the modules `keep` holds. A call of a deriving macro that another worker's
+/// Reports resources crd-gen can tell are hidden in the modules of `krate` that `keep` holds, and
+/// returns every place items could be hidden. A call of a deriving macro that another worker's
 /// modules define is matched when the workers' findings meet ([`Scanned::other_calls`]).
 pub fn scan_in(program: &Program, sources: &SourceMap, krate: CrateId, keep: &dyn Fn(ModId) -> bool, diags: &mut Diagnostics) -> Scanned {
     let k = program.krate(krate);

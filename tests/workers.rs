@@ -108,6 +108,13 @@ fn spec(kind: &str, version: &str, extra: &str) -> String {
     )
 }
 
+/// A crate of [`SHARED`]'s layout: one v1 kind (with extra markers) in each of a.rs, b.rs, c.rs,
+/// and `common` as common.rs.
+fn three_leaves(name: &str, kinds: [(&str, &str); 3], common: &str) -> PathBuf {
+    let specs = kinds.map(|(kind, extra)| spec(kind, "v1", extra));
+    write_tree(name, &[("lib.rs", SHARED), ("a.rs", &specs[0]), ("b.rs", &specs[1]), ("c.rs", &specs[2]), ("common.rs", common)])
+}
+
 #[test]
 fn a_kind_whose_versions_live_in_different_leaves_is_one_crd() {
     let (a, b) = (spec("Widget", "v1", ", storage_version"), spec("Widget", "v2", ""));
@@ -129,15 +136,11 @@ fn a_kind_whose_versions_live_in_different_leaves_is_one_crd() {
 
 #[test]
 fn kinds_sharing_a_plural_in_different_leaves_are_reported_once() {
-    let lib = write_tree(
+    let plural = ", plural = \"things\"";
+    let lib = three_leaves(
         "workers-plural",
-        &[
-            ("lib.rs", SHARED),
-            ("a.rs", &spec("Widget", "v1", ", plural = \"things\"")),
-            ("b.rs", &spec("Gadget", "v1", ", plural = \"things\"")),
-            ("c.rs", &spec("Other", "v1", "")),
-            ("common.rs", "pub struct Shared {\n    pub name: String,\n}\n"),
-        ],
+        [("Widget", plural), ("Gadget", plural), ("Other", "")],
+        "pub struct Shared {\n    pub name: String,\n}\n",
     );
     let one = assert_same_on_any_number_of_workers(&lib);
     assert_eq!(one.2.iter().filter(|d| d.contains("both use the plural `things`")).count(), 1, "{:?}", one.2);
@@ -145,16 +148,8 @@ fn kinds_sharing_a_plural_in_different_leaves_are_reported_once() {
 
 #[test]
 fn a_problem_in_a_type_every_worker_lowers_is_reported_once() {
-    let lib = write_tree(
-        "workers-shared-error",
-        &[
-            ("lib.rs", SHARED),
-            ("a.rs", &spec("Widget", "v1", "")),
-            ("b.rs", &spec("Gadget", "v1", "")),
-            ("c.rs", &spec("Other", "v1", "")),
-            ("common.rs", "pub struct Shared {\n    #[crd(maximum = \"ten\")]\n    pub n: i32,\n    pub what: Unknown,\n}\n"),
-        ],
-    );
+    let common = "pub struct Shared {\n    #[crd(maximum = \"ten\")]\n    pub n: i32,\n    pub what: Unknown,\n}\n";
+    let lib = three_leaves("workers-shared-error", [("Widget", ""), ("Gadget", ""), ("Other", "")], common);
     let one = assert_same_on_any_number_of_workers(&lib);
     assert!(one.0.is_empty());
     assert_eq!(one.2.iter().filter(|d| d.contains("common.rs:4:")).count(), 1, "{:?}", one.2);

@@ -551,6 +551,14 @@ mod tests {
         }
     }
 
+    /// The package at `manifest` as `cargo metadata` resolves it (default features).
+    fn resolved_by_cargo(manifest: &Path) -> Arc<CrateSource> {
+        let mut diags = crate::diag::Diagnostics::default();
+        let selection = super::super::discover::FeatureSelection::default();
+        let resolved = super::super::discover::discover(Some(manifest), &[], &selection, &mut diags).expect("cargo metadata");
+        resolved[0].source.clone()
+    }
+
     /// Every crate with its features, both ways, for the command line's discovery.
     fn with_features(source: &Arc<CrateSource>, out: &mut BTreeMap<(String, PathBuf), Vec<String>>) {
         let mut features = source.features.clone();
@@ -574,12 +582,9 @@ mod tests {
             }
             let asked = RootFeatures::Asked { features: &[], default: true };
             let (_, locked) = discover_package(&manifest, asked).unwrap_or_else(|e| panic!("{name}: {}", e.0));
-            let mut diags = crate::diag::Diagnostics::default();
-            let selection = super::super::discover::FeatureSelection::default();
-            let resolved = super::super::discover::discover(Some(&manifest), &[], &selection, &mut diags).expect("cargo metadata");
             let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
             with_features(&locked, &mut a);
-            with_features(&resolved[0].source, &mut b);
+            with_features(&resolved_by_cargo(&manifest), &mut b);
             // cargo metadata also unifies the features build and dev dependencies turn on, which
             // `cargo build -p` (resolver 2) keeps apart; normal dependencies agree exactly.
             for (k, features) in &a {
@@ -597,12 +602,9 @@ mod tests {
     fn the_crates_placed_are_the_ones_cargo_metadata_resolves() {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/cronjob/Cargo.toml");
         let (_, locked) = discover(&manifest, &[]).expect("placed");
-        let mut diags = crate::diag::Diagnostics::default();
-        let selection = super::super::discover::FeatureSelection::default();
-        let resolved = super::super::discover::discover(Some(&manifest), &[], &selection, &mut diags).expect("cargo metadata");
         let (mut a, mut b) = (BTreeSet::new(), BTreeSet::new());
         all(&locked, &mut a);
-        all(&resolved[0].source, &mut b);
+        all(&resolved_by_cargo(&manifest), &mut b);
         // cargo metadata resolves the whole workspace (features other members turn on, every
         // platform's dependencies); the lock file is read for this package on this platform.
         let missing: Vec<_> = a.difference(&b).collect();

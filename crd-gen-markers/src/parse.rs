@@ -562,13 +562,15 @@ fn parse_docs(input: ParseStream, name: &str, span: Span, errors: &mut Vec<Marke
     Some(crate::docs::docs(&attrs))
 }
 
-fn lit_str(expr: &Expr) -> Option<String> {
+/// A string literal (or a raw one, or one in parentheses); `None` for any other expression.
+pub(crate) fn lit_str(expr: &Expr) -> Option<String> {
     match expr {
         Expr::Lit(l) => match &l.lit {
             Lit::Str(s) => Some(s.value()),
             _ => None,
         },
         Expr::Group(g) => lit_str(&g.expr),
+        Expr::Paren(p) => lit_str(&p.expr),
         _ => None,
     }
 }

@@ -11,12 +11,12 @@ pub mod schemars;
 pub mod x_kube;
 
 use crate::literal::{Literal, Number};
-use crate::parse::{Arg, AttrSite, Marker, MarkerError, Value, expr_to_literal};
+use crate::parse::{Arg, AttrSite, Marker, MarkerError, Value, expr_to_literal, lit_str};
 use crate::vocab::{ArgDef, ArgKey, MarkerKey, ValueKind};
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, Lit, Meta, Token};
+use syn::{Expr, Meta, Token};
 
 pub use kube::KubeRoot;
 
@@ -135,19 +135,6 @@ fn arg(defs: &'static [ArgDef], key: ArgKey, value: Value, span: Span) -> Result
         return Err(MarkerError::new(span, format!("`{s}` is not a valid `{}`; it is one of {}", def.name, options.join(", "))));
     }
     Ok(Arg { def, value, span })
-}
-
-/// A string literal (or a raw one); `None` for any other expression.
-fn lit_str(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Lit(l) => match &l.lit {
-            Lit::Str(s) => Some(s.value()),
-            _ => None,
-        },
-        Expr::Group(g) => lit_str(&g.expr),
-        Expr::Paren(p) => lit_str(&p.expr),
-        _ => None,
-    }
 }
 
 /// The string of `key = ".."`, or an error saying it must be a literal crd-gen can read.

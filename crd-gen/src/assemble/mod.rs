@@ -50,7 +50,7 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
     for ((group, kind), all) in groups {
         let Some(mut versions) = without_skipped(&group, &kind, all, diags) else { continue };
         versions.sort_by(|a, b| a.decl.version.cmp(&b.decl.version));
-        if let Some(crd) = assemble_one(&group, &kind, &versions, diags) {
+        if let Some(crd) = assemble_one(&group, &kind, versions, diags) {
             // Two kinds with one plural would be one CRD name (and one file): the API server
             // keeps only one of them.
             if let Some(other) = out.iter().find(|o| o.crd.metadata.name == crd.crd.metadata.name) {
@@ -97,9 +97,9 @@ fn place(decl: &ResourceDecl) -> Place {
     Place::Source(decl.loc)
 }
 
-fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mut Diagnostics) -> Option<AssembledCrd> {
+fn assemble_one(group: &str, kind: &str, versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Option<AssembledCrd> {
     let first = &versions[0];
-    let shared = agree::shared(group, kind, versions, diags);
+    let shared = agree::shared(group, kind, &versions, diags);
     let mut ok = shared.is_some();
     for pair in versions.windows(2) {
         if pair[0].decl.version == pair[1].decl.version {
@@ -142,25 +142,32 @@ fn assemble_one(group: &str, kind: &str, versions: &[LoweredVersion], diags: &mu
         }
     };
     let agree::Shared { names, scope, annotations, labels } = shared?;
-    let crd_versions = versions.iter().map(|v| version(v, &names, v.decl.version == storage_name)).collect();
+    // The lowered schemas move into the CRD (they are the largest part of a run's memory).
+    let mut version_decls = Vec::with_capacity(versions.len());
+    let mut crd_versions = Vec::with_capacity(versions.len());
+    for v in versions {
+        let storage = v.decl.version == storage_name;
+        crd_versions.push(version(&v.decl, v.file, v.spec, v.status, &names, storage));
+        version_decls.push((v.decl, v.file));
+    }
     let crd = CustomResourceDefinition {
         api_version: "apiextensions.k8s.io/v1",
         kind: "CustomResourceDefinition",
         metadata: CrdMetadata { annotations, labels, name: format!("{}.{group}", names.plural) },
         spec: CrdSpec { group: group.to_string(), names, scope, versions: crd_versions },
     };
-    Some(AssembledCrd { crd, version_decls: versions.iter().map(|v| (v.decl.clone(), v.file)).collect() })
+    Some(AssembledCrd { crd, version_decls })
 }
 
-fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
-    let decl = &v.decl;
+fn version(decl: &ResourceDecl, file: FileId, spec: Schema, status: Option<Schema>, names: &Names, storage: bool) -> CrdVersion {
+    let has_status = status.is_some();
     let mut props = IndexMap::new();
     props.insert("apiVersion".to_string(), Schema { description: Some(API_VERSION_DESC.into()), ..Schema::string() });
     props.insert("kind".to_string(), Schema { description: Some(KIND_DESC.into()), ..Schema::string() });
     props.insert("metadata".to_string(), Schema::object());
-    props.insert("spec".to_string(), v.spec.clone());
-    if let Some(status) = &v.status {
-        props.insert("status".to_string(), status.clone());
+    props.insert("spec".to_string(), spec);
+    if let Some(status) = status {
+        props.insert("status".to_string(), status);
     }
     let required = if decl.crd().flag(MarkerKey::SpecRequired) { vec!["spec".to_string()] } else { Vec::new() };
     let mut root = Schema {
@@ -168,12 +175,7 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
         description: root_description(decl, &names.plural),
         properties: Some(props),
         // The Go root type's `+kubebuilder:validation:XValidation` rules, from `root(...)`.
-        validations: decl
-            .crd()
-            .root_rules
-            .iter()
-            .map(|m| crate::lower::apply::validation_rule(m, Loc::from_span(v.file, m.span)))
-            .collect(),
+        validations: decl.crd().root_rules.iter().map(|m| crate::lower::apply::validation_rule(m, Loc::from_span(file, m.span))).collect(),
         ..Schema::object()
     };
     root.sort_required();
@@ -219,7 +221,7 @@ fn version(v: &LoweredVersion, names: &Names, storage: bool) -> CrdVersion {
             // (controller-gen allows it; every status write is then pruned to nothing).
             status: match decl.marker(MarkerKey::StatusSubresource) {
                 Some(m) => m.as_bool(),
-                None => v.status.is_some(),
+                None => has_status,
             }
             .then(serde_json::Map::new),
         },

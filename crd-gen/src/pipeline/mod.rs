@@ -125,17 +125,9 @@ pub fn run(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         return generated;
     }
     let owned = (crates.to_vec(), options.clone());
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = spawn_engine("crd-gen engine".into(), move || {
-        let (generated, leftovers) = run_here(&owned.0, &owned.1);
-        let _ = tx.send(generated);
-        // Freeing the parsed trees and caches is a twentieth of a large run: the caller has its
-        // answer meanwhile (they are not `Send`, so they are freed on this thread).
-        drop(leftovers);
-    });
-    match spawned {
-        Ok(h) => rx.recv().unwrap_or_else(|_| std::panic::resume_unwind(h.join().expect_err("the engine answers or panics"))),
-        Err(_) => run_here(crates, options).0,
+    match spawn_engine("crd-gen engine".into(), move || run_here(&owned.0, &owned.1)) {
+        Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(_) => run_here(crates, options),
     }
 }
 
@@ -154,12 +146,9 @@ fn default_jobs(crates: &[Arc<CrateSource>]) -> usize {
     workers_for(below_roots, cores)
 }
 
-/// What the engine keeps for a run and no longer needs when it has answered.
-#[expect(dead_code, reason = "held only to be dropped after the answer is sent")]
-struct Leftovers(Program, crate::attrs::Memo, crate::lower::Cache);
-
 /// One thread's engine: the crates it read and what it learnt of them. Attributes read and types
-/// lowered are kept for the whole run: a type two crates use is read, lowered and reported once.
+/// lowered are kept until every crate is lowered: a type two crates use is read, lowered and
+/// reported once.
 struct Engine {
     program: Program,
     attrs: crate::attrs::Memo,
@@ -209,8 +198,8 @@ impl Engine {
         Read { id, seen: decls.len() + skipped, decls, scanned }
     }
 
-    /// Lowers, assembles, validates and emits the CRDs of `decls`.
-    fn generate(&mut self, source: &Arc<CrateSource>, decls: Vec<collect::ResourceDecl>, options: &Options, emit: Emit) -> CrateResult {
+    /// Lowers `decls`: the last stage that reads the parsed trees.
+    fn lower(&mut self, decls: Vec<collect::ResourceDecl>) -> Lowered {
         let out = &mut self.out;
         let derived: Vec<collect::ResourceDecl> = decls.iter().filter(|d| d.derives_custom_resource).cloned().collect();
         let mut versions = Vec::new();
@@ -226,6 +215,22 @@ impl Engine {
             }
         }
         self.time.lap("lower");
+        Lowered { versions, derived }
+    }
+
+    /// Frees the parsed trees, the attributes read from them and the types lowered: once every
+    /// crate is lowered nothing reads them, and they are as large as all the CRDs and their YAML.
+    fn forget_trees(&mut self) {
+        self.program = Program::default();
+        self.attrs = crate::attrs::Memo::default();
+        self.cache = crate::lower::Cache::default();
+        self.time.lap("free the trees");
+    }
+
+    /// Assembles, validates and emits the CRDs of a crate's lowered resources.
+    fn finish(&mut self, source: &Arc<CrateSource>, lowered: Lowered, options: &Options, emit: Emit) -> CrateResult {
+        let out = &mut self.out;
+        let Lowered { versions, derived } = lowered;
         let mut crds = assemble::assemble(versions, &mut out.diagnostics);
         self.time.lap("assemble");
         if let Some(max) = options.max_desc_len {
@@ -245,27 +250,34 @@ impl Engine {
         roots.sort_by(|a, b| (&a.file, &a.spec).cmp(&(&b.file, &b.spec)));
         CrateResult { source: source.clone(), files, roots }
     }
-
-    fn into_parts(self) -> (Generated, Leftovers) {
-        (self.out, Leftovers(self.program, self.attrs, self.cache))
-    }
 }
 
-fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> (Generated, Leftovers) {
+/// A crate's resources lowered: what assembling needs, none of it pointing into a parsed tree.
+struct Lowered {
+    versions: Vec<LoweredVersion>,
+    /// The resources whose spec struct derives `CustomResource` (they get a root type).
+    derived: Vec<collect::ResourceDecl>,
+}
+
+fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     let mut engine = Engine::new(options, "engine".into());
-    let (mut hidden, mut seen) = (Vec::new(), 0);
+    let (mut hidden, mut seen, mut lowered) = (Vec::new(), 0, Vec::new());
     for source in crates {
         let read = engine.read(source, None);
         seen += read.seen;
         hidden.extend(read.scanned.hidden);
-        let result = engine.generate(source, read.decls, options, Emit::OnSecondThread);
+        lowered.push(engine.lower(read.decls));
+    }
+    engine.forget_trees();
+    for (source, lowered) in crates.iter().zip(lowered) {
+        let result = engine.finish(source, lowered, options, Emit::OnSecondThread);
         engine.out.crates.push(result);
     }
     // Exit 0 with nothing written would hide a resource crd-gen could not see.
     if seen == 0 && !crates.is_empty() && !engine.out.diagnostics.has_errors() {
         engine.out.diagnostics.push(crate::hidden::no_resources(crates, &hidden));
     }
-    engine.into_parts()
+    engine.out
 }
 
 /// Where YAML is emitted: beside validation on a second thread, or (when every core already has

@@ -119,9 +119,9 @@ struct WorkerOut {
     generated: Generated,
 }
 
-fn work(share: Share, crates: &[Arc<CrateSource>], options: &Options, exchange: &Exchange) -> Option<(WorkerOut, super::Leftovers)> {
+fn work(share: Share, crates: &[Arc<CrateSource>], options: &Options, exchange: &Exchange) -> Option<WorkerOut> {
     let mut engine = Engine::new(options, format!("worker{}", share.worker));
-    let mut results = Vec::new();
+    let mut lowered = Vec::new();
     for (round, source) in crates.iter().enumerate() {
         let read = engine.read(source, Some(share));
         let found: Vec<Found> =
@@ -136,11 +136,15 @@ fn work(share: Share, crates: &[Arc<CrateSource>], options: &Options, exchange: 
                 decls.extend(foreign.decl(&mut engine, read.id, f));
             }
         }
-        let result = engine.generate(source, decls, options, Emit::Here);
-        results.push((result, read.seen, read.scanned));
+        lowered.push((engine.lower(decls), read.seen, read.scanned));
     }
-    let (generated, leftovers) = engine.into_parts();
-    Some((WorkerOut { crates: results, generated }, leftovers))
+    engine.forget_trees();
+    let results = crates
+        .iter()
+        .zip(lowered)
+        .map(|(source, (lowered, seen, scanned))| (engine.finish(source, lowered, options, Emit::Here), seen, scanned))
+        .collect();
+    Some(WorkerOut { crates: results, generated: engine.out })
 }
 
 /// Resources of modules another worker reads, collected here once per module.
@@ -172,10 +176,8 @@ pub(super) fn run(crates: &[Arc<CrateSource>], options: &Options, workers: usize
             let mut guard = Guard(&shared, false);
             let answer = work(Share { worker, workers }, &crates, &options, &shared);
             guard.1 = true;
-            if let Some((out, leftovers)) = answer {
+            if let Some(out) = answer {
                 let _ = tx.send((worker, out));
-                // Freed while the caller goes on (the trees are not `Send`).
-                drop(leftovers);
             }
         });
         match spawned {

@@ -14,6 +14,7 @@ use quote::ToTokens;
 use serde_derive_internals::{Ctxt, Derive, ast, attr};
 use std::collections::HashMap;
 use std::rc::Rc;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
 /// What the attributes of one struct, enum or type alias say.
@@ -163,11 +164,34 @@ fn read(item: &syn::Item, file: FileId, diags: &mut Diagnostics) -> Option<ItemA
         syn::Item::Struct(s) => {
             let site = if is_resource_struct(&s.attrs) { AttrSite::ResourceStruct } else { AttrSite::Type };
             let crd = CrdAttrs::read(&s.attrs, site, &mut errors);
-            ItemAttrs { ident: s.ident.clone(), crd, serde: container(&s.clone().into(), file, &mut errors, diags) }
+            let input = serde_input(
+                &s.attrs,
+                &s.vis,
+                &s.ident,
+                &s.generics,
+                syn::Data::Struct(syn::DataStruct {
+                    struct_token: s.struct_token,
+                    fields: serde_fields(&s.fields),
+                    semi_token: s.semi_token,
+                }),
+            );
+            ItemAttrs { ident: s.ident.clone(), crd, serde: container(&input, Originals::Fields(&s.fields), file, &mut errors, diags) }
         }
         syn::Item::Enum(e) => {
             let crd = CrdAttrs::read(&e.attrs, AttrSite::Type, &mut errors);
-            ItemAttrs { ident: e.ident.clone(), crd, serde: container(&e.clone().into(), file, &mut errors, diags) }
+            let variants = e
+                .variants
+                .iter()
+                .map(|v| syn::Variant {
+                    attrs: serde_attrs(&v.attrs),
+                    ident: v.ident.clone(),
+                    fields: serde_fields(&v.fields),
+                    discriminant: v.discriminant.clone(),
+                })
+                .collect();
+            let data = syn::Data::Enum(syn::DataEnum { enum_token: e.enum_token, brace_token: e.brace_token, variants });
+            let input = serde_input(&e.attrs, &e.vis, &e.ident, &e.generics, data);
+            ItemAttrs { ident: e.ident.clone(), crd, serde: container(&input, Originals::Variants(&e.variants), file, &mut errors, diags) }
         }
         syn::Item::Type(t) => ItemAttrs { ident: t.ident.clone(), crd: CrdAttrs::read(&t.attrs, AttrSite::Type, &mut errors), serde: None },
         _ => return None,
@@ -178,9 +202,68 @@ fn read(item: &syn::Item, file: FileId, diags: &mut Diagnostics) -> Option<ItemA
     Some(out)
 }
 
+/// What serde_derive_internals reads: a `DeriveInput` of the item with only the attributes serde
+/// looks at (`serde`; on the container also `repr` and `non_exhaustive`). Docs and markers are
+/// most of an item's tokens, and they are read from the item itself (see [`Originals`]).
+fn serde_input(
+    attrs: &[syn::Attribute],
+    vis: &syn::Visibility,
+    ident: &syn::Ident,
+    generics: &syn::Generics,
+    data: syn::Data,
+) -> syn::DeriveInput {
+    let for_serde = |a: &&syn::Attribute| ["serde", "repr", "non_exhaustive"].iter().any(|name| a.path().is_ident(name));
+    syn::DeriveInput {
+        attrs: attrs.iter().filter(for_serde).cloned().collect(),
+        vis: vis.clone(),
+        ident: ident.clone(),
+        generics: generics.clone(),
+        data,
+    }
+}
+
+fn serde_attrs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).cloned().collect()
+}
+
+fn serde_fields(fields: &syn::Fields) -> syn::Fields {
+    let trim = |f: &syn::Field| syn::Field {
+        attrs: serde_attrs(&f.attrs),
+        vis: f.vis.clone(),
+        modifiers: f.modifiers.clone(),
+        ident: f.ident.clone(),
+        colon_token: f.colon_token,
+        ty: f.ty.clone(),
+        default: f.default.clone(),
+    };
+    match fields {
+        syn::Fields::Named(n) => {
+            syn::Fields::Named(syn::FieldsNamed { brace_token: n.brace_token, named: n.named.iter().map(trim).collect() })
+        }
+        syn::Fields::Unnamed(u) => {
+            syn::Fields::Unnamed(syn::FieldsUnnamed { paren_token: u.paren_token, unnamed: u.unnamed.iter().map(trim).collect() })
+        }
+        syn::Fields::Unit => syn::Fields::Unit,
+    }
+}
+
+/// The item's own fields or variants, in the order serde's view lists them: their markers, docs
+/// and spans are read there.
+#[derive(Clone, Copy)]
+enum Originals<'a> {
+    Fields(&'a syn::Fields),
+    Variants(&'a Punctuated<syn::Variant, syn::Token![,]>),
+}
+
 /// serde's view of a struct or enum, with the crd attributes of its fields and variants; None
 /// after reporting why serde itself would reject it.
-fn container(input: &syn::DeriveInput, file: FileId, errors: &mut Vec<MarkerError>, diags: &mut Diagnostics) -> Option<Container> {
+fn container(
+    input: &syn::DeriveInput,
+    originals: Originals,
+    file: FileId,
+    errors: &mut Vec<MarkerError>,
+    diags: &mut Diagnostics,
+) -> Option<Container> {
     let cx = Ctxt::new();
     let private = proc_macro2::Ident::new("__private", Span::call_site());
     let parsed = ast::Container::from_ast(&cx, input, Derive::Deserialize, &private);
@@ -194,9 +277,14 @@ fn container(input: &syn::DeriveInput, file: FileId, errors: &mut Vec<MarkerErro
         return None;
     }
     let c = parsed?;
-    let data = match &c.data {
-        ast::Data::Struct(style, fields) => Data::Struct(style_of(*style), fields.iter().map(|f| field(f, errors)).collect()),
-        ast::Data::Enum(variants) => Data::Enum(variants.iter().map(|v| variant(v, errors)).collect()),
+    let data = match (&c.data, originals) {
+        (ast::Data::Struct(style, fields), Originals::Fields(own)) => {
+            Data::Struct(style_of(*style), fields.iter().zip(own).map(|(f, own)| field(f, own, errors)).collect())
+        }
+        (ast::Data::Enum(variants), Originals::Variants(own)) => {
+            Data::Enum(variants.iter().zip(own).map(|(v, own)| variant(v, own, errors)).collect())
+        }
+        _ => unreachable!("serde's view of a struct is a struct, of an enum an enum"),
     };
     let attrs = &c.attrs;
     Some(Container {
@@ -222,7 +310,7 @@ fn style_of(style: ast::Style) -> Style {
     }
 }
 
-fn field(f: &ast::Field, errors: &mut Vec<MarkerError>) -> Field {
+fn field(f: &ast::Field, own: &syn::Field, errors: &mut Vec<MarkerError>) -> Field {
     let a = &f.attrs;
     Field {
         member: match &f.member {
@@ -230,8 +318,8 @@ fn field(f: &ast::Field, errors: &mut Vec<MarkerError>) -> Field {
             syn::Member::Unnamed(i) => i.index.to_string(),
         },
         ty: f.ty.clone(),
-        span: f.original.ident.as_ref().map_or_else(|| f.original.ty.span(), |i| i.span()),
-        decl_span: field_span(f.original),
+        span: own.ident.as_ref().map_or_else(|| own.ty.span(), |i| i.span()),
+        decl_span: field_span(own),
         name: a.name().serialize_name().value.clone(),
         skip_serializing: a.skip_serializing(),
         skip_deserializing: a.skip_deserializing(),
@@ -240,7 +328,7 @@ fn field(f: &ast::Field, errors: &mut Vec<MarkerError>) -> Field {
         skip_serializing_if: a.skip_serializing_if().is_some(),
         custom: a.serialize_with().is_some() || a.deserialize_with().is_some(),
         transparent: a.transparent(),
-        crd: CrdAttrs::read_typed(&f.original.attrs, AttrSite::Field, Some(&f.original.ty), errors),
+        crd: CrdAttrs::read_typed(&own.attrs, AttrSite::Field, Some(&own.ty), errors),
     }
 }
 
@@ -257,15 +345,59 @@ fn field_span(f: &syn::Field) -> Span {
     first.join(f.ty.span()).unwrap_or(first)
 }
 
-fn variant(v: &ast::Variant, errors: &mut Vec<MarkerError>) -> Variant {
+fn variant(v: &ast::Variant, own: &syn::Variant, errors: &mut Vec<MarkerError>) -> Variant {
     Variant {
         ident: v.ident.clone(),
-        span: v.original.span(),
+        span: own.span(),
         name: v.attrs.name().serialize_name().value.clone(),
         skip_serializing: v.attrs.skip_serializing(),
         other: v.attrs.other(),
         style: style_of(v.style),
-        crd: CrdAttrs::read(&v.original.attrs, AttrSite::Variant, errors),
-        fields: v.fields.iter().map(|f| field(f, errors)).collect(),
+        crd: CrdAttrs::read(&own.attrs, AttrSite::Variant, errors),
+        fields: v.fields.iter().zip(&own.fields).map(|(f, own)| field(f, own, errors)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::assert_error;
+
+    const HEAD: &str = "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\n";
+
+    // serde reads a copy of the item with its serde attributes only: what it rejects is still
+    // reported at the attribute, not at the doc comment above it.
+    #[test]
+    fn a_serde_attribute_error_on_a_documented_field_is_at_the_attribute() {
+        let src = format!("{HEAD}pub struct WidgetSpec {{\n    /// Docs.\n    #[serde(renam = \"x\")]\n    pub v: String,\n}}\n");
+        assert_error(&src, "serde attribute error: unknown serde field attribute `renam`", 5);
+    }
+
+    #[test]
+    fn a_serde_attribute_error_on_a_documented_variant_is_at_the_attribute() {
+        let src = format!(
+            "{HEAD}pub struct WidgetSpec {{ pub m: Mode }}\n/// Mode.\npub enum Mode {{\n    /// A.\n    #[serde(renam = \"a\")]\n    A,\n}}\n"
+        );
+        assert_error(&src, "serde attribute error: unknown serde variant attribute `renam`", 7);
+    }
+
+    #[test]
+    fn serde_rejecting_a_field_points_at_its_attribute() {
+        let src = format!(
+            "{HEAD}pub struct WidgetSpec(\n    /// Docs.\n    #[serde(flatten)]\n    Inner,\n    String,\n);\npub struct Inner {{ pub a: String }}\n"
+        );
+        assert_error(&src, "serde attribute error: #[serde(flatten)] cannot be used on tuple structs", 5);
+    }
+
+    #[test]
+    fn markers_and_docs_of_fields_and_variants_are_read_from_the_item() {
+        let src = format!(
+            "{HEAD}pub struct WidgetSpec {{\n    /// The size.\n    #[serde(rename = \"sz\")]\n    #[crd(maximum = 3)]\n    pub size: i32,\n    pub m: Mode,\n}}\npub enum Mode {{\n    /// Fast.\n    #[serde(rename = \"fast\")]\n    Quick,\n}}\n"
+        );
+        let g = crate::pipeline::run_source(&src);
+        assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
+        let yaml = &g.crates[0].files[0].contents;
+        for expected in ["sz:\n", "description: The size.", "maximum: 3", "- fast"] {
+            assert!(yaml.contains(expected), "no `{expected}` in\n{yaml}");
+        }
     }
 }

@@ -445,7 +445,7 @@ fn parse_value(input: ParseStream, name: &str, kind: ValueKind, span: Span, erro
                 skip_value(input);
                 return None;
             }
-            let expr: Expr = match input.parse() {
+            let expr: Expr = match literal_alone(input).map_or_else(|| input.parse(), Ok) {
                 Ok(e) => e,
                 Err(e) => {
                     errors.push(MarkerError::new(e.span(), format!("cannot read the value of `{name}`")).help(expected()));
@@ -462,6 +462,23 @@ fn parse_value(input: ParseStream, name: &str, kind: ValueKind, span: Span, erro
             }
         }
     }
+}
+
+/// A value that is one literal (`= 3`, `= "x"`: most of them), read without syn's expression
+/// parser, which is most of the time spent on markers otherwise.
+fn literal_alone(input: ParseStream) -> Option<Expr> {
+    use syn::parse::discouraged::Speculative;
+    // syn reads `-1` as one literal; the value conversion reads a negation.
+    if input.peek(Token![-]) {
+        return None;
+    }
+    let ahead = input.fork();
+    let lit: syn::Lit = ahead.parse().ok()?;
+    if !(ahead.is_empty() || ahead.peek(Token![,])) {
+        return None;
+    }
+    input.advance_to(&ahead);
+    Some(Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit }))
 }
 
 /// The keys inside a pair of parentheses.
@@ -693,6 +710,20 @@ mod tests {
         assert_eq!(m[6].as_literal(), Some(&Literal::Object(vec![("a".into(), Literal::Number(Number::UInt(1)))])));
         assert_eq!(m[8].arg_str(ArgKey::Rule), Some("self > 0"));
         assert_eq!(m[9].items()[0].key(), MarkerKey::MaxLength);
+    }
+
+    // Most values are one literal and skip syn's expression parser; what follows a literal and
+    // a negative number still go through it.
+    #[test]
+    fn literal_values_read_alone_or_in_expressions_alike() {
+        let (m, e) = parse(quote!(minimum = -100, maximum = 7, pattern = "a,b", default = true), AttrSite::Field);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(m[0].as_number(), Some(Number::Int(-100)));
+        assert_eq!(m[1].as_number(), Some(Number::UInt(7)));
+        assert_eq!(m[2].as_str(), Some("a,b"));
+        assert_eq!(m[3].as_literal(), Some(&Literal::Bool(true)));
+        let (_, e) = parse(quote!(maximum = 7 + 1), AttrSite::Field);
+        assert_eq!(e.len(), 1, "{e:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! safe quoting or go-yaml's layout; the output is the product here, so the engine owns it.
 
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 const BEST_WIDTH: usize = 80;
@@ -103,11 +104,11 @@ impl Emitter {
         }
     }
 
-    fn scalar(&self, value: &Value, column: usize, indent: usize) -> String {
+    fn scalar<'v>(&self, value: &'v Value, column: usize, indent: usize) -> Cow<'v, str> {
         match value {
             Value::Null => "null".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Number(n) => number(n),
+            Value::Bool(b) => if *b { "true" } else { "false" }.into(),
+            Value::Number(n) => number(n).into(),
             Value::String(s) => scalar_str(s, column, indent, true),
             Value::Object(_) => "{}".into(),
             Value::Array(_) => "[]".into(),
@@ -152,27 +153,29 @@ fn go_float(f: f64) -> String {
 
 /// A string scalar: plain where YAML 1.1 reads it back as the same string, `|-` when it has
 /// line breaks, quoted otherwise. `column` is where it starts; `indent` is for continuation lines.
-/// `fold` is false for keys, which stay on one line (never a `|-` block).
-fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> String {
+/// `fold` is false for keys, which stay on one line (never a `|-` block). Most scalars are written
+/// as they are, so they are borrowed.
+fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> Cow<'_, str> {
     if fold && s.contains('\n') && literal_allowed(s) {
-        return literal(s, indent);
+        return literal(s, indent).into();
     }
-    if !plain_allowed(s) || resolves_to_non_string(s) {
-        if single_quote_allowed(s) && !resolves_to_non_string(s) {
+    let non_string = resolves_to_non_string(s);
+    if !plain_allowed(s) || non_string {
+        if single_quote_allowed(s) && !non_string {
             let quoted = format!("'{}'", s.replace('\'', "''"));
-            return if fold { fold_single_quoted(&quoted, column, indent) } else { quoted };
+            return if fold { fold_single_quoted(&quoted, column, indent) } else { quoted }.into();
         }
-        return double_quoted(s);
+        return double_quoted(s).into();
     }
-    if fold { fold_plain(s, column, indent) } else { s.to_string() }
+    if fold { fold_plain(s, column, indent) } else { s.into() }
 }
 
 /// go-yaml folds a plain scalar at a space once the line is past 80 columns.
-fn fold_plain(s: &str, column: usize, indent: usize) -> String {
+fn fold_plain(s: &str, column: usize, indent: usize) -> Cow<'_, str> {
     if column + s.len() <= BEST_WIDTH + 1 {
-        return s.to_string();
+        return s.into();
     }
-    fold(s, column, indent, false)
+    fold(s, column, indent, false).into()
 }
 
 /// go-yaml folds single-quoted scalars too (a line break inside quotes reads back as one space),
@@ -321,14 +324,28 @@ fn plain_allowed(s: &str) -> bool {
     true
 }
 
+/// The plain scalars YAML 1.1 reads as a bool, null, float or merge key.
+const WORDS: &[&str] = &[
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off",
+    "Off", "OFF", "null", "Null", "NULL", "~", "", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+    "-.Inf", "-.INF", "<<", "=",
+];
+/// The length of the longest of [`WORDS`].
+const LONGEST_WORD: usize = {
+    let (mut i, mut max) = (0, 0);
+    while i < WORDS.len() {
+        if WORDS[i].len() > max {
+            max = WORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
 /// Would go-yaml v2 (YAML 1.1) read this plain scalar as something other than a string?
 pub fn resolves_to_non_string(s: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON",
-        "off", "Off", "OFF", "null", "Null", "NULL", "~", "", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-        "-.inf", "-.Inf", "-.INF", "<<", "=",
-    ];
-    if WORDS.contains(&s) {
+    // Most scalars are longer than any word, and are not compared with each.
+    if s.len() <= LONGEST_WORD && WORDS.contains(&s) {
         return true;
     }
     let Some(first) = s.chars().next() else { return true };

@@ -319,52 +319,70 @@ impl Identity {
 /// to recognise such files, never to claim one.
 pub fn identities(text: &str) -> Vec<Identity> {
     let mut out = Vec::new();
-    let mut doc: Vec<&str> = Vec::new();
-    for line in text.lines().map(|l| l.trim_end_matches('\r')).chain(["---"]) {
+    let mut doc = DocScan::default();
+    for line in text.lines().map(|l| l.trim_end_matches('\r')) {
         if line.trim_end() == "---" {
-            out.extend(identity(&doc));
-            doc.clear();
-        } else {
-            doc.push(line);
+            out.extend(std::mem::take(&mut doc).identity());
+        } else if !doc.found() {
+            doc.line(line);
         }
     }
+    out.extend(doc.identity());
     out
 }
 
-fn identity(doc: &[&str]) -> Option<Identity> {
-    let (mut is_crd, mut in_spec, mut in_names) = (false, false, false);
-    let (mut group, mut kind, mut plural) = (None, None, None);
-    for line in doc {
+/// What one document has said so far. Once it is a CRD with a group, kind and plural, its other
+/// lines (the versions and their schemas: most of the file) are not read; a later line could
+/// only repeat a key, which YAML does not allow.
+#[derive(Default)]
+struct DocScan {
+    is_crd: bool,
+    in_spec: bool,
+    in_names: bool,
+    group: Option<String>,
+    kind: Option<String>,
+    plural: Option<String>,
+}
+
+impl DocScan {
+    fn line(&mut self, line: &str) {
         let body = line.trim_start();
         if body.is_empty() || body.starts_with('#') {
-            continue;
+            return;
         }
         match line.len() - body.len() {
             0 => {
-                in_spec = body == "spec:";
-                in_names = false;
+                self.in_spec = body == "spec:";
+                self.in_names = false;
                 if let Some(v) = value(body, "kind") {
-                    is_crd = v == "CustomResourceDefinition";
+                    self.is_crd = v == "CustomResourceDefinition";
                 }
             }
-            2 if in_spec => {
-                in_names = body == "names:";
+            2 if self.in_spec => {
+                self.in_names = body == "names:";
                 if let Some(v) = value(body, "group") {
-                    group = Some(v);
+                    self.group = Some(v);
                 }
             }
-            4 if in_names => {
+            4 if self.in_names => {
                 if let Some(v) = value(body, "kind") {
-                    kind = Some(v);
+                    self.kind = Some(v);
                 } else if let Some(v) = value(body, "plural") {
-                    plural = Some(v);
+                    self.plural = Some(v);
                 }
             }
             _ => {}
         }
     }
-    is_crd.then_some(())?;
-    Some(Identity { group: group?, kind: kind?, plural: plural? })
+
+    fn found(&self) -> bool {
+        self.is_crd && self.group.is_some() && self.kind.is_some() && self.plural.is_some()
+    }
+
+    fn identity(self) -> Option<Identity> {
+        self.is_crd.then_some(())?;
+        Some(Identity { group: self.group?, kind: self.kind?, plural: self.plural? })
+    }
 }
 
 fn value(line: &str, key: &str) -> Option<String> {

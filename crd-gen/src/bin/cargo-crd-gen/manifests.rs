@@ -95,6 +95,7 @@ pub fn manifests(args: &ManifestsArgs, out: &Out) -> ExitCode {
     }
     let mut progress = Reporter::new(out);
     let Outcome { plan, report } = g.write_with(&mut progress);
+    let (plan, report) = (kept_to_exit(plan), kept_to_exit(report));
     progress.line.finish();
     if let Some(code) = failed(&plan, out) {
         return code;
@@ -108,6 +109,12 @@ pub fn manifests(args: &ManifestsArgs, out: &Out) -> ExitCode {
     let fields = serde_json::json!({ "wrote": wrote, "unchanged": unchanged, "removed": removed });
     out.summary(true, &message, summary_fields(&plan, fields));
     ExitCode::SUCCESS
+}
+
+/// A run's answer, never freed: the process exits once it is reported, and freeing every CRD,
+/// schema and file of a large run one by one would only delay that (2% of a 1000-resource run).
+fn kept_to_exit<T>(value: T) -> std::mem::ManuallyDrop<T> {
+    std::mem::ManuallyDrop::new(value)
 }
 
 /// One event per change (the writes and unchanged files as details); the counts.
@@ -144,7 +151,7 @@ fn say_changes(report: &Report, out: &Out) -> (usize, usize, usize) {
 
 fn print_yaml(g: &Generator, out: &Out) -> ExitCode {
     let mut progress = Reporter::new(out);
-    let plan = g.plan_with(&mut progress);
+    let plan = kept_to_exit(g.plan_with(&mut progress));
     progress.line.finish();
     if let Some(code) = failed(&plan, out) {
         return code;
@@ -165,6 +172,7 @@ fn print_yaml(g: &Generator, out: &Out) -> ExitCode {
 fn check_files(g: &Generator, out: &Out) -> ExitCode {
     let mut progress = Reporter::new(out);
     let Outcome { plan, report } = g.check_with(&mut progress);
+    let (plan, report) = (kept_to_exit(plan), kept_to_exit(report));
     progress.line.finish();
     if let Some(code) = failed(&plan, out) {
         return code;

@@ -116,7 +116,7 @@ impl Emitter {
     }
 
     fn pad(&mut self, indent: usize) {
-        self.out.extend(std::iter::repeat_n(' ', indent));
+        spaces(&mut self.out, indent);
     }
 }
 
@@ -187,16 +187,17 @@ fn fold_single_quoted(q: &str, column: usize, indent: usize) -> String {
 /// Replaces a single space by a line break (and `indent`) once past column 80, never before
 /// another space; with `quoted`, never at the first or last character inside the quotes.
 fn fold(s: &str, mut column: usize, indent: usize, quoted: bool) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
+    let len = s.chars().count();
+    let mut out = String::with_capacity(s.len() + s.len() / BEST_WIDTH * (indent + 1));
     let mut prev_space = false;
-    for (i, &c) in chars.iter().enumerate() {
+    let mut chars = s.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
         if c == ' ' {
-            let next_space = chars.get(i + 1) == Some(&' ');
-            let inner = !quoted || (i > 1 && i + 2 < chars.len());
+            let next_space = chars.peek().is_some_and(|&(_, next)| next == ' ');
+            let inner = !quoted || (i > 1 && i + 2 < len);
             if !prev_space && column > BEST_WIDTH && inner && !next_space {
                 out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent));
+                spaces(&mut out, indent);
                 column = indent;
             } else {
                 out.push(c);
@@ -210,6 +211,16 @@ fn fold(s: &str, mut column: usize, indent: usize, quoted: bool) -> String {
         }
     }
     out
+}
+
+/// `n` spaces (indentation), a slice at a time.
+fn spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// go-yaml's double-quoted style: YAML escapes for line breaks, controls and what a YAML reader
@@ -273,7 +284,7 @@ fn literal(s: &str, indent: usize) -> String {
     for line in body.split('\n') {
         out.push('\n');
         if !line.is_empty() {
-            out.extend(std::iter::repeat_n(' ', indent));
+            spaces(&mut out, indent);
             out.push_str(line);
         }
     }

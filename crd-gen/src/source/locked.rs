@@ -9,6 +9,7 @@
 //! features. Whatever this cannot place is reported, so the caller can fall back to cargo.
 
 use super::CrateSource;
+use super::file_cache::FileCache;
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ struct LockedPackage {
 }
 
 /// A package's manifest, as far as the crates it exposes are concerned.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Manifest {
     name: String,
     version: String,
@@ -39,7 +40,7 @@ struct Manifest {
     features: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct DeclaredDep {
     extern_name: String,
     package: String,
@@ -90,15 +91,17 @@ pub fn discover_package(manifest: &Path, features: RootFeatures) -> Result<(Path
         .into_iter()
         .find(same)
         .ok_or_else(|| Unplaced(format!("{} is not a package of its workspace", manifest.display())))?;
+    let index = by_name(&locked);
     let mut graph = Graph {
         metadata: &metadata,
-        locked: &locked,
+        locked: &index,
         manifests: HashMap::new(),
         memo: HashMap::new(),
         features: HashMap::new(),
         dep_features: HashMap::new(),
         relevant: None,
         strict,
+        unpacked: FileCache::open(Some(metadata.target_directory.as_std_path().join("crd-gen/unpacked-manifests.json"))),
     };
     let root = graph.member_manifest(package);
     match features {
@@ -131,6 +134,7 @@ pub fn discover_package(manifest: &Path, features: RootFeatures) -> Result<(Path
     }
     let edges = graph.walk(&roots)?;
     let source = graph.crate_of(&key(&root.name, &root.version), &edges)?;
+    graph.unpacked.save();
     let dir = package.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default();
     Ok((dir, source))
 }
@@ -144,7 +148,8 @@ struct Graph<'a> {
     /// longer allows, means the lock is stale and cargo must resolve.
     strict: bool,
     metadata: &'a Metadata,
-    locked: &'a [LockedPackage],
+    /// Cargo.lock's packages by name.
+    locked: &'a HashMap<&'a str, Vec<&'a LockedPackage>>,
     /// Manifests read, by `name version`.
     manifests: HashMap<String, Arc<Manifest>>,
     memo: HashMap<String, Arc<CrateSource>>,
@@ -156,13 +161,29 @@ struct Graph<'a> {
     /// With other members walked for their features: the packages (`name version`) that can
     /// reach the target's dependencies in the lock file's graph; no other one can change them.
     relevant: Option<BTreeSet<String>>,
+    /// Manifests of registry and git packages read by earlier runs.
+    unpacked: FileCache<Manifest>,
 }
 
 fn key(name: &str, version: &str) -> String {
     format!("{name} {version}")
 }
 
-impl Graph<'_> {
+fn by_name(locked: &[LockedPackage]) -> HashMap<&str, Vec<&LockedPackage>> {
+    let mut out: HashMap<&str, Vec<&LockedPackage>> = HashMap::new();
+    for l in locked {
+        out.entry(l.name.as_str()).or_default().push(l);
+    }
+    out
+}
+
+impl<'a> Graph<'a> {
+    /// The locked versions of package `name`.
+    fn locked_versions(&self, name: &str) -> impl Iterator<Item = &'a LockedPackage> + use<'a> {
+        let locked: &'a HashMap<&'a str, Vec<&'a LockedPackage>> = self.locked;
+        locked.get(name).into_iter().flatten().copied()
+    }
+
     fn member_manifest(&self, p: &Package) -> Arc<Manifest> {
         let kinds = |t: &cargo_metadata::Target| t.kind.iter().map(|k| k.to_string()).collect::<Vec<_>>();
         let lib = p.targets.iter().find(|t| kinds(t).iter().any(|k| k.contains("lib") || k == "proc-macro"));
@@ -240,11 +261,11 @@ impl Graph<'_> {
                 if edges.contains_key(&k) {
                     continue;
                 }
-                let lock = self.locked.iter().find(|l| l.name == m.name && l.version == m.version).cloned();
+                let lock = self.locked_versions(&m.name).find(|l| l.version == m.version);
                 let mut uses = Vec::new();
                 let used: Vec<&DeclaredDep> = m.deps.iter().filter(|d| !d.optional || self.optional_on(&m, d)).collect();
                 for dep in used {
-                    let Some(dep_manifest) = self.place(&m, lock.as_ref(), dep)? else { continue };
+                    let Some(dep_manifest) = self.place(&m, lock, dep)? else { continue };
                     let names = [dep.extern_name.clone(), dep.package.replace('-', "_")];
                     let asked: Vec<String> = self
                         .dep_features
@@ -301,8 +322,7 @@ impl Graph<'_> {
         let mut parts = entry.split(' ');
         let name = parts.next().unwrap_or_default();
         let version = parts.next();
-        let candidates: Vec<&LockedPackage> =
-            self.locked.iter().filter(|l| l.name == name && version.is_none_or(|v| l.version == v)).collect();
+        let candidates: Vec<&LockedPackage> = self.locked_versions(name).filter(|l| version.is_none_or(|v| l.version == v)).collect();
         let [package] = candidates[..] else {
             return Err(Unplaced(format!("`{entry}` is not one package of Cargo.lock")));
         };
@@ -321,7 +341,7 @@ impl Graph<'_> {
             (Some(p), _, _) => self.member_manifest(p),
             (None, None, Some(path)) => Arc::new(read_manifest(path)?),
             (None, Some(src), _) => match downloaded_dir(package, src) {
-                Ok(dir) => Arc::new(read_manifest(&dir)?),
+                Ok(dir) => Arc::new(self.unpacked.get_or_read(&dir.join("Cargo.toml"), || read_manifest(&dir))?),
                 // Another platform's dependency: this build does not use it (cargo unpacks
                 // every package a build compiles before it runs a build script).
                 Err(_) if dep.platform_specific => return Ok(None),
@@ -392,7 +412,8 @@ fn find_package(dir: &Path, name: &str, depth: usize) -> Option<PathBuf> {
 fn read_manifest(dir: &Path) -> Result<Manifest, Unplaced> {
     let path = dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| Unplaced(format!("cannot read {}: {e}", path.display())))?;
-    let doc: toml_edit::DocumentMut = text.parse().map_err(|e| Unplaced(format!("{}: {e}", path.display())))?;
+    // Read, never edited: the document keeps its spans (making it editable costs a third more).
+    let doc = toml_edit::Document::parse(text.as_str()).map_err(|e| Unplaced(format!("{}: {e}", path.display())))?;
     let package = doc.get("package").ok_or_else(|| Unplaced(format!("{} has no [package]", path.display())))?;
     let name = package.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_string();
     let version = package.get("version").and_then(|v| v.as_str()).unwrap_or("0.0.0").to_string();
@@ -484,7 +505,7 @@ fn allows(req: Option<&str>, version: &str) -> bool {
 
 /// The `[[package]]` entries of a Cargo.lock.
 fn parse_lock(text: &str) -> Result<Vec<LockedPackage>, String> {
-    let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let doc = toml_edit::Document::parse(text).map_err(|e| e.to_string())?;
     let Some(packages) = doc.get("package").and_then(|p| p.as_array_of_tables()) else { return Ok(Vec::new()) };
     Ok(packages
         .iter()
@@ -567,6 +588,26 @@ mod tests {
             for d in source.deps.values() {
                 with_features(d, out);
             }
+        }
+    }
+
+    #[test]
+    fn the_manifests_kept_between_runs_are_what_the_files_say() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/cronjob/Cargo.toml");
+        let asked = || RootFeatures::Asked { features: &[], default: true };
+        let (_, first) = discover_package(&manifest, asked()).unwrap_or_else(|e| panic!("{}", e.0));
+        let (_, second) = discover_package(&manifest, asked()).unwrap_or_else(|e| panic!("{}", e.0));
+        let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+        with_features(&first, &mut a);
+        with_features(&second, &mut b);
+        assert_eq!(a, b);
+        let target = MetadataCommand::new().manifest_path(&manifest).no_deps().exec().unwrap().target_directory;
+        let cache: FileCache<Manifest> = FileCache::open(Some(target.as_std_path().join("crd-gen/unpacked-manifests.json")));
+        let kept: Vec<(&Path, &Manifest)> = cache.entries().collect();
+        assert!(kept.len() > 10, "the cache holds {} manifests", kept.len());
+        for (file, manifest) in kept {
+            let dir = file.parent().unwrap();
+            assert_eq!(manifest, &read_manifest(dir).unwrap(), "{}", file.display());
         }
     }
 

@@ -7,6 +7,8 @@ pub mod cfg;
 #[cfg(feature = "cargo")]
 pub mod discover;
 pub mod expand;
+#[cfg(feature = "cargo")]
+pub mod file_cache;
 pub mod load;
 #[cfg(feature = "cargo")]
 pub mod locked;

@@ -13,15 +13,19 @@ pub fn skim(text: &str) -> Option<String> {
     if bodies.is_empty() {
         return None;
     }
-    let mut out = String::with_capacity(text.len());
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len());
     let mut last = 0;
     for (open, close) in bodies {
-        out.push_str(&text[last..=open]);
-        out.extend(text[open + 1..close].chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+        out.extend_from_slice(&b[last..=open]);
+        // One space per character (a column is a character), so UTF-8 continuation bytes go.
+        let blank = |c: &u8| (c & 0xC0 != 0x80).then_some(if *c == b'\n' { b'\n' } else { b' ' });
+        out.extend(b[open + 1..close].iter().filter_map(blank));
         last = close;
     }
-    out.push_str(&text[last..]);
-    Some(out)
+    out.extend_from_slice(&b[last..]);
+    // The bodies lie between ASCII braces, so what is kept is whole characters.
+    String::from_utf8(out).ok()
 }
 
 /// Byte offsets of the `{` and `}` of each item-level `impl` or `fn` body (items of inline
@@ -236,6 +240,12 @@ mod tests {
             "impl crate::schemars::JsonSchema for A { fn json_schema() -> S { s() } }\nimpl Clone for A { fn clone(&self) -> A { A } }\n",
             &[" fn clone(&self) -> A { A } "],
         );
+    }
+
+    #[test]
+    fn a_character_of_several_bytes_is_one_space() {
+        let body = " fn f() { let s = \"é→𝄞\"; } ";
+        assert_skims(&format!("impl A {{{body}}}\nstruct B {{ /* ü */ x: u8 }}\n"), &[body]);
     }
 
     #[test]

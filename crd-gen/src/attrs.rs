@@ -164,34 +164,13 @@ fn read(item: &syn::Item, file: FileId, diags: &mut Diagnostics) -> Option<ItemA
         syn::Item::Struct(s) => {
             let site = if is_resource_struct(&s.attrs) { AttrSite::ResourceStruct } else { AttrSite::Type };
             let crd = CrdAttrs::read(&s.attrs, site, &mut errors);
-            let input = serde_input(
-                &s.attrs,
-                &s.vis,
-                &s.ident,
-                &s.generics,
-                syn::Data::Struct(syn::DataStruct {
-                    struct_token: s.struct_token,
-                    fields: serde_fields(&s.fields),
-                    semi_token: s.semi_token,
-                }),
-            );
-            ItemAttrs { ident: s.ident.clone(), crd, serde: container(&input, Originals::Fields(&s.fields), file, &mut errors, diags) }
+            let serde = container(&struct_input(s), Originals::Fields(&s.fields), file, &mut errors, diags);
+            ItemAttrs { ident: s.ident.clone(), crd, serde }
         }
         syn::Item::Enum(e) => {
             let crd = CrdAttrs::read(&e.attrs, AttrSite::Type, &mut errors);
-            let variants = e
-                .variants
-                .iter()
-                .map(|v| syn::Variant {
-                    attrs: serde_attrs(&v.attrs),
-                    ident: v.ident.clone(),
-                    fields: serde_fields(&v.fields),
-                    discriminant: v.discriminant.clone(),
-                })
-                .collect();
-            let data = syn::Data::Enum(syn::DataEnum { enum_token: e.enum_token, brace_token: e.brace_token, variants });
-            let input = serde_input(&e.attrs, &e.vis, &e.ident, &e.generics, data);
-            ItemAttrs { ident: e.ident.clone(), crd, serde: container(&input, Originals::Variants(&e.variants), file, &mut errors, diags) }
+            let serde = container(&enum_input(e), Originals::Variants(&e.variants), file, &mut errors, diags);
+            ItemAttrs { ident: e.ident.clone(), crd, serde }
         }
         syn::Item::Type(t) => ItemAttrs { ident: t.ident.clone(), crd: CrdAttrs::read(&t.attrs, AttrSite::Type, &mut errors), serde: None },
         _ => return None,
@@ -220,6 +199,22 @@ fn serde_input(
         generics: generics.clone(),
         data,
     }
+}
+
+fn struct_input(s: &syn::ItemStruct) -> syn::DeriveInput {
+    let data = syn::DataStruct { struct_token: s.struct_token, fields: serde_fields(&s.fields), semi_token: s.semi_token };
+    serde_input(&s.attrs, &s.vis, &s.ident, &s.generics, syn::Data::Struct(data))
+}
+
+fn enum_input(e: &syn::ItemEnum) -> syn::DeriveInput {
+    let variant = |v: &syn::Variant| syn::Variant {
+        attrs: serde_attrs(&v.attrs),
+        ident: v.ident.clone(),
+        fields: serde_fields(&v.fields),
+        discriminant: v.discriminant.clone(),
+    };
+    let data = syn::DataEnum { enum_token: e.enum_token, brace_token: e.brace_token, variants: e.variants.iter().map(variant).collect() };
+    serde_input(&e.attrs, &e.vis, &e.ident, &e.generics, syn::Data::Enum(data))
 }
 
 fn serde_attrs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {

@@ -12,7 +12,7 @@ use crate::source::{ItemRef, Program};
 use proc_macro2::Span;
 use quote::ToTokens;
 use serde_derive_internals::{Ctxt, Derive, ast, attr};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -112,24 +112,40 @@ impl Field {
     }
 }
 
-/// The attributes of every item, and the package markers of every module, read so far.
+/// The attributes of the items read since the last [`Memo::forget_items`], and the package
+/// markers of every module.
 #[derive(Default)]
 pub struct Memo {
     items: HashMap<ItemRef, Rc<ItemAttrs>>,
+    /// Every item whose attributes were ever read (and their problems reported).
+    reported: HashSet<ItemRef>,
     pub packages: crate::markers::inherited::Packages,
 }
 
 impl Memo {
-    /// The attributes of struct, enum or alias `item` (None for other items), read (and their
-    /// problems reported) the first time.
+    /// The attributes of struct, enum or alias `item` (None for other items), read when not
+    /// kept; their problems are reported the first time only.
     pub fn item(&mut self, program: &Program, item: ItemRef, diags: &mut Diagnostics) -> Option<Rc<ItemAttrs>> {
         if let Some(a) = self.items.get(&item) {
             return Some(a.clone());
         }
         let file = program.file_of(item.scope);
+        let mut again = Diagnostics::default();
+        let diags = if self.reported.insert(item) { diags } else { &mut again };
         let attrs = Rc::new(read(program.item(item), file, diags)?);
         self.items.insert(item, attrs.clone());
         Some(attrs)
+    }
+
+    /// Keeps `attrs`, already read for `item` (a resource's spec struct, read when collected).
+    pub fn keep(&mut self, item: ItemRef, attrs: Rc<ItemAttrs>) {
+        self.items.insert(item, attrs);
+    }
+
+    /// Drops the attributes kept (a resource's types, once it is lowered: the lowering cache
+    /// keeps the schema of a type used again, so few are read twice).
+    pub fn forget_items(&mut self) {
+        self.items = HashMap::new();
     }
 }
 
@@ -381,6 +397,25 @@ mod tests {
             "{HEAD}pub struct WidgetSpec(\n    /// Docs.\n    #[serde(flatten)]\n    Inner,\n    String,\n);\npub struct Inner {{ pub a: String }}\n"
         );
         assert_error(&src, "serde attribute error: #[serde(flatten)] cannot be used on tuple structs", 5);
+    }
+
+    // Each resource's types are forgotten once it is lowered; a type read again for another
+    // resource (a generic one, lowered once per argument) reports its problems once.
+    #[test]
+    fn a_type_read_again_for_another_resource_reports_once() {
+        let spec = |kind: &str, arg: &str| {
+            format!(
+                "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct {kind}Spec {{ pub w: Wrapper<{arg}> }}\n"
+            )
+        };
+        let src = format!(
+            "{}{}pub struct Wrapper<T> {{\n    #[crd(maximum = \"ten\")]\n    pub n: i32,\n    pub t: T,\n}}\n",
+            spec("One", "String"),
+            spec("Two", "bool")
+        );
+        let g = crate::pipeline::run_source(&src);
+        let bad: Vec<_> = g.diagnostics.iter().filter(|d| d.message.contains("maximum")).collect();
+        assert_eq!(bad.len(), 1, "{}", g.render_diagnostics(false));
     }
 
     #[test]

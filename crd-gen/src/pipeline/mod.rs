@@ -207,11 +207,15 @@ impl Engine {
             let res = Resolver { program: &mut self.program, sources: &mut out.sources, diags: &mut out.diagnostics };
             let mut lw = Lowerer::new(res, &mut self.attrs, &mut self.cache);
             for decl in decls {
+                lw.attrs.keep(decl.item, decl.attrs.clone());
                 let env = Env::new(decl.item.scope);
                 let spec = lw.lower_resource_spec(decl.item);
                 let status = decl.status.as_ref().map(|(ty, _)| lw.lower_type(ty, &env).schema);
                 let file = lw.res.program.file_of(decl.item.scope);
                 versions.push(LoweredVersion { decl, file, spec, status });
+                // Most of a resource's types are its own: what their attributes said is in its
+                // schema now, and keeping them all would add a third to the peak.
+                lw.attrs.forget_items();
             }
         }
         self.time.lap("lower");

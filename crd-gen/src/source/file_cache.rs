@@ -104,6 +104,14 @@ mod tests {
         dir
     }
 
+    /// A cache path and a file holding "a", in a directory of their own.
+    fn cache_and_file(name: &str) -> (PathBuf, PathBuf) {
+        let dir = scratch(name);
+        let file = dir.join("Cargo.toml");
+        std::fs::write(&file, "a").unwrap();
+        (dir.join("cache.json"), file)
+    }
+
     /// `file`'s text through a cache at `cache`, as one run would (open, read, save), and whether
     /// the file itself was read.
     fn run(cache: &Path, file: &Path) -> (String, bool) {
@@ -121,18 +129,14 @@ mod tests {
 
     #[test]
     fn an_unchanged_file_is_read_once_over_runs() {
-        let dir = scratch("unchanged");
-        let (cache, file) = (dir.join("cache.json"), dir.join("Cargo.toml"));
-        std::fs::write(&file, "a").unwrap();
+        let (cache, file) = cache_and_file("unchanged");
         assert_eq!(run(&cache, &file), ("a".to_string(), true));
         assert_eq!(run(&cache, &file), ("a".to_string(), false));
     }
 
     #[test]
     fn a_changed_file_is_read_again() {
-        let dir = scratch("changed");
-        let (cache, file) = (dir.join("cache.json"), dir.join("Cargo.toml"));
-        std::fs::write(&file, "a").unwrap();
+        let (cache, file) = cache_and_file("changed");
         run(&cache, &file);
         std::fs::write(&file, "bb").unwrap();
         assert_eq!(run(&cache, &file), ("bb".to_string(), true));
@@ -146,9 +150,7 @@ mod tests {
 
     #[test]
     fn a_broken_or_foreign_cache_file_is_an_empty_cache_and_is_replaced() {
-        let dir = scratch("broken");
-        let (cache, file) = (dir.join("cache.json"), dir.join("Cargo.toml"));
-        std::fs::write(&file, "a").unwrap();
+        let (cache, file) = cache_and_file("broken");
         for bad in ["{not json", r#"{"format": "crd-gen 0.0.0 file cache 1", "entries": {}}"#] {
             std::fs::write(&cache, bad).unwrap();
             assert_eq!(run(&cache, &file), ("a".to_string(), true), "{bad}");

@@ -56,15 +56,21 @@ pub fn collect(program: &Program, krate: CrateId, memo: &mut Memo, diags: &mut D
 
 /// The resources of the loaded modules of `krate` that `keep` holds (a worker's share).
 pub fn collect_in(program: &Program, krate: CrateId, keep: &dyn Fn(ModId) -> bool, memo: &mut Memo, diags: &mut Diagnostics) -> Collected {
+    let mut all = Collected { decls: Vec::new(), skipped: 0 };
+    for i in (0..program.krate(krate).modules.len()).filter(|&i| keep(ModId(i))) {
+        let Collected { decls, skipped } = collect_module(program, Scope { krate, module: ModId(i) }, memo, diags);
+        all.decls.extend(decls);
+        all.skipped += skipped;
+    }
+    all
+}
+
+/// The resources of one module (none if it is not loaded).
+pub fn collect_module(program: &Program, scope: Scope, memo: &mut Memo, diags: &mut Diagnostics) -> Collected {
     let mut out = Vec::new();
     let mut skipped = 0;
-    for (i, _) in program.krate(krate).modules.iter().enumerate() {
-        if !keep(ModId(i)) {
-            continue;
-        }
-        let scope = Scope { krate, module: ModId(i) };
-        let Some(body) = program.krate(krate).loaded(ModId(i)) else { continue };
-        for (index, item) in body.items.iter().enumerate() {
+    if let Some(body) = program.krate(scope.krate).loaded(scope.module) {
+        for (index, item) in body.items().iter().enumerate() {
             let syn::Item::Struct(s) = item else {
                 if let syn::Item::Enum(e) = item
                     && derives(&e.attrs, "CustomResource")

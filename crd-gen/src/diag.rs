@@ -17,12 +17,14 @@ pub struct SourceMap {
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub text: String,
+    /// Shared with the modules parsed from it, which read it again after their trees are
+    /// freed (`source::Reread`).
+    pub text: std::sync::Arc<str>,
 }
 
 impl SourceMap {
-    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        self.files.push(SourceFile { path, text });
+    pub fn add(&mut self, path: PathBuf, text: impl Into<std::sync::Arc<str>>) -> FileId {
+        self.files.push(SourceFile { path, text: text.into() });
         FileId(self.files.len() as u32 - 1)
     }
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -369,7 +371,7 @@ mod tests {
     #[test]
     fn renders_rustc_style_with_snippet_and_help() {
         let mut sources = SourceMap::default();
-        let f = sources.add("/x/src/lib.rs".into(), "struct A {\n    #[crd(min_lenght = 1)]\n}\n".into());
+        let f = sources.add("/x/src/lib.rs".into(), "struct A {\n    #[crd(min_lenght = 1)]\n}\n");
         let mut diags = Diagnostics::default();
         let loc = Loc { file: f, line: 2, col: 11, end_line: 2, end_col: 21 };
         diags.push(

@@ -5,7 +5,7 @@
 //! a crate has no resources at all, as the places they might be.
 
 use crate::diag::{Diagnostic, Diagnostics, Loc, Place, SourceMap};
-use crate::source::{CrateId, ModId, Program};
+use crate::source::{Program, Scope};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 
@@ -16,7 +16,7 @@ pub struct Hidden {
     pub what: String,
 }
 
-/// What [`scan_in`] found in a crate (or a worker's share of it).
+/// What [`Scanned::scan_module`] found in a crate's modules (or a worker's share of them).
 #[derive(Debug, Default)]
 pub struct Scanned {
     pub hidden: Vec<Hidden>,
@@ -26,41 +26,47 @@ pub struct Scanned {
     pub other_calls: Vec<(String, Loc)>,
 }
 
-/// Reports resources crd-gen can tell are hidden in the modules of `krate` that `keep` holds, and
-/// returns every place items could be hidden. A call of a deriving macro that another worker's
-/// modules define is matched when the workers' findings meet ([`Scanned::other_calls`]).
-pub fn scan_in(program: &Program, sources: &SourceMap, krate: CrateId, keep: &dyn Fn(ModId) -> bool, diags: &mut Diagnostics) -> Scanned {
-    let k = program.krate(krate);
-    // `macro_rules! name { .. }` whose body derives `CustomResource`: its calls hide resources.
-    let mut deriving_macros = Vec::new();
-    for i in (0..k.modules.len()).filter(|&i| keep(ModId(i))) {
-        let Some(body) = k.loaded(ModId(i)) else { continue };
-        for item in &body.items {
+impl Scanned {
+    /// Reports resources crd-gen can tell are hidden in module `scope`, and notes every place
+    /// items could be hidden. A call of a deriving macro defined in a module scanned later is
+    /// matched by [`Scanned::settle`]; one another worker's modules define, when the workers'
+    /// findings meet ([`Scanned::other_calls`]).
+    pub fn scan_module(&mut self, program: &Program, sources: &SourceMap, scope: Scope, diags: &mut Diagnostics) {
+        let Some(body) = program.krate(scope.krate).loaded(scope.module) else { return };
+        // `macro_rules! name { .. }` whose body derives `CustomResource`: its calls hide resources.
+        for item in body.items() {
             if let syn::Item::Macro(m) = item
                 && let Some(name) = &m.ident
                 && derives_resource(&m.mac.tokens)
             {
-                deriving_macros.push((name.to_string(), Loc::from_span(body.file, name.span())));
+                self.deriving_macros.push((name.to_string(), Loc::from_span(body.file, name.span())));
             }
         }
-    }
-    let (mut hidden, mut other_calls) = (Vec::new(), Vec::new());
-    for i in (0..k.modules.len()).filter(|&i| keep(ModId(i))) {
-        let Some(body) = k.loaded(ModId(i)) else { continue };
         let dir = sources.get(body.file).path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         let mut scan = Scan {
             file: body.file,
             dir: &dir,
-            deriving_macros: &deriving_macros,
-            diags: &mut *diags,
-            hidden: &mut hidden,
-            other_calls: &mut other_calls,
+            deriving_macros: &self.deriving_macros,
+            diags,
+            hidden: &mut self.hidden,
+            other_calls: &mut self.other_calls,
         };
-        for item in &body.items {
+        for item in body.items() {
             scan.item(item);
         }
     }
-    Scanned { hidden, deriving_macros, other_calls }
+
+    /// Reports the calls of deriving macros that modules scanned after the call's define.
+    pub fn settle(&mut self, diags: &mut Diagnostics) {
+        let defs = &self.deriving_macros;
+        self.other_calls.retain(|(name, loc)| match defs.iter().find(|(n, _)| n == name) {
+            Some((_, defined)) => {
+                diags.push(deriving_macro_call(name, *loc, *defined));
+                false
+            }
+            None => true,
+        });
+    }
 }
 
 /// A call of `name!`, a macro defined at `defined` whose body derives `CustomResource`.
@@ -216,6 +222,24 @@ mod tests {
         let d = g.render_diagnostics(false);
         assert!(d.contains("`resource!` derives `CustomResource` in its body") && d.contains("lib.rs:11:1"), "{d}");
         assert!(d.contains("`resource` is defined here"), "{d}");
+    }
+
+    /// Modules are scanned one at a time: a call in a module read before the one defining the
+    /// macro (and one after it) is matched all the same, and reported once.
+    #[test]
+    fn a_deriving_macro_defined_in_a_later_module_is_matched() {
+        let def = "#[macro_export]\nmacro_rules! resource {\n    ($n:ident) => {\n        #[derive(CustomResource)]\n        pub struct $n {}\n    };\n}\n";
+        let g = run_files(&[
+            ("lib.rs", &format!("{SPEC}mod early;\nmod defs;\nmod late;\n")),
+            ("early.rs", "crate::resource!(GadgetSpec);\n"),
+            ("defs.rs", def),
+            ("late.rs", "crate::resource!(GizmoSpec);\n"),
+        ]);
+        let d = g.render_diagnostics(false);
+        for file in ["early.rs:1:1", "late.rs:1:1"] {
+            assert!(d.contains(file), "no error at {file}: {d}");
+        }
+        assert_eq!(d.matches("`resource!` derives `CustomResource` in its body").count(), 2, "{d}");
     }
 
     #[test]

@@ -25,7 +25,7 @@ enum J {
 pub fn lower_k8s_type(lw: &mut Lowerer, item: ItemRef) -> Option<Schema> {
     let name = super::item_ident(lw.res.program.item(item));
     let body = lw.res.program.body(item.scope).clone();
-    let tokens = body.items.iter().find_map(|i| schema_macro(i, &name))?;
+    let tokens = body.items().iter().find_map(|i| schema_macro(i, &name))?;
     let j = parse_value(&TokenTree::Group(proc_macro2::Group::new(Delimiter::Brace, tokens))).ok()?;
     let mut schema = to_schema(lw, &j, &Env::new(item.scope));
     let module = lw.res.program.krate(item.scope.krate).module_path(item.scope.module);

@@ -406,7 +406,7 @@ impl<'a> Lowerer<'a> {
     fn lower_item(&mut self, item: ItemRef, args: &[&syn::Type], env: &Env, use_span: proc_macro2::Span) -> Lowered {
         // The module body is shared (Rc), so the item is borrowed from it, not copied.
         let body = self.res.program.body(item.scope).clone();
-        let syn_item = &body.items[item.index];
+        let syn_item = &body.items()[item.index];
         let params = generic_params(syn_item);
         // Missing arguments take the parameter's default (`struct Page<T = String>`), written in
         // the item's own module.

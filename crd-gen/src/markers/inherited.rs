@@ -84,7 +84,7 @@ fn module_docs(program: &Program, scope: Scope) -> Vec<(FileId, Vec<syn::Attribu
         out.push((body.file, inner));
     }
     if let Some(parent) = slot.parent.and_then(|p| krate.loaded(p)) {
-        let declared = parent.items.iter().find_map(|i| match i {
+        let declared = parent.items().iter().find_map(|i| match i {
             syn::Item::Mod(m) if syn::ext::IdentExt::unraw(&m.ident) == slot.name => Some(m),
             _ => None,
         });

@@ -157,11 +157,11 @@ struct Engine {
     time: crate::timings::Stages,
 }
 
-/// A crate's resources as read, before they are lowered.
+/// A crate's resources as read and lowered.
 struct Read {
     id: crate::source::CrateId,
-    /// The crate's resources this thread found (all of them, on one thread).
-    decls: Vec<collect::ResourceDecl>,
+    /// The crate's resources this thread found (all of them, on one thread), lowered.
+    versions: Vec<LoweredVersion>,
     /// Resources seen, skipped ones included (a crate of only skipped ones is not an error).
     seen: usize,
     scanned: crate::hidden::Scanned,
@@ -178,48 +178,71 @@ impl Engine {
         }
     }
 
-    /// Reads a crate (or this worker's share of it) and collects its resources.
+    /// Reads a crate (or this worker's share of it) module by module, collecting and lowering
+    /// each module's resources as it is read and forgetting its parsed items once they are: the
+    /// trees of a whole crate (most of a run's memory) never exist at once.
     fn read(&mut self, source: &Arc<CrateSource>, share: Option<crate::source::partition::Share>) -> Read {
         let out = &mut self.out;
         let id = self.program.add_crate(source.clone());
         let owned = match share {
-            Some(share) => Some(self.program.load_share(id, share, &mut out.sources, &mut out.diagnostics)),
+            Some(share) => Some(self.program.plan_share(id, share, &mut out.sources, &mut out.diagnostics)),
             None => {
-                self.program.load_all(id, &mut out.sources, &mut out.diagnostics);
+                self.program.crates[id.0].is_target = true;
                 None
             }
         };
-        self.time.lap("read and parse");
-        let keep = |m| owned.as_ref().is_none_or(|o| o.contains(m));
-        let collect::Collected { decls, skipped } = collect::collect_in(&self.program, id, &keep, &mut self.attrs, &mut out.diagnostics);
-        self.time.lap("collect");
-        let scanned = crate::hidden::scan_in(&self.program, &out.sources, id, &keep, &mut out.diagnostics);
-        crate::roots::check_collisions(&self.program, &decls, &mut out.diagnostics);
-        Read { id, seen: decls.len() + skipped, decls, scanned }
+        let mut read = Read { id, versions: Vec::new(), seen: 0, scanned: Default::default() };
+        // Modules are numbered as they are declared, so this also reaches the ones that reading
+        // an earlier one declares.
+        let mut m = 0;
+        while m < self.program.krate(id).modules.len() {
+            let module = crate::source::ModId(m);
+            m += 1;
+            if owned.as_ref().is_none_or(|o| o.contains(self.program.krate(id), module)) {
+                self.read_module(crate::source::Scope { krate: id, module }, &mut read);
+            }
+        }
+        read.scanned.settle(&mut self.out.diagnostics);
+        self.time.flush();
+        read
+    }
+
+    /// Reads one module, then collects, checks and lowers its resources.
+    fn read_module(&mut self, scope: crate::source::Scope, read: &mut Read) {
+        let out = &mut self.out;
+        self.program.load_module(scope, &mut out.sources, &mut out.diagnostics);
+        self.time.add("read and parse");
+        let collected = collect::collect_module(&self.program, scope, &mut self.attrs, &mut out.diagnostics);
+        read.scanned.scan_module(&self.program, &out.sources, scope, &mut out.diagnostics);
+        crate::roots::check_collisions(&self.program, &collected.decls, &mut out.diagnostics);
+        self.time.add("collect");
+        read.seen += collected.decls.len() + collected.skipped;
+        read.versions.extend(self.lower(collected.decls));
+        self.program.forget_items(scope);
     }
 
     /// Lowers `decls`: the last stage that reads the parsed trees.
-    fn lower(&mut self, decls: Vec<collect::ResourceDecl>) -> Lowered {
-        let out = &mut self.out;
-        let derived: Vec<collect::ResourceDecl> = decls.iter().filter(|d| d.derives_custom_resource).cloned().collect();
-        let mut versions = Vec::new();
-        {
-            let res = Resolver { program: &mut self.program, sources: &mut out.sources, diags: &mut out.diagnostics };
-            let mut lw = Lowerer::new(res, &mut self.attrs, &mut self.cache);
-            for decl in decls {
-                lw.attrs.keep(decl.item, decl.attrs.clone());
-                let env = Env::new(decl.item.scope);
-                let spec = lw.lower_resource_spec(decl.item);
-                let status = decl.status.as_ref().map(|(ty, _)| lw.lower_type(ty, &env).schema);
-                let file = lw.res.program.file_of(decl.item.scope);
-                versions.push(LoweredVersion { decl, file, spec, status });
-                // Most of a resource's types are its own: what their attributes said is in its
-                // schema now, and keeping them all would add a third to the peak.
-                lw.attrs.forget_items();
-            }
+    fn lower(&mut self, decls: Vec<collect::ResourceDecl>) -> Vec<LoweredVersion> {
+        if decls.is_empty() {
+            return Vec::new();
         }
-        self.time.lap("lower");
-        Lowered { versions, derived }
+        let out = &mut self.out;
+        let mut versions = Vec::with_capacity(decls.len());
+        let res = Resolver { program: &mut self.program, sources: &mut out.sources, diags: &mut out.diagnostics };
+        let mut lw = Lowerer::new(res, &mut self.attrs, &mut self.cache);
+        for decl in decls {
+            lw.attrs.keep(decl.item, decl.attrs.clone());
+            let env = Env::new(decl.item.scope);
+            let spec = lw.lower_resource_spec(decl.item);
+            let status = decl.status.as_ref().map(|(ty, _)| lw.lower_type(ty, &env).schema);
+            let file = lw.res.program.file_of(decl.item.scope);
+            versions.push(LoweredVersion { decl, file, spec, status });
+            // Most of a resource's types are its own: what their attributes said is in its
+            // schema now, and keeping them all would add a third to the peak.
+            lw.attrs.forget_items();
+        }
+        self.time.add("lower");
+        versions
     }
 
     /// Frees the parsed trees, the attributes read from them and the types lowered: once every
@@ -263,6 +286,13 @@ struct Lowered {
     derived: Vec<collect::ResourceDecl>,
 }
 
+impl Lowered {
+    fn of(versions: Vec<LoweredVersion>) -> Lowered {
+        let derived = versions.iter().filter(|v| v.decl.derives_custom_resource).map(|v| v.decl.clone()).collect();
+        Lowered { versions, derived }
+    }
+}
+
 fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
     let mut engine = Engine::new(options, "engine".into());
     let (mut hidden, mut seen, mut lowered) = (Vec::new(), 0, Vec::new());
@@ -270,7 +300,7 @@ fn run_here(crates: &[Arc<CrateSource>], options: &Options) -> Generated {
         let read = engine.read(source, None);
         seen += read.seen;
         hidden.extend(read.scanned.hidden);
-        lowered.push(engine.lower(read.decls));
+        lowered.push(Lowered::of(read.versions));
     }
     engine.forget_trees();
     for (source, lowered) in crates.iter().zip(lowered) {
@@ -447,6 +477,30 @@ pub(crate) fn diagnostics_of(src: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Each module's items are forgotten once its resources are lowered: a type there that a
+    /// later module's resource uses (alone, or generic with another argument) is read again,
+    /// with the same schema, and its problems are reported once.
+    #[test]
+    fn types_of_a_module_already_lowered_are_read_again() {
+        let a = |marker: &str| {
+            format!(
+                "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\npub struct AlphaSpec {{ pub pair: Pair<i64> }}\n\
+                 /// A pair.\npub struct Pair<T> {{ pub v: T, #[crd({marker})] pub n: i32 }}\n/// Only beta's.\npub struct OnlyBeta {{ #[crd(max_length = 4)] pub s: String }}\n"
+            )
+        };
+        let b = "#[derive(CustomResource)]\n#[crd(group = \"b.example.com\", version = \"v1\")]\n\
+                 pub struct BetaSpec { pub pair: crate::a::Pair<String>, pub only: crate::a::OnlyBeta }\n";
+        let g = super::run_files(&[("lib.rs", "mod a;\nmod b;\n"), ("a.rs", &a("minimum = 3")), ("b.rs", b)]);
+        assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
+        let beta = &g.crates[0].files.iter().find(|f| f.name.starts_with("b.example.com")).expect("beta's CRD").contents;
+        for expected in ["description: A pair.", "minimum: 3", "description: Only beta's.", "maxLength: 4"] {
+            assert!(beta.contains(expected), "no `{expected}` in\n{beta}");
+        }
+        let g = super::run_files(&[("lib.rs", "mod a;\nmod b;\n"), ("a.rs", &a("minimun = 3")), ("b.rs", b)]);
+        let d = g.render_diagnostics(false);
+        assert!(d.contains("a.rs:5:") && d.matches("minimun").count() >= 1, "{d}");
+    }
+
     /// The YAML made on the emitter thread, while the engine thread validates, is byte for byte
     /// what emitting each CRD on one thread gives, in the same order, for many CRDs (more than
     /// the channel holds) of several versions.

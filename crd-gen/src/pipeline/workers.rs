@@ -5,7 +5,8 @@
 //! with all its versions, to one worker), then the CRD files, root entries, diagnostics and the
 //! source text they point into. The files are the single-threaded run's, byte for byte.
 
-use super::{CrateResult, Emit, Engine, Generated, Options};
+use super::{CrateResult, Emit, Engine, Generated, Lowered, Options};
+use crate::assemble::LoweredVersion;
 use crate::collect::ResourceDecl;
 use crate::diag::{Diagnostics, Loc};
 use crate::markers::MarkerKey;
@@ -123,20 +124,24 @@ fn work(share: Share, crates: &[Arc<CrateSource>], options: &Options, exchange: 
     let mut engine = Engine::new(options, format!("worker{}", share.worker));
     let mut lowered = Vec::new();
     for (round, source) in crates.iter().enumerate() {
+        // Each worker lowers what it finds as it reads (so that it need not keep the trees);
+        // a resource whose kind another worker also has versions of is then lowered again there.
         let read = engine.read(source, Some(share));
-        let found: Vec<Found> =
-            read.decls.iter().map(|d| Found::of(d, engine.program.module_names(read.id, d.item.scope.module))).collect();
+        let module_of = |d: &ResourceDecl| engine.program.module_names(read.id, d.item.scope.module);
+        let found: Vec<Found> = read.versions.iter().map(|v| Found::of(&v.decl, module_of(&v.decl))).collect();
         let all = exchange.post(round, share.worker, found)?;
         let owners = assign(&all);
-        let mut decls: Vec<ResourceDecl> =
-            read.decls.into_iter().zip(&owners[share.worker]).filter(|(_, w)| **w == share.worker).map(|(d, _)| d).collect();
+        let mut versions: Vec<LoweredVersion> =
+            read.versions.into_iter().zip(&owners[share.worker]).filter(|(_, w)| **w == share.worker).map(|(v, _)| v).collect();
         let mut foreign = ForeignModules::default();
+        let mut decls = Vec::new();
         for (w, found) in all.iter().enumerate().filter(|(w, _)| *w != share.worker) {
             for (f, _) in found.iter().zip(&owners[w]).filter(|(_, owner)| **owner == share.worker) {
                 decls.extend(foreign.decl(&mut engine, read.id, f));
             }
         }
-        lowered.push((engine.lower(decls), read.seen, read.scanned));
+        versions.extend(engine.lower(decls));
+        lowered.push((Lowered::of(versions), read.seen, read.scanned));
     }
     engine.forget_trees();
     let results = crates

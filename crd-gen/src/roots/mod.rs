@@ -100,7 +100,7 @@ pub fn check_collisions(program: &Program, decls: &[ResourceDecl], diags: &mut D
 fn type_named(program: &Program, scope: Scope, name: &str) -> Option<Loc> {
     let body = program.krate(scope.krate).loaded(scope.module)?;
     let at = |ident: &syn::Ident| Some(Loc::from_span(body.file, ident.span()));
-    body.items.iter().find_map(|item| match item {
+    body.items().iter().find_map(|item| match item {
         syn::Item::Struct(s) if s.ident == name => at(&s.ident),
         syn::Item::Enum(e) if e.ident == name => at(&e.ident),
         syn::Item::Union(u) if u.ident == name => at(&u.ident),

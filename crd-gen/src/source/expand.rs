@@ -22,6 +22,9 @@ pub struct Expander<'a> {
     pub file_dir: &'a Path,
     pub sources: &'a mut SourceMap,
     pub diags: &'a mut Diagnostics,
+    /// Whether a `#[doc = include_str!(..)]` read another file (the module's text alone then
+    /// does not give its items).
+    pub included: bool,
 }
 
 impl Expander<'_> {
@@ -232,6 +235,7 @@ impl Expander<'_> {
             return Err((span, format!("`{}` is not a regular file (a directory, FIFO, socket or device)", path.display())));
         }
         let text = std::fs::read_to_string(&path).map_err(|e| (span, format!("cannot read `{}`: {e}", path.display())))?;
+        self.included = true;
         let known = (0..).map_while(|i| self.sources.try_get(FileId(i))).any(|f| f.path == path);
         if !known {
             // Listed with the sources, so build.rs reruns when the included file changes.

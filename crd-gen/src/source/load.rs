@@ -1,7 +1,7 @@
 //! Load: reading a crate's files and parsing them with syn, one module at a time, following
 //! `mod x;` (as `x.rs`, `x/mod.rs` or `#[path]`) and inline `mod x { .. }` blocks.
 
-use super::cfg::Eval;
+use super::cfg::{BuildCfg, Eval};
 use super::expand::Expander;
 use super::{Crate, CrateId, CrateSource, ModId, ModState, ModuleBody, ModuleSlot, Program, Scope, names};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Place, SourceMap};
@@ -58,16 +58,26 @@ impl Program {
         };
         let file_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let krate = &self.crates[scope.krate.0];
-        let source = krate.source.clone();
-        let mut expander =
-            Expander { eval: Eval::new(&self.cfg, &source), report: krate.is_target, file: file_id, file_dir: &file_dir, sources, diags };
-        // `#![cfg(..)]` at the top of a file that is off leaves the module empty.
-        let (attrs, items) = match expander.attrs(parsed.attrs) {
-            Some(attrs) => (attrs, expander.items(parsed.items)),
-            None => (Vec::new(), Vec::new()),
+        let (source, is_target) = (krate.source.clone(), krate.is_target);
+        let mut expander = Expander {
+            eval: Eval::new(&self.cfg, &source),
+            report: is_target,
+            file: file_id,
+            file_dir: &file_dir,
+            sources,
+            diags,
+            included: false,
         };
+        let (attrs, items) = expand(parsed, &mut expander);
+        // A target crate's module can be parsed again as it was, unless its text was skimmed
+        // (dependencies are never forgotten) or its expansion read other files.
+        let rereadable = is_target && !expander.included;
         let mut body = build_body(&mut self.crates[scope.krate.0], scope, items, &child_dir, file_id, &file_dir);
         body.attrs = attrs;
+        if rereadable {
+            let text = sources.get(file_id).text.clone();
+            body.reread = Some(Reread { text, file_dir, cfg: self.cfg.clone(), source });
+        }
         let body = Rc::new(body);
         self.crates[scope.krate.0].modules[scope.module.0].state = ModState::Loaded(body.clone());
         Some(body)
@@ -81,6 +91,44 @@ impl Program {
             self.load_module(Scope { krate, module: ModId(i) }, sources, diags);
             i += 1;
         }
+    }
+}
+
+/// A file's inner attributes and items as rustc compiles them; `#![cfg(..)]` at the top of a
+/// file that is off leaves the module empty.
+fn expand(parsed: syn::File, expander: &mut Expander) -> (Vec<syn::Attribute>, Vec<syn::Item>) {
+    match expander.attrs(parsed.attrs) {
+        Some(attrs) => (attrs, expander.items(parsed.items)),
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
+/// What [`ModuleBody::items`] needs to parse a module's file again as it was parsed first.
+#[derive(Debug)]
+pub struct Reread {
+    text: Arc<str>,
+    file_dir: PathBuf,
+    cfg: BuildCfg,
+    source: Arc<CrateSource>,
+}
+
+impl Reread {
+    /// The module's items, as [`Program::load_module`] made them: expanded, with the contents
+    /// of inline modules taken out (those modules keep their own items). What expanding reports
+    /// was reported the first time.
+    pub(super) fn items(&self, file: FileId) -> Vec<syn::Item> {
+        let Ok(parsed) = syn::parse_file(&self.text) else { return Vec::new() };
+        let (mut sources, mut diags) = (SourceMap::default(), Diagnostics::default());
+        let eval = Eval::new(&self.cfg, &self.source);
+        let mut expander =
+            Expander { eval, report: false, file, file_dir: &self.file_dir, sources: &mut sources, diags: &mut diags, included: false };
+        let (_, mut items) = expand(parsed, &mut expander);
+        for item in &mut items {
+            if let syn::Item::Mod(m) = item {
+                m.content = None;
+            }
+        }
+        items
     }
 }
 
@@ -211,7 +259,7 @@ fn build_body(krate: &mut Crate, scope: Scope, items: Vec<syn::Item>, child_dir:
     let ancestors: Vec<(ModId, String)> =
         std::iter::successors(Some(scope.module), |m| krate.modules[m.0].parent).map(|m| (m, krate.modules[m.0].name.clone())).collect();
     let names = names::build(&kept, &children, &names::Site { scope, file, ancestors: &ancestors });
-    ModuleBody { file, items: kept, children, names, attrs: Vec::new() }
+    ModuleBody::new(file, kept, children, names)
 }
 
 fn path_attr(attrs: &[syn::Attribute]) -> Option<PathBuf> {
@@ -222,4 +270,85 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<PathBuf> {
         },
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    /// A target crate of `files` read whole, in a directory removed on drop.
+    struct Read {
+        dir: PathBuf,
+        program: Program,
+    }
+
+    impl Drop for Read {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn read(files: &[(&str, &str)]) -> Read {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!("crd-gen-load-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        for (path, text) in files {
+            std::fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(path), text).unwrap();
+        }
+        let mut program = Program::default();
+        let (mut sources, mut diags) = (SourceMap::default(), Diagnostics::default());
+        let krate = program.add_crate(Arc::new(CrateSource::standalone("demo", dir.join("lib.rs"))));
+        program.load_all(krate, &mut sources, &mut diags);
+        assert!(diags.iter().all(|d| d.severity != crate::diag::Severity::Error), "{}", diags.render(&sources, false));
+        Read { dir, program }
+    }
+
+    fn module(program: &Program, name: &str) -> Scope {
+        let krate = &program.crates[0];
+        let id = krate.modules.iter().position(|m| m.name == name).expect("module declared");
+        Scope { krate: CrateId(0), module: ModId(id) }
+    }
+
+    fn tokens(program: &Program, scope: Scope) -> String {
+        program.body(scope).items().iter().map(|i| i.to_token_stream().to_string()).collect::<Vec<_>>().join("\n")
+    }
+
+    fn forgotten(program: &Program, scope: Scope) -> bool {
+        program.body(scope).items.get().is_none()
+    }
+
+    #[test]
+    fn forgotten_items_read_again_are_the_items_first_read() {
+        let a = "//! Docs.\n\
+            #[cfg(feature = \"off\")] pub struct Gone;\n\
+            #[cfg_attr(not(feature = \"off\"), derive(Clone))] pub struct Kept { #[cfg(feature = \"off\")] pub x: u8, pub y: u8 }\n\
+            /// A doc.\n#[doc = concat!(\"two \", \"parts\")]\npub enum E { A, #[cfg(feature = \"off\")] B }\n\
+            pub mod inline { pub struct In; }\n\
+            mod child;\n";
+        let mut r = read(&[("lib.rs", "mod a;\n"), ("a.rs", a), ("a/child.rs", "pub struct C;\n")]);
+        let scope = module(&r.program, "a");
+        let first = tokens(&r.program, scope);
+        assert!(first.contains("Kept") && !first.contains("Gone") && first.contains("two parts"), "{first}");
+        r.program.forget_items(scope);
+        assert!(forgotten(&r.program, scope));
+        assert_eq!(tokens(&r.program, scope), first);
+        // The inline module and the child keep their own items; neither is declared again.
+        let modules = r.program.crates[0].modules.len();
+        assert_eq!(tokens(&r.program, module(&r.program, "inline")), "pub struct In ;");
+        assert_eq!(tokens(&r.program, module(&r.program, "child")), "pub struct C ;");
+        assert_eq!(r.program.crates[0].modules.len(), modules);
+    }
+
+    #[test]
+    fn items_that_the_text_alone_does_not_give_are_kept() {
+        let a = "#[doc = include_str!(\"a.md\")]\npub struct Documented;\npub mod inline { pub struct In; }\n";
+        let mut r = read(&[("lib.rs", "mod a;\n"), ("a.rs", a), ("a.md", "From a file.")]);
+        for name in ["a", "inline"] {
+            let scope = module(&r.program, name);
+            r.program.forget_items(scope);
+            assert!(!forgotten(&r.program, scope), "module `{name}` was forgotten");
+        }
+    }
 }

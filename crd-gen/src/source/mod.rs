@@ -19,6 +19,7 @@ pub mod resolve;
 pub mod skim;
 
 use crate::diag::FileId;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -101,14 +102,30 @@ pub enum ModState {
 #[derive(Debug)]
 pub struct ModuleBody {
     pub file: FileId,
-    /// The module's items after `cfg` and `cfg_attr` (what rustc compiles).
-    pub items: Vec<syn::Item>,
+    /// The module's items after `cfg` and `cfg_attr` (what rustc compiles); see [`Self::items`].
+    items: OnceCell<Vec<syn::Item>>,
+    /// How to read the items again once [`Program::forget_items`] dropped them (None: they are
+    /// never dropped).
+    reread: Option<load::Reread>,
     pub children: BTreeMap<String, ModId>,
     /// What the module declares and imports, by name (see `names.rs`).
     pub names: names::Names,
     /// The module's inner attributes (`//!` docs, `#![..]`) after `cfg` and `cfg_attr`: its
     /// docs, which hold Go package markers (`crd-gen-markers/src/package.rs`).
     pub attrs: Vec<syn::Attribute>,
+}
+
+impl ModuleBody {
+    pub fn new(file: FileId, items: Vec<syn::Item>, children: BTreeMap<String, ModId>, names: names::Names) -> ModuleBody {
+        ModuleBody { file, items: OnceCell::from(items), reread: None, children, names, attrs: Vec::new() }
+    }
+
+    /// The module's items, parsed again from its file's text if they were forgotten (a type a
+    /// later resource uses in a module whose own resources are done): the same items, as the
+    /// text and the `cfg`s are the same.
+    pub fn items(&self) -> &[syn::Item] {
+        self.items.get_or_init(|| self.reread.as_ref().map(|r| r.items(self.file)).unwrap_or_default())
+    }
 }
 
 impl Crate {
@@ -193,7 +210,18 @@ impl Program {
         self.crates[scope.krate.0].loaded(scope.module).expect("module is loaded")
     }
     pub fn item(&self, r: ItemRef) -> &syn::Item {
-        &self.body(r.scope).items[r.index]
+        &self.body(r.scope).items()[r.index]
+    }
+    /// Drops the parsed items of a module whose resources are lowered (they are most of a
+    /// run's memory); a later look into the module parses its file again. Modules that cannot
+    /// be read again as they were (inline ones, ones that include files) keep theirs.
+    pub fn forget_items(&mut self, scope: Scope) {
+        if let ModState::Loaded(body) = &mut self.crates[scope.krate.0].modules[scope.module.0].state
+            && let Some(body) = Rc::get_mut(body)
+            && body.reread.is_some()
+        {
+            body.items.take();
+        }
     }
     pub fn file_of(&self, scope: Scope) -> FileId {
         self.body(scope).file

@@ -5,7 +5,7 @@
 //! worker, which reads it (and everything below it) and collects its resources. A worker still
 //! reads another's module when a type it lowers lives there, as any module is read on demand.
 
-use super::{CrateId, ModId, ModState, Program, Scope};
+use super::{Crate, CrateId, ModId, ModState, Program, Scope};
 use crate::diag::{Diagnostics, SourceMap};
 
 /// This worker's place among the workers.
@@ -16,38 +16,36 @@ pub struct Share {
 }
 
 /// Which modules of a crate a worker collects resources from: its own leaves and what lies below
-/// them, and (worker 0) the skeleton. Modules read later, on demand, are other workers'.
+/// them, and (worker 0) the skeleton. A module declared after the deal (inside a leaf) is its
+/// parent's worker's.
 #[derive(Debug)]
 pub struct Owned {
     owned: Vec<bool>,
 }
 
 impl Owned {
-    pub fn contains(&self, m: ModId) -> bool {
-        self.owned.get(m.0).copied().unwrap_or(false)
+    pub fn contains(&self, krate: &Crate, m: ModId) -> bool {
+        let mut cur = Some(m);
+        while let Some(m) = cur {
+            if let Some(&owned) = self.owned.get(m.0) {
+                return owned;
+            }
+            cur = krate.modules[m.0].parent;
+        }
+        false
     }
 }
 
 impl Program {
-    /// Reads the skeleton of `krate` and this worker's share of its leaf modules.
-    pub fn load_share(&mut self, krate: CrateId, share: Share, sources: &mut SourceMap, diags: &mut Diagnostics) -> Owned {
+    /// Reads the skeleton of `krate` and deals its leaf modules out; the leaves are read as
+    /// their worker comes to them.
+    pub fn plan_share(&mut self, krate: CrateId, share: Share, sources: &mut SourceMap, diags: &mut Diagnostics) -> Owned {
         self.crates[krate.0].is_target = true;
         let leaves = self.load_skeleton(krate, sources, diags);
-        let skeleton_len = self.crates[krate.0].modules.len();
-        let mut owned = vec![share.worker == 0; skeleton_len];
+        let mut owned = vec![share.worker == 0; self.crates[krate.0].modules.len()];
         let sizes: Vec<u64> = leaves.iter().map(|&m| self.pending_size(krate, m)).collect();
         for (&leaf, worker) in leaves.iter().zip(deal(&sizes, share.workers)) {
             owned[leaf.0] = worker == share.worker;
-            if worker == share.worker {
-                self.load_module(Scope { krate, module: leaf }, sources, diags);
-            }
-        }
-        // Every module declared from here on lies below one of this worker's leaves.
-        let mut i = skeleton_len;
-        while i < self.crates[krate.0].modules.len() {
-            self.load_module(Scope { krate, module: ModId(i) }, sources, diags);
-            owned.push(true);
-            i += 1;
         }
         Owned { owned }
     }

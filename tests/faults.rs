@@ -40,7 +40,7 @@ impl Big {
         self.write_source(modules, kinds, note);
         let plan = crd_gen::Generator::new().manifest_path(&self.manifest).output_dir(&self.out).plan();
         assert!(plan.failure.is_none(), "{}", plan.generated.render_diagnostics(false));
-        plan.files.iter().map(|f| (name_of(&f.path), f.contents.clone())).collect()
+        plan.files.iter().map(|f| (name_of(&f.path), f.contents.to_string())).collect()
     }
     fn args(&self) -> Vec<String> {
         ["manifests", "--manifest-path", self.manifest.to_str().unwrap(), "--output-dir", self.out.to_str().unwrap(), "--color", "never"]

@@ -16,7 +16,7 @@ mod synth;
 type Answer = (Vec<(String, String)>, Vec<String>, Vec<String>);
 
 fn answer(g: &Generated) -> Answer {
-    let files = g.crates.iter().flat_map(|c| &c.files).map(|f| (f.name.clone(), f.contents.clone())).collect();
+    let files = g.crates.iter().flat_map(|c| &c.files).map(|f| (f.name.clone(), f.contents.to_string())).collect();
     let roots = g.crates.iter().flat_map(|c| &c.roots).map(|r| format!("{r:?}")).collect();
     let mut diags: Vec<String> = g
         .diagnostics

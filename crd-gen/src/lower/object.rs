@@ -123,8 +123,10 @@ impl Object {
         true
     }
 
-    pub fn finish(self, lw: &mut Lowerer, env: &Env) -> Schema {
+    pub fn finish(mut self, lw: &mut Lowerer, env: &Env) -> Schema {
         let mut schema = Schema::object();
+        // Kept until the run's end, a thousand CRDs' worth: without the room grown into.
+        self.properties.shrink_to_fit();
         schema.properties = if self.properties.is_empty() { None } else { Some(self.properties) };
         schema.required = self.required;
         let carried = flatten::carry(lw, env.scope, self.flattened, self.own_fields);

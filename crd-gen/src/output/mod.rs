@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug)]
 pub struct PlannedFile {
     pub path: PathBuf,
-    pub contents: String,
+    /// The engine's YAML, shared by the plan's lists (a thousand CRDs are megabytes).
+    pub contents: std::sync::Arc<str>,
     pub package: String,
 }
 

@@ -430,7 +430,7 @@ mod tests {
         };
         let planned = |plural: &str| PlannedFile {
             path: dir.join(format!("g.io_{plural}.yaml")),
-            contents: crd("g.io", plural),
+            contents: crd("g.io", plural).into(),
             package: "p".into(),
         };
         let plan_for = |files: Vec<PlannedFile>| {

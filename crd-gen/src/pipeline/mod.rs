@@ -11,6 +11,7 @@ use crate::lower::{Env, Lowerer};
 use crate::source::resolve::Resolver;
 use crate::source::{CrateSource, Program};
 use crate::validate;
+use std::rc::Rc;
 use std::sync::Arc;
 
 mod workers;
@@ -35,7 +36,7 @@ pub struct Options {
 pub struct CrdFile {
     /// `<group>_<plural>.yaml`
     pub name: String,
-    pub contents: String,
+    pub contents: Arc<str>,
     pub crd: CustomResourceDefinition,
 }
 
@@ -241,6 +242,13 @@ impl Engine {
             // schema now, and keeping them all would add a third to the peak.
             lw.attrs.forget_items();
         }
+        // What serde says of the spec struct's fields is in the schema now; assembling reads
+        // only the resource's own markers.
+        for v in &mut versions {
+            if let Some(attrs) = Rc::get_mut(&mut v.decl.attrs) {
+                attrs.serde = None;
+            }
+        }
         self.time.add("lower");
         versions
     }
@@ -374,7 +382,7 @@ fn validate_and_emit(
 }
 
 fn files_of(crds: Vec<assemble::AssembledCrd>, yaml: Vec<String>) -> Vec<CrdFile> {
-    crds.into_iter().zip(yaml).map(|(a, contents)| CrdFile { name: a.crd.file_name(), contents, crd: a.crd }).collect()
+    crds.into_iter().zip(yaml).map(|(a, contents)| CrdFile { name: a.crd.file_name(), contents: contents.into(), crd: a.crd }).collect()
 }
 
 /// The version CEL rules are checked for: the option, else the crate's k8s-openapi feature.
@@ -520,7 +528,7 @@ mod tests {
         let files = &g.crates[0].files;
         assert_eq!(files.len(), 12);
         for f in files {
-            assert_eq!(f.contents, crate::emit::to_yaml(&f.crd.to_json()), "{}", f.name);
+            assert_eq!(*f.contents, crate::emit::to_yaml(&f.crd.to_json()), "{}", f.name);
         }
         let names: Vec<_> = files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, super::run_source(&src).crates[0].files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>());

@@ -282,7 +282,7 @@ mod tests {
 
     fn yaml(g: &Generated) -> String {
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-        g.crates.iter().flat_map(|c| &c.files).map(|f| f.contents.as_str()).collect()
+        g.crates.iter().flat_map(|c| &c.files).map(|f| &*f.contents).collect()
     }
 
     const HEAD: &str = "#[derive(CustomResource)]\n#[crd(group = \"a.example.com\", version = \"v1\")]\n";

@@ -52,7 +52,7 @@ fn golden_check(name: &str, manifest: &std::path::Path, bases: &std::path::Path,
         }
     }
     let plan = plan_for.plan();
-    let built: Vec<serde_json::Value> = plan.generated.crates.iter().flat_map(|c| &c.files).map(|f| f.crd.to_json()).collect();
+    let built: Vec<serde_json::Value> = plan.generated.crates.iter().flat_map(|c| &c.files).map(|f| f.crd().to_json()).collect();
     let read: Vec<serde_json::Value> = serde_saphyr::from_multiple(&text).unwrap_or_else(|e| panic!("{name}: output is not YAML: {e}"));
     assert_eq!(read.len(), built.len(), "{name}");
     for (r, b) in read.iter().zip(&built) {

@@ -25,7 +25,7 @@ fn ours_version() -> Schema {
     let manifest = fixture("conformance/cronjob").join("Cargo.toml");
     let plan = crd_gen::Generator::new().manifest_path(manifest.to_str().unwrap()).plan();
     assert!(!plan.generated.has_errors(), "{}", plan.generated.render_diagnostics(false));
-    let crd = &plan.generated.crates[0].files[0].crd;
+    let crd = &plan.generated.crates[0].files[0].crd();
     crd.spec.versions.iter().find(|v| v.name == "v1").unwrap().schema.open_api_v3_schema.clone()
 }
 

@@ -131,9 +131,9 @@ pub fn fixture_schema(fixture_name: &str, kind: &str, version: &str) -> serde_js
         .crates
         .iter()
         .flat_map(|c| &c.files)
-        .find(|f| f.crd.spec.names.kind == kind)
+        .find(|f| f.crd().spec.names.kind == kind)
         .unwrap_or_else(|| panic!("no CRD of kind {kind} in {fixture_name}"));
-    let v = crd.crd.spec.versions.iter().find(|v| v.name == version).unwrap_or_else(|| panic!("no version {version}"));
+    let v = crd.crd().spec.versions.iter().find(|v| v.name == version).unwrap_or_else(|| panic!("no version {version}"));
     v.schema.open_api_v3_schema.to_json()
 }
 
@@ -382,7 +382,7 @@ pub fn scratch_spec_schema(name: &str, lib_rs: &str) -> Result<serde_json::Value
         return Err(plan.generated.render_diagnostics(false));
     }
     let file = plan.generated.crates.iter().flat_map(|c| &c.files).next().ok_or("no CRD generated")?;
-    Ok(file.crd.spec.versions[0].schema.open_api_v3_schema.to_json()["properties"]["spec"].clone())
+    Ok(file.crd().spec.versions[0].schema.open_api_v3_schema.to_json()["properties"]["spec"].clone())
 }
 
 fn to_json_schema(mut v: serde_json::Value) -> serde_json::Value {

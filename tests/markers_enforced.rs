@@ -676,6 +676,6 @@ pub struct OrderedSpec {
     let plan = crd_gen::Generator::new().manifest_path(dir.join("Cargo.toml")).plan();
     assert!(plan.failure.is_none(), "{}", plan.generated.render_diagnostics(false));
     let file = plan.generated.crates.iter().flat_map(|c| &c.files).next().unwrap();
-    let columns: Vec<&str> = file.crd.spec.versions[0].additional_printer_columns.iter().map(|c| c.name.as_str()).collect();
+    let columns: Vec<&str> = file.crd().spec.versions[0].additional_printer_columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(columns, ["A", "B", "C"]);
 }

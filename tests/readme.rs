@@ -133,5 +133,5 @@ fn scratch_schema(name: &str, lib_rs: &str) -> serde_json::Value {
     let manifest = write_crate(&dir, "x", lib_rs);
     let plan = crd_gen::Generator::new().manifest_path(&manifest).plan();
     assert!(plan.failure.is_none(), "{}", plan.generated.render_diagnostics(false));
-    plan.generated.crates[0].files[0].crd.spec.versions[0].schema.open_api_v3_schema.to_json()
+    plan.generated.crates[0].files[0].crd().spec.versions[0].schema.open_api_v3_schema.to_json()
 }

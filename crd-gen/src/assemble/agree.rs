@@ -179,7 +179,7 @@ mod tests {
         );
         let g = run_source(&src);
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-        let crd = &g.crates[0].files[0].crd;
+        let crd = &g.crates[0].files[0].crd();
         let n = &crd.spec.names;
         assert_eq!(
             (n.plural.as_str(), n.singular.as_str(), n.list_kind.as_str(), &n.short_names[..], &n.categories[..]),
@@ -197,7 +197,7 @@ mod tests {
                    pub mod v2 {\n    /// +kubebuilder:resource:path=widgetz,scope=Cluster,shortName=wz\n    #[derive(CustomResource)]\n    #[crd(group = \"example.com\", version = \"v2\", kind = \"Widget\", storage_version)]\n    pub struct WidgetSpec { pub a: String }\n}\n";
         let g = run_source(src);
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-        let crd = &g.crates[0].files[0].crd;
+        let crd = &g.crates[0].files[0].crd();
         assert_eq!((crd.spec.names.plural.as_str(), crd.spec.scope.as_str()), ("widgetz", "Cluster"));
         assert_eq!(crd.spec.names.short_names, ["wz"]);
     }
@@ -227,7 +227,7 @@ mod tests {
     fn labels_and_annotations_merge_by_key() {
         let g = run_source(&two_versions(", annotation(key = \"a\", value = \"1\")", ", annotation(key = \"b\", value = \"2\")"));
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-        let ann = &g.crates[0].files[0].crd.metadata.annotations;
+        let ann = &g.crates[0].files[0].crd().metadata.annotations;
         assert_eq!(ann.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>(), ["a=1", "b=2"]);
         let d = diagnostics_of(&two_versions(", label(key = \"team\", value = \"a\")", ", label(key = \"team\", value = \"b\")"));
         assert!(d.contains("give different label `team`: \"a\" and \"b\""), "{d}");

@@ -5,7 +5,7 @@ use crate::pipeline::{diagnostics_of, run_source};
 fn root_of(src: &str) -> crate::schema::Schema {
     let g = run_source(src);
     assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-    g.crates[0].files[0].crd.spec.versions[0].schema.open_api_v3_schema.clone()
+    g.crates[0].files[0].crd().spec.versions[0].schema.open_api_v3_schema.clone()
 }
 
 const SPEC: &str = "/// GuestbookSpec defines the desired state of Guestbook.\n#[derive(CustomResource)]\n";
@@ -41,7 +41,7 @@ fn the_go_root_types_markers_port_into_root() {
     );
     let g = run_source(&src);
     assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-    let v = &g.crates[0].files[0].crd.spec.versions[0];
+    let v = &g.crates[0].files[0].crd().spec.versions[0];
     assert_eq!(v.additional_printer_columns.iter().map(|c| c.json_path.as_str()).collect::<Vec<_>>(), [".spec.foo"]);
     assert!(v.subresources.status.is_some());
     let root = &v.schema.open_api_v3_schema;

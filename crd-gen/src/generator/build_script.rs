@@ -150,7 +150,7 @@ fn write_for_derive(dir: &Path, outcome: &Outcome) -> std::io::Result<()> {
         }
         for f in &krate.files {
             write_if_changed(&dir.join(&f.name), &f.contents)?;
-            let json = serde_json::to_string(&f.crd.to_json()).expect("a JSON value serializes");
+            let json = serde_json::to_string(&f.crd().to_json()).expect("a JSON value serializes");
             write_if_changed(&dir.join(f.name.replace(".yaml", ".json")), &json)?;
         }
         index.roots.extend(krate.roots.iter().cloned());

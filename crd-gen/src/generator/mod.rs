@@ -139,6 +139,12 @@ impl Generator {
         self.options.jobs = Some(n.max(1));
         self
     }
+    /// Keeps only each CRD's YAML, freeing the CRD once the YAML is made (`CrdFile::crd` is
+    /// None): for a caller that only writes or compares files, it lowers the run's peak memory.
+    pub fn drop_crds(mut self) -> Self {
+        self.options.drop_crds = true;
+        self
+    }
 
     /// The build's cfg options: the target's, `--cfg` in RUSTFLAGS (as cargo passes them to
     /// rustc), and [`Generator::cfg`].

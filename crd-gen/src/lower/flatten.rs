@@ -270,7 +270,7 @@ mod tests {
         );
         let g = run_source(&src);
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-        g.crates[0].files[0].crd.to_json()["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"].clone()
+        g.crates[0].files[0].crd().to_json()["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"].clone()
     }
 
     fn errors(fields: &str, items: &str) -> String {

@@ -160,7 +160,7 @@ mod tests {
         let source = Arc::new(CrateSource { deps, ..CrateSource::standalone("w", root) });
         let out = crate::run(&[source], &crate::Options::default());
         assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
-        let spec = &out.crates[0].files[0].crd.spec.versions[0].schema.open_api_v3_schema.properties.as_ref().unwrap()["spec"];
+        let spec = &out.crates[0].files[0].crd().spec.versions[0].schema.open_api_v3_schema.properties.as_ref().unwrap()["spec"];
         let props = spec.properties.as_ref().unwrap();
         let formats: Vec<(&str, Option<&str>)> = ["at", "seen", "id", "home"].iter().map(|k| (*k, props[*k].format.as_deref())).collect();
         assert_eq!(formats, [("at", Some("date-time")), ("seen", Some("date-time")), ("id", Some("uuid")), ("home", Some("uri"))]);

@@ -417,7 +417,7 @@ mod tests {
         );
         let g = run_source(&src);
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-        let root = g.crates[0].files[0].crd.to_json();
+        let root = g.crates[0].files[0].crd().to_json();
         root["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["v"].clone()
     }
 
@@ -510,7 +510,7 @@ mod tests {
                    #[serde(tag = \"kind\", content = \"params\")]\npub enum A { Count(u8), Name(String), Stop }\n";
         let g = run_source(src);
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-        let v = &g.crates[0].files[0].crd.to_json()["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
+        let v = &g.crates[0].files[0].crd().to_json()["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
             ["v"];
         assert_eq!(
             v["properties"]["params"],

@@ -119,7 +119,7 @@ mod tests {
     fn crd_of(src: &str) -> crate::crd::CustomResourceDefinition {
         let g = run_source(src);
         assert!(!g.has_errors(), "{}", g.render_diagnostics(false));
-        g.crates[0].files[0].crd.clone()
+        g.crates[0].files[0].crd().clone()
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct Options {
     /// How many threads the engine runs on (`-j`): default one per 128 KiB of the crates'
     /// source, at most one per core. The files are the same bytes whatever the number.
     pub jobs: Option<usize>,
+    /// Frees each CRD once its YAML is made, keeping only the YAML ([`CrdFile::crd`] is None):
+    /// for a caller that only writes or compares files (the CLI), the schemas of a thousand CRDs
+    /// are no longer held beside their YAML.
+    pub drop_crds: bool,
 }
 
 /// One generated file.
@@ -37,7 +41,15 @@ pub struct CrdFile {
     /// `<group>_<plural>.yaml`
     pub name: String,
     pub contents: Arc<str>,
-    pub crd: CustomResourceDefinition,
+    /// The CRD the YAML was made from; None when [`Options::drop_crds`] freed it.
+    pub crd: Option<CustomResourceDefinition>,
+}
+
+impl CrdFile {
+    /// The CRD the YAML was made from (kept unless [`Options::drop_crds`]).
+    pub fn crd(&self) -> &CustomResourceDefinition {
+        self.crd.as_ref().expect("the CRD is kept unless `Options::drop_crds` is set")
+    }
 }
 
 /// What the engine made of one crate.
@@ -278,7 +290,7 @@ impl Engine {
         // The root types' facts come from the assembled CRDs, which emitting consumes; they
         // are kept only when nothing failed, as the files are.
         let roots = crate::roots::entries(&derived, &crds, &out.sources);
-        let files = validate_and_emit(crds, kube_target(source, options), &mut out.diagnostics, emit);
+        let files = validate_and_emit(crds, kube_target(source, options), &mut out.diagnostics, emit, options.drop_crds);
         self.time.lap("validate and emit");
         let mut roots = if out.diagnostics.has_errors() { Vec::new() } else { roots };
         // The index is written in this order, whichever worker found which root.
@@ -334,55 +346,53 @@ enum Emit {
 /// both, goes to an emitter thread (it is `Send`, the CRD's source references are not) when the
 /// engine thread has validated it, and is dropped there once written as YAML, so at most a few
 /// CRDs' JSON exist at a time. The YAML is kept only when nothing failed (nothing is written
-/// then). Validation of a schema that already failed to lower would only repeat those errors,
-/// so then neither runs.
+/// then), and each CRD only when `drop_crds` is not set. Validation of a schema that already
+/// failed to lower would only repeat those errors, so then neither runs.
 fn validate_and_emit(
     crds: Vec<assemble::AssembledCrd>,
     kube: validate::cel::KubeTarget,
     diags: &mut Diagnostics,
     emit: Emit,
+    drop_crds: bool,
 ) -> Vec<CrdFile> {
     if diags.has_errors() {
         return Vec::new();
     }
-    if emit == Emit::Here {
-        let mut yaml = Vec::with_capacity(crds.len());
-        for a in &crds {
-            let json = a.crd.to_json();
-            validate::validate(a, &json, kube, diags);
-            yaml.push(emit::to_yaml(&json));
-        }
-        return if diags.has_errors() { Vec::new() } else { files_of(crds, yaml) };
-    }
-    let yaml = std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<serde_json::Value>(4);
-        // The emitter recurses over the JSON (whose depth is checked first), as the engine does.
-        let emitter = std::thread::Builder::new().name("crd-gen emit".into()).stack_size(ENGINE_STACK);
-        let emitting = emitter.spawn_scoped(s, move || rx.into_iter().map(|json| emit::to_yaml(&json)).collect::<Vec<_>>());
-        let mut here = Vec::new();
-        for a in &crds {
-            let json = a.crd.to_json();
-            validate::validate(a, &json, kube, diags);
-            if emitting.is_ok() {
-                tx.send(json).expect("the emitter runs until the channel closes");
-            } else {
-                here.push(emit::to_yaml(&json));
+    let mut kept = Vec::with_capacity(crds.len());
+    let mut validated = |a: assemble::AssembledCrd, diags: &mut Diagnostics| {
+        let json = a.crd.to_json();
+        validate::validate(&a, &json, kube, diags);
+        kept.push((a.crd.file_name(), (!drop_crds).then_some(a.crd)));
+        json
+    };
+    let yaml = if emit == Emit::Here {
+        crds.into_iter().map(|a| emit::to_yaml(&validated(a, diags))).collect()
+    } else {
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<serde_json::Value>(4);
+            // The emitter recurses over the JSON (whose depth is checked first), as the engine does.
+            let emitter = std::thread::Builder::new().name("crd-gen emit".into()).stack_size(ENGINE_STACK);
+            let emitting = emitter.spawn_scoped(s, move || rx.into_iter().map(|json| emit::to_yaml(&json)).collect::<Vec<_>>());
+            let mut here = Vec::new();
+            for a in crds {
+                let json = validated(a, diags);
+                if emitting.is_ok() {
+                    tx.send(json).expect("the emitter runs until the channel closes");
+                } else {
+                    here.push(emit::to_yaml(&json));
+                }
             }
-        }
-        drop(tx);
-        match emitting {
-            Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => here,
-        }
-    });
+            drop(tx);
+            match emitting {
+                Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => here,
+            }
+        })
+    };
     if diags.has_errors() {
         return Vec::new();
     }
-    files_of(crds, yaml)
-}
-
-fn files_of(crds: Vec<assemble::AssembledCrd>, yaml: Vec<String>) -> Vec<CrdFile> {
-    crds.into_iter().zip(yaml).map(|(a, contents)| CrdFile { name: a.crd.file_name(), contents: contents.into(), crd: a.crd }).collect()
+    kept.into_iter().zip(yaml).map(|((name, crd), contents)| CrdFile { name, contents: contents.into(), crd }).collect()
 }
 
 /// The version CEL rules are checked for: the option, else the crate's k8s-openapi feature.
@@ -438,6 +448,12 @@ pub(crate) fn assert_warning(src: &str, message: &str, line: usize) {
 /// Runs the engine on a crate of in-memory files (`lib.rs` first), written to a temp directory.
 #[cfg(test)]
 pub(crate) fn run_files(files: &[(&str, &str)]) -> Generated {
+    run_files_with(files, &Options::default())
+}
+
+/// [`run_files`] with `options`.
+#[cfg(test)]
+pub(crate) fn run_files_with(files: &[(&str, &str)], options: &Options) -> Generated {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("crd-gen-unit-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
@@ -447,7 +463,7 @@ pub(crate) fn run_files(files: &[(&str, &str)]) -> Generated {
         std::fs::write(&path, text).expect("write source");
     }
     let source = Arc::new(CrateSource::standalone("unit", dir.join("lib.rs")));
-    let out = run(&[source], &Options::default());
+    let out = run(&[source], options);
     let _ = std::fs::remove_dir_all(&dir);
     assert_reported_once(&out);
     out
@@ -485,6 +501,30 @@ pub(crate) fn diagnostics_of(src: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Dropping the CRDs changes no byte of the files, on one thread and on workers.
+    #[test]
+    fn dropped_crds_leave_the_same_yaml() {
+        let module = |i: usize| {
+            format!(
+                "#[derive(CustomResource)]\n#[crd(group = \"g{i}.example.com\", version = \"v1\")]\npub struct K{i}Spec {{ #[crd(minimum = {i})] pub a: i32 }}\n"
+            )
+        };
+        let sources: Vec<(String, String)> = (0..6).map(|i| (format!("m{i}.rs"), module(i))).collect();
+        let lib: String = (0..6).map(|i| format!("mod m{i};\n")).collect();
+        let mut files = vec![("lib.rs", lib.as_str())];
+        files.extend(sources.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        let kept = super::run_files(&files);
+        for jobs in [1, 2] {
+            let options = super::Options { drop_crds: true, jobs: Some(jobs), ..Default::default() };
+            let dropped = super::run_files_with(&files, &options);
+            let yaml =
+                |g: &super::Generated| g.crates[0].files.iter().map(|f| (f.name.clone(), f.contents.to_string())).collect::<Vec<_>>();
+            assert_eq!(yaml(&dropped), yaml(&kept), "-j {jobs}");
+            assert_eq!(yaml(&kept).len(), 6);
+            assert!(dropped.crates[0].files.iter().all(|f| f.crd.is_none()), "-j {jobs}");
+        }
+    }
+
     /// Each module's items are forgotten once its resources are lowered: a type there that a
     /// later module's resource uses (alone, or generic with another argument) is read again,
     /// with the same schema, and its problems are reported once.
@@ -528,7 +568,7 @@ mod tests {
         let files = &g.crates[0].files;
         assert_eq!(files.len(), 12);
         for f in files {
-            assert_eq!(*f.contents, crate::emit::to_yaml(&f.crd.to_json()), "{}", f.name);
+            assert_eq!(*f.contents, crate::emit::to_yaml(&f.crd().to_json()), "{}", f.name);
         }
         let names: Vec<_> = files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, super::run_source(&src).crates[0].files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>());

@@ -39,7 +39,8 @@ impl crd_gen::Progress for Reporter<'_> {
 }
 
 pub fn generator(common: &CommonArgs, output_dir: Option<&PathBuf>) -> Generator {
-    let mut g = Generator::new();
+    // The CLI writes, compares or prints YAML only.
+    let mut g = Generator::new().drop_crds();
     if let Some(p) = &common.manifest_path {
         g = g.manifest_path(p);
     }

@@ -56,7 +56,7 @@ impl Scanned {
         }
     }
 
-    /// Reports the calls of deriving macros that modules scanned after the call's define.
+    /// Reports the calls of deriving macros defined in modules scanned after the call's.
     pub fn settle(&mut self, diags: &mut Diagnostics) {
         let defs = &self.deriving_macros;
         self.other_calls.retain(|(name, loc)| match defs.iter().find(|(n, _)| n == name) {

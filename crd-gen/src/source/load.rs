@@ -275,41 +275,8 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::fixture::crate_of;
     use quote::ToTokens;
-
-    /// A target crate of `files` read whole, in a directory removed on drop.
-    struct Read {
-        dir: PathBuf,
-        program: Program,
-    }
-
-    impl Drop for Read {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-
-    fn read(files: &[(&str, &str)]) -> Read {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!("crd-gen-load-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
-        for (path, text) in files {
-            std::fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
-            std::fs::write(dir.join(path), text).unwrap();
-        }
-        let mut program = Program::default();
-        let (mut sources, mut diags) = (SourceMap::default(), Diagnostics::default());
-        let krate = program.add_crate(Arc::new(CrateSource::standalone("demo", dir.join("lib.rs"))));
-        program.load_all(krate, &mut sources, &mut diags);
-        assert!(diags.iter().all(|d| d.severity != crate::diag::Severity::Error), "{}", diags.render(&sources, false));
-        Read { dir, program }
-    }
-
-    fn module(program: &Program, name: &str) -> Scope {
-        let krate = &program.crates[0];
-        let id = krate.modules.iter().position(|m| m.name == name).expect("module declared");
-        Scope { krate: CrateId(0), module: ModId(id) }
-    }
 
     fn tokens(program: &Program, scope: Scope) -> String {
         program.body(scope).items().iter().map(|i| i.to_token_stream().to_string()).collect::<Vec<_>>().join("\n")
@@ -327,8 +294,8 @@ mod tests {
             /// A doc.\n#[doc = concat!(\"two \", \"parts\")]\npub enum E { A, #[cfg(feature = \"off\")] B }\n\
             pub mod inline { pub struct In; }\n\
             mod child;\n";
-        let mut r = read(&[("lib.rs", "mod a;\n"), ("a.rs", a), ("a/child.rs", "pub struct C;\n")]);
-        let scope = module(&r.program, "a");
+        let mut r = crate_of(&[("lib.rs", "mod a;\n"), ("a.rs", a), ("a/child.rs", "pub struct C;\n")]);
+        let scope = r.scope("demo::a");
         let first = tokens(&r.program, scope);
         assert!(first.contains("Kept") && !first.contains("Gone") && first.contains("two parts"), "{first}");
         r.program.forget_items(scope);
@@ -336,17 +303,17 @@ mod tests {
         assert_eq!(tokens(&r.program, scope), first);
         // The inline module and the child keep their own items; neither is declared again.
         let modules = r.program.crates[0].modules.len();
-        assert_eq!(tokens(&r.program, module(&r.program, "inline")), "pub struct In ;");
-        assert_eq!(tokens(&r.program, module(&r.program, "child")), "pub struct C ;");
+        assert_eq!(tokens(&r.program, r.scope("demo::a::inline")), "pub struct In ;");
+        assert_eq!(tokens(&r.program, r.scope("demo::a::child")), "pub struct C ;");
         assert_eq!(r.program.crates[0].modules.len(), modules);
     }
 
     #[test]
     fn items_that_the_text_alone_does_not_give_are_kept() {
         let a = "#[doc = include_str!(\"a.md\")]\npub struct Documented;\npub mod inline { pub struct In; }\n";
-        let mut r = read(&[("lib.rs", "mod a;\n"), ("a.rs", a), ("a.md", "From a file.")]);
-        for name in ["a", "inline"] {
-            let scope = module(&r.program, name);
+        let mut r = crate_of(&[("lib.rs", "mod a;\n"), ("a.rs", a), ("a.md", "From a file.")]);
+        for name in ["demo::a", "demo::a::inline"] {
+            let scope = r.scope(name);
             r.program.forget_items(scope);
             assert!(!forgotten(&r.program, scope), "module `{name}` was forgotten");
         }

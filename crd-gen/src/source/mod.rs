@@ -9,6 +9,8 @@ pub mod discover;
 pub mod expand;
 #[cfg(feature = "cargo")]
 pub mod file_cache;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub mod load;
 #[cfg(feature = "cargo")]
 pub mod locked;

@@ -1,52 +1,10 @@
 //! Name resolution as rustc does it, on crates written to a temp directory.
 
 use super::*;
-use crate::diag::{Diagnostics, SourceMap};
-use crate::source::{CrateId, CrateSource, ModId, Program, Scope};
-use std::path::PathBuf;
-use std::sync::Arc;
 
-struct Fixture {
-    dir: PathBuf,
-    program: Program,
-    sources: SourceMap,
-    diags: Diagnostics,
-    krate: CrateId,
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn crate_of(files: &[(&str, &str)]) -> Fixture {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("crd-gen-resolve-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    let mut program = Program::default().knowing(crate::lower::known::is_known);
-    let mut sources = SourceMap::default();
-    let mut diags = Diagnostics::default();
-    let krate = program.add_crate(Arc::new(CrateSource::standalone("demo", dir.join("lib.rs"))));
-    program.load_all(krate, &mut sources, &mut diags);
-    assert!(diags.is_empty(), "{}", diags.render(&sources, false));
-    Fixture { dir, program, sources, diags, krate }
-}
+use crate::source::fixture::{Fixture, crate_of};
 
 impl Fixture {
-    fn scope(&self, module: &str) -> Scope {
-        let mut m = ModId(0);
-        for seg in module.split("::").skip(1) {
-            m = self.program.krate(self.krate).loaded(m).unwrap().children[seg];
-        }
-        Scope { krate: self.krate, module: m }
-    }
-
     /// `path` as written in `module`: `demo::a::X` for an item, `mod demo::a`, `std::..`.
     fn resolve(&mut self, module: &str, path: &str) -> Result<String, ResolveError> {
         let scope = self.scope(module);

@@ -185,17 +185,14 @@ fn an_up_to_date_lock_file_spares_cargos_resolver() {
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     let krate = dir.join("widget");
     let manifest = write_crate(&krate, "widget", &resource("Widget", "logged.example.com", ""));
-    let calls = |extra: &[&str]| {
+    let run_in = |cwd: &std::path::Path, args: &[&str]| {
         let _ = std::fs::remove_file(&log);
-        let m = manifest.to_str().unwrap();
-        let out = command_in(&dir, &[&["crd-gen", "manifests", "--stdout", "--manifest-path", m], extra].concat())
-            .env("CARGO", &wrapper)
-            .output()
-            .unwrap();
+        let out = command_in(cwd, &[&["crd-gen", "manifests", "--stdout"], args].concat()).env("CARGO", &wrapper).output().unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(stdout(&out).contains("name: widgets.logged.example.com"), "{}", stdout(&out));
         std::fs::read_to_string(&log).unwrap_or_default()
     };
+    let calls = |extra: &[&str]| run_in(&dir, &[&["--manifest-path", manifest.to_str().unwrap()], extra].concat());
     let resolved = |log: &str| log.lines().any(|l| l.starts_with("metadata") && !l.contains("--no-deps"));
     let first = calls(&[]);
     assert!(resolved(&first), "no lock file yet: cargo resolves (and writes one)\n{first}");
@@ -203,6 +200,12 @@ fn an_up_to_date_lock_file_spares_cargos_resolver() {
     let second = calls(&[]);
     assert!(!resolved(&second) && second.contains("--no-deps"), "{second}");
     assert!(!resolved(&calls(&["--no-default-features"])));
+    // Without `--manifest-path` the nearest Cargo.toml up from the current directory is the
+    // package, as for cargo itself: the lock file answers there too.
+    for cwd in [krate.clone(), krate.join("src")] {
+        let log = run_in(&cwd, &[]);
+        assert!(!resolved(&log) && log.contains("--no-deps"), "from {}: {log}", cwd.display());
+    }
     assert!(resolved(&calls(&["--all-features"])));
     // A dependency the lock file does not have yet (a path crate, so nothing is downloaded).
     write_crate(&dir.join("helper"), "helper", "pub struct Helper;\n");

@@ -102,9 +102,11 @@ fn cli() -> Command {
     c
 }
 
+/// Run as a user runs it: in the package's directory, without `--manifest-path`.
 fn manifests(manifest: &Path, out: &Path, check: bool) -> Sample {
     let mut c = cli();
-    c.args(["manifests", "-q", "--manifest-path"]).arg(manifest).arg("--output-dir").arg(out);
+    c.current_dir(manifest.parent().unwrap());
+    c.args(["manifests", "-q", "--output-dir"]).arg(out);
     if check {
         c.arg("--check");
     }

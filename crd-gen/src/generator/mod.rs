@@ -192,7 +192,7 @@ impl Generator {
     /// lock: a dependency it lacks or a version the manifest no longer allows; a dependency not
     /// unpacked) goes to `cargo metadata`.
     fn discover_without_resolver(&self) -> Option<discover::TargetPackage> {
-        let manifest = self.manifest_path.clone()?;
+        let manifest = self.manifest_path.clone().or_else(discover::find_manifest)?;
         let f = &self.features;
         if !self.packages.is_empty() || f.all_features {
             return None;

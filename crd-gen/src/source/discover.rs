@@ -180,7 +180,9 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| if l.trim().is_empty() { String::new() } else { format!("    {l}") }).collect::<Vec<_>>().join("\n")
 }
 
-fn find_manifest() -> Option<PathBuf> {
+/// The nearest `Cargo.toml` from the current directory up, as cargo finds it without
+/// `--manifest-path`.
+pub(crate) fn find_manifest() -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     cwd.ancestors().map(|d| d.join("Cargo.toml")).find(|p| p.is_file())
 }

@@ -198,7 +198,7 @@ fn an_up_to_date_lock_file_spares_cargos_resolver() {
     assert!(resolved(&first), "no lock file yet: cargo resolves (and writes one)\n{first}");
     assert!(krate.join("Cargo.lock").is_file());
     let second = calls(&[]);
-    assert!(!resolved(&second) && second.contains("--no-deps"), "{second}");
+    assert!(!resolved(&second), "{second}");
     assert!(!resolved(&calls(&["--no-default-features"])));
     // Without `--manifest-path` the nearest Cargo.toml up from the current directory is the
     // package, as for cargo itself: the lock file answers there too.
@@ -218,4 +218,27 @@ fn an_up_to_date_lock_file_spares_cargos_resolver() {
     // cargo wrote it into the lock file: placed from there again.
     let again = calls(&[]);
     assert!(!resolved(&again), "{again}");
+    // Once the workspace's files are a second old, its `--no-deps` answer is kept in the target
+    // directory: nothing is asked of cargo until a manifest changes.
+    backdate(&dir);
+    assert!(calls(&[]).contains("--no-deps"), "the backdated files are new inputs");
+    let kept = calls(&[]);
+    assert!(kept.is_empty(), "nothing asked of cargo: {kept}");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("[workspace]", "[features]\nextra = []\n\n[workspace]")).unwrap();
+    let edited = calls(&[]);
+    assert!(edited.contains("--no-deps") && !resolved(&edited), "{edited}");
+}
+
+/// Dates every file and directory under `dir` a minute back.
+#[cfg(unix)]
+fn backdate(dir: &std::path::Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(path) = todo.pop() {
+        if path.is_dir() {
+            todo.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+        std::fs::File::open(&path).unwrap().set_modified(then).unwrap();
+    }
 }

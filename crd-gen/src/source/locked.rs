@@ -10,7 +10,7 @@
 
 use super::CrateSource;
 use super::file_cache::FileCache;
-use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package};
+use cargo_metadata::{DependencyKind, Metadata, Package};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -83,12 +83,7 @@ fn discover_with_cache(
     features: RootFeatures,
     cache: impl FnOnce(&Path) -> PathBuf,
 ) -> Result<(PathBuf, Arc<CrateSource>), Unplaced> {
-    let metadata = MetadataCommand::new()
-        .manifest_path(manifest)
-        .no_deps()
-        .other_options(vec!["--offline".to_string()])
-        .exec()
-        .map_err(|e| Unplaced(format!("`cargo metadata --no-deps` failed: {e}")))?;
+    let (metadata, _) = super::workspace_cache::workspace_metadata(manifest, &super::workspace_cache::Asker::here())?;
     let strict = matches!(features, RootFeatures::Asked { .. });
     let lock_path = metadata.workspace_root.as_std_path().join("Cargo.lock");
     let lock_text = std::fs::read_to_string(&lock_path).map_err(|e| Unplaced(format!("cannot read {}: {e}", lock_path.display())))?;

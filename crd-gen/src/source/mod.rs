@@ -19,6 +19,8 @@ pub mod names;
 pub mod partition;
 pub mod resolve;
 pub mod skim;
+#[cfg(feature = "cargo")]
+pub mod workspace_cache;
 
 use crate::diag::FileId;
 use std::cell::OnceCell;

@@ -320,12 +320,21 @@ impl Identity {
 pub fn identities(text: &str) -> Vec<Identity> {
     let mut out = Vec::new();
     let mut doc = DocScan::default();
-    for line in text.lines().map(|l| l.trim_end_matches('\r')) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        if doc.found() {
+            // The rest of a document already known is not read, up to a line that may end it.
+            let Some(at) = rest.find("\n---") else { break };
+            rest = &rest[at + 1..];
+        }
+        let (line, next) = rest.split_once('\n').unwrap_or((rest, ""));
+        let line = line.trim_end_matches('\r');
         if line.trim_end() == "---" {
             out.extend(std::mem::take(&mut doc).identity());
         } else if !doc.found() {
             doc.line(line);
         }
+        rest = next;
     }
     out.extend(doc.identity());
     out
@@ -409,6 +418,10 @@ mod tests {
         );
         assert_eq!(identities(&two).len(), 2);
         assert_eq!(identities(&two)[1].group, "b.io");
+        // A line that only starts like a separator does not end the document it is in.
+        let three = format!("{crd}----\n--- \n{}", two.trim_start_matches("---\n").replace("\r", ""));
+        let groups: Vec<String> = identities(&three).into_iter().map(|i| i.group).collect();
+        assert_eq!(groups, ["example.com", "example.com", "b.io"]);
         // Not a CRD, or another layout: nothing.
         assert!(identities("apiVersion: v1\nkind: ConfigMap\nspec:\n  group: x\n  names:\n    kind: Foo\n    plural: foos\n").is_empty());
         assert!(identities("resources:\n- bases/example.com_foos.yaml\n").is_empty());

@@ -322,7 +322,7 @@ pub fn identities(text: &str) -> Vec<Identity> {
     let mut doc = DocScan::default();
     let mut rest = text;
     while !rest.is_empty() {
-        if doc.found() {
+        if doc.found() && !rest.starts_with("---") {
             // The rest of a document already known is not read, up to a line that may end it.
             let Some(at) = rest.find("\n---") else { break };
             rest = &rest[at + 1..];

@@ -113,8 +113,15 @@ fn watched(metadata: &Metadata, manifest: &Path, asker: &Asker) -> Option<Vec<Pa
         let manifest = member.manifest_path.as_std_path();
         let dir = manifest.parent()?;
         paths.push(manifest.to_path_buf());
-        for layout in ["src/lib.rs", "src/main.rs", "src/bin", "build.rs", "examples", "tests", "benches"] {
+        for layout in ["src/lib.rs", "src/main.rs", "build.rs"] {
             paths.push(dir.join(layout));
+        }
+        // A target is a file in one of these or a directory with a `main.rs` in it.
+        for layout in ["src/bin", "examples", "tests", "benches"] {
+            let layout = dir.join(layout);
+            let subdirs = std::fs::read_dir(&layout).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir());
+            paths.extend(subdirs);
+            paths.push(layout);
         }
     }
     paths.extend(glob_bases(root)?);
@@ -287,6 +294,8 @@ mod tests {
                 ("ws/Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n"),
                 ("ws/crates/api/Cargo.toml", &package("api", "")),
                 ("ws/crates/api/src/lib.rs", ""),
+                // Not a target yet: no main.rs in it.
+                ("ws/crates/api/src/bin/tool/notes.txt", ""),
             ],
         )
     }
@@ -324,15 +333,15 @@ mod tests {
                 |m| member_names(m).contains(&"web".to_string()),
             ),
             ("a target found by layout", &[("ws/crates/api/src/main.rs", "fn main() {}\n")], |m| api(m).targets.iter().any(|t| t.is_bin())),
+            ("a binary in a directory of its own", &[("ws/crates/api/src/bin/tool/main.rs", "fn main() {}\n")], |m| {
+                api(m).targets.iter().any(|t| t.is_bin() && t.name == "tool")
+            }),
             ("a config file above the current directory", &[("ws/.cargo/config.toml", "[build]\ntarget-dir = \"elsewhere\"\n")], |m| {
                 m.target_directory.ends_with("elsewhere")
             }),
             (
                 "the root manifest",
-                &[(
-                    "ws/Cargo.toml",
-                    "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n[workspace.metadata]\nchannel = \"beta\"\n",
-                )],
+                &[("ws/Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n[workspace.metadata]\nchannel = \"beta\"\n")],
                 |m| m.workspace_metadata["channel"] == "beta",
             ),
         ];

@@ -8,11 +8,12 @@
 //! `src/bin/`, ..), `.cargo/config.toml` files above the current directory and in
 //! `$CARGO_HOME`, the toolchain rustup picks there, and a few environment variables. The
 //! kept answer records the length and modification time of each of those files and directories
-//! (or that it was absent) and the variables; any difference, a glob this cannot watch
+//! (or that it was absent; of a target's source file only whether it is there, since editing it
+//! changes nothing cargo says) and the variables; any difference, a glob this cannot watch
 //! (wildcards before the last path component), or an unreadable cache asks cargo again. The
-//! cache lives in the target directory (`crd-gen/workspace-metadata.json`), found from the
-//! package up as `target/` or through `CARGO_TARGET_DIR`; a target directory set elsewhere
-//! (a config file) only means cargo is always asked.
+//! cache lives in the target directory (`crd-gen/workspace-metadata/`, a file per package and
+//! current directory), found from the package up as `target/` or through `CARGO_TARGET_DIR`; a
+//! target directory set elsewhere (a config file) only means cargo is always asked.
 
 use super::locked::Unplaced;
 use cargo_metadata::{Metadata, MetadataCommand};
@@ -22,8 +23,9 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 /// A cache written by another crd-gen version is not read.
-const FORMAT: &str = concat!("crd-gen ", env!("CARGO_PKG_VERSION"), " workspace metadata 1");
-const CACHE_FILE: &str = "crd-gen/workspace-metadata.json";
+const FORMAT: &str = concat!("crd-gen ", env!("CARGO_PKG_VERSION"), " workspace metadata 2");
+/// One file per package and current directory, named by a hash of the two.
+const CACHE_DIR: &str = "crd-gen/workspace-metadata";
 /// The environment cargo's workspace answer (or the choice of cargo) depends on.
 const WATCHED_ENV: &[&str] = &["CARGO", "CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "RUSTUP_TOOLCHAIN"];
 
@@ -44,11 +46,13 @@ impl Asker {
 
 /// The workspace of the package at `manifest`, and whether it came from the cache.
 pub fn workspace_metadata(manifest: &Path, asker: &Asker) -> Result<(Metadata, bool), Unplaced> {
-    let key = key(manifest, asker);
-    for cache in candidates(manifest, asker) {
-        let kept = Stored::read(&cache).and_then(|s| s.hit(&key, asker)).and_then(|json| MetadataCommand::parse(&json).ok());
+    let key = format!("{}\n{}", manifest.display(), asker.cwd.display());
+    let file = format!("{:016x}.json", fnv1a(key.as_bytes()));
+    for target in candidates(manifest, asker) {
+        let cache = target.join(CACHE_DIR).join(&file);
+        let kept = Entry::read(&cache).filter(|e| e.key == key && e.still_true(asker)).and_then(|e| MetadataCommand::parse(&e.json).ok());
         // An answer about another target directory is not this one's.
-        if let Some(metadata) = kept.filter(|m| m.target_directory.as_std_path().join(CACHE_FILE) == cache) {
+        if let Some(metadata) = kept.filter(|m| m.target_directory.as_std_path() == target) {
             return Ok((metadata, true));
         }
     }
@@ -57,24 +61,23 @@ pub fn workspace_metadata(manifest: &Path, asker: &Asker) -> Result<(Metadata, b
     let metadata = MetadataCommand::parse(&json).map_err(|e| Unplaced(format!("`cargo metadata --no-deps`: {e}")))?;
     let stamps = watched(&metadata, manifest, asker).map(|w| stamps(&w)).filter(|s| !changed_near(s, asked));
     if let Some(stamps) = stamps {
-        let cache = metadata.target_directory.as_std_path().join(CACHE_FILE);
-        let mut stored = Stored::read(&cache).unwrap_or_default();
-        stored.entries.insert(key, Entry { env: asker.env.clone(), stamps, json });
-        stored.write(&cache);
+        let entry = Entry { format: FORMAT.to_string(), key, env: asker.env.clone(), stamps, json };
+        entry.write(&metadata.target_directory.as_std_path().join(CACHE_DIR).join(&file));
     }
     Ok((metadata, false))
+}
+
+/// A stable hash (the file name must be the same in every run and build of crd-gen).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Some input was modified within a second of asking cargo: cargo may have read it before or
 /// after that change (and a file system with whole-second times would not show the next one),
 /// so the answer is not kept.
-fn changed_near(stamps: &[(PathBuf, Stamp)], asked: std::time::SystemTime) -> bool {
+fn changed_near(stamps: &[(PathBuf, Watch, Stamp)], asked: std::time::SystemTime) -> bool {
     let since = asked.duration_since(UNIX_EPOCH).unwrap_or_default().saturating_sub(std::time::Duration::from_secs(1));
-    stamps.iter().any(|(_, s)| s.is_some_and(|(_, modified)| modified >= since.as_nanos()))
-}
-
-fn key(manifest: &Path, asker: &Asker) -> String {
-    format!("{}\n{}", manifest.display(), asker.cwd.display())
+    stamps.iter().any(|(_, _, s)| s.is_some_and(|(_, modified)| modified >= since.as_nanos()))
 }
 
 fn ask_cargo(manifest: &Path, asker: &Asker) -> Result<String, Unplaced> {
@@ -91,48 +94,57 @@ fn ask_cargo(manifest: &Path, asker: &Asker) -> Result<String, Unplaced> {
     stdout.lines().find(|l| l.starts_with('{')).map(str::to_string).ok_or_else(|| failed("no JSON on its output".into()))
 }
 
-/// Where a cache may be: the target directory the environment names, else `target/` in the
-/// package's directory or any above it (a workspace's root).
+/// The target directories a cache may be in: the one the environment names, else `target/` in
+/// the package's directory or any above it (a workspace's root).
 fn candidates(manifest: &Path, asker: &Asker) -> Vec<PathBuf> {
     let named = ["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"].iter().find_map(|k| asker.env.get(*k).cloned().flatten());
     if let Some(dir) = named {
-        return vec![asker.cwd.join(dir).join(CACHE_FILE)];
+        return vec![asker.cwd.join(dir)];
     }
     let dir = manifest.parent().unwrap_or(Path::new(""));
-    dir.ancestors().map(|d| d.join("target").join(CACHE_FILE)).collect()
+    dir.ancestors().map(|d| d.join("target")).collect()
 }
 
-/// Every file and directory the answer was made from, or None when one cannot be watched.
-fn watched(metadata: &Metadata, manifest: &Path, asker: &Asker) -> Option<Vec<PathBuf>> {
+/// What of a path the answer depends on.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+enum Watch {
+    /// Its contents (a manifest, a config file) or, for a directory, its list of entries.
+    Changes,
+    /// Only whether it is there (a target found by layout: its source is edited all the time).
+    Presence,
+}
+
+/// Every path the answer was made from, or None when one cannot be watched.
+fn watched(metadata: &Metadata, manifest: &Path, asker: &Asker) -> Option<Vec<(PathBuf, Watch)>> {
     let root = metadata.workspace_root.as_std_path();
-    let mut paths = vec![root.join("Cargo.toml")];
+    let mut paths = vec![(root.join("Cargo.toml"), Watch::Changes)];
     // Cargo looks for the workspace root upward from the package.
     let package_dir = manifest.parent()?;
-    paths.extend(package_dir.ancestors().skip(1).map(|d| d.join("Cargo.toml")));
+    paths.extend(package_dir.ancestors().skip(1).map(|d| (d.join("Cargo.toml"), Watch::Changes)));
     for member in metadata.workspace_packages() {
         let manifest = member.manifest_path.as_std_path();
         let dir = manifest.parent()?;
-        paths.push(manifest.to_path_buf());
+        paths.push((manifest.to_path_buf(), Watch::Changes));
         for layout in ["src/lib.rs", "src/main.rs", "build.rs"] {
-            paths.push(dir.join(layout));
+            paths.push((dir.join(layout), Watch::Presence));
         }
         // A target is a file in one of these or a directory with a `main.rs` in it.
         for layout in ["src/bin", "examples", "tests", "benches"] {
             let layout = dir.join(layout);
             let subdirs = std::fs::read_dir(&layout).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir());
-            paths.extend(subdirs);
-            paths.push(layout);
+            paths.extend(subdirs.map(|d| (d.join("main.rs"), Watch::Presence)));
+            paths.push((layout, Watch::Changes));
         }
     }
-    paths.extend(glob_bases(root)?);
+    paths.extend(glob_bases(root)?.into_iter().map(|d| (d, Watch::Changes)));
     for dir in asker.cwd.ancestors() {
         for name in [".cargo/config.toml", ".cargo/config", "rust-toolchain.toml", "rust-toolchain"] {
-            paths.push(dir.join(name));
+            paths.push((dir.join(name), Watch::Changes));
         }
     }
     let home = asker.env.get("CARGO_HOME").cloned().flatten().map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".cargo")));
     if let Some(home) = home {
-        paths.extend([home.join("config.toml"), home.join("config")]);
+        paths.extend([home.join("config.toml"), home.join("config")].map(|p| (p, Watch::Changes)));
     }
     paths.sort();
     paths.dedup();
@@ -143,9 +155,9 @@ fn home_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(PathBuf::from)
 }
 
-/// The directories the root manifest's `members` and `exclude` globs list; None for a glob
-/// with a wildcard before its last component (a new match deeper down changes no directory
-/// this watches).
+/// The directories whose entries the root manifest's `members` and `exclude` globs match
+/// (a path without wildcards is in the manifest itself); None for a glob with a wildcard
+/// before its last component (a new match deeper down changes no directory this watches).
 fn glob_bases(root: &Path) -> Option<Vec<PathBuf>> {
     let text = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
     let doc = toml_edit::Document::parse(text.as_str()).ok()?;
@@ -157,7 +169,7 @@ fn glob_bases(root: &Path) -> Option<Vec<PathBuf>> {
             let parts: Vec<&str> = pattern.split('/').collect();
             let wild = |p: &&str| p.contains(['*', '?', '[']);
             match parts.iter().position(wild) {
-                None => bases.push(root.join(pattern)),
+                None => {}
                 Some(i) if i + 1 == parts.len() => bases.push(root.join(parts[..i].join("/"))),
                 Some(_) => return None,
             }
@@ -166,51 +178,50 @@ fn glob_bases(root: &Path) -> Option<Vec<PathBuf>> {
     Some(bases)
 }
 
-/// A file's or directory's length and modification time (nanoseconds), or None when absent.
+/// A file's length and modification time (nanoseconds; a directory's length is 0), or None
+/// when absent; for [`Watch::Presence`], (0, 0) when present.
 type Stamp = Option<(u64, u128)>;
 
-fn stamp(path: &Path) -> Stamp {
+fn stamp(path: &Path, watch: Watch) -> Stamp {
     let meta = std::fs::metadata(path).ok()?;
+    if watch == Watch::Presence {
+        return Some((0, 0));
+    }
     let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
     Some((if meta.is_dir() { 0 } else { meta.len() }, modified.as_nanos()))
 }
 
-fn stamps(paths: &[PathBuf]) -> Vec<(PathBuf, Stamp)> {
-    paths.iter().map(|p| (p.clone(), stamp(p))).collect()
+fn stamps(paths: &[(PathBuf, Watch)]) -> Vec<(PathBuf, Watch, Stamp)> {
+    paths.iter().map(|(p, w)| (p.clone(), *w, stamp(p, *w))).collect()
 }
 
-#[derive(Default, Serialize, Deserialize)]
-struct Stored {
-    format: String,
-    entries: BTreeMap<String, Entry>,
-}
-
+/// One kept answer.
 #[derive(Serialize, Deserialize)]
 struct Entry {
+    format: String,
+    /// The package's manifest and the current directory (the file name is their hash).
+    key: String,
     env: BTreeMap<String, Option<String>>,
-    stamps: Vec<(PathBuf, Stamp)>,
+    stamps: Vec<(PathBuf, Watch, Stamp)>,
     json: String,
 }
 
-impl Stored {
-    fn read(path: &Path) -> Option<Stored> {
+impl Entry {
+    fn read(path: &Path) -> Option<Entry> {
         let bytes = std::fs::read(path).ok()?;
-        serde_json::from_slice::<Stored>(&bytes).ok().filter(|s| s.format == FORMAT)
+        serde_json::from_slice::<Entry>(&bytes).ok().filter(|e| e.format == FORMAT)
     }
 
-    /// The kept answer for `key`, if every input is as it was.
-    fn hit(mut self, key: &str, asker: &Asker) -> Option<String> {
-        let entry = self.entries.remove(key)?;
-        let same = entry.env == asker.env && entry.stamps.iter().all(|(p, s)| stamp(p) == *s);
-        same.then_some(entry.json)
+    /// Every input is as it was when cargo answered.
+    fn still_true(&self, asker: &Asker) -> bool {
+        self.env == asker.env && self.stamps.iter().all(|(p, w, s)| stamp(p, *w) == *s)
     }
 
     /// Through a temporary file renamed over the old one (two runs at once never leave half a
     /// file); a failed write only costs the next run's time.
-    fn write(mut self, path: &Path) {
-        self.format = FORMAT.to_string();
-        let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(&self)) else { return };
-        let temp = dir.join(format!(".workspace-metadata.{}.tmp", std::process::id()));
+    fn write(&self, path: &Path) {
+        let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(self)) else { return };
+        let temp = dir.join(format!(".{}.{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("entry"), std::process::id()));
         let written = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&temp, bytes)).and_then(|()| std::fs::rename(&temp, path));
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);
@@ -309,7 +320,7 @@ mod tests {
         assert!(cached);
         assert_eq!(member_names(&kept), member_names(&asked));
         assert_eq!(kept.target_directory, asked.target_directory);
-        assert!(tree.0.join("ws/target").join(CACHE_FILE).is_file());
+        assert_eq!(std::fs::read_dir(tree.0.join("ws/target").join(CACHE_DIR)).unwrap().count(), 1);
     }
 
     /// Each input of cargo's answer, changed after the answer was kept: cargo is asked again
@@ -354,6 +365,15 @@ mod tests {
             assert!(!cached, "{what}: cargo asked again");
             assert!(shows(&again), "{what}: the new answer shows it");
         }
+    }
+
+    /// Editing the crate's source is what happens between runs: it changes nothing cargo says.
+    #[test]
+    fn editing_a_target_s_source_keeps_the_answer() {
+        let tree = workspace("edit-source");
+        tree.ask("ws/crates/api", "ws");
+        tree.write(&[("ws/crates/api/src/lib.rs", "pub struct Edited;\n"), ("ws/crates/api/src/bin/tool/notes.txt", "more")]);
+        assert!(tree.ask("ws/crates/api", "ws").1);
     }
 
     #[test]
@@ -408,7 +428,9 @@ mod tests {
     fn a_broken_cache_file_asks_cargo_and_is_replaced() {
         let tree = workspace("broken");
         tree.ask("ws/crates/api", "ws");
-        std::fs::write(tree.0.join("ws/target").join(CACHE_FILE), "{not json").unwrap();
+        for entry in std::fs::read_dir(tree.0.join("ws/target").join(CACHE_DIR)).unwrap() {
+            std::fs::write(entry.unwrap().path(), "{not json").unwrap();
+        }
         assert!(!tree.ask("ws/crates/api", "ws").1);
         assert!(tree.ask("ws/crates/api", "ws").1);
     }

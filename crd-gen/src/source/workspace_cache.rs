@@ -1,6 +1,7 @@
 //! `cargo metadata --no-deps` answered from the last run's answer while nothing it depends on
 //! has changed. Asking cargo is ~20 ms, most of a small run's time; the answer depends only on
-//! files and settings that can be listed, so each run compares them instead (some 30 `stat`s).
+//! files and settings that can be listed, so each run compares them instead (some 40 `stat`s
+//! for a package of its own, ~270 for this repository's 30-member workspace).
 //!
 //! The answer is the workspace: its root, its target directory, and each member's manifest and
 //! targets. Cargo reads it from the members' and the root's manifests (found by walking up from

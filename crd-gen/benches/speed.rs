@@ -163,7 +163,8 @@ fn parse_floor(manifest: &Path, runs: usize) -> (usize, Duration) {
     (files.len(), times[times.len() / 2])
 }
 
-/// Waits until every file of the crate is over a second old, as in a checkout being worked on:
+/// Waits until the crate's manifest and layout are over a second old, as in a checkout being
+/// worked on:
 /// crd-gen keeps cargo's workspace answer only for inputs not modified in the second before it
 /// asked (`source/workspace_cache.rs`), and a first run then keeps it for the timed ones.
 fn settle(dir: &Path) {

@@ -47,6 +47,8 @@ impl Asker {
 
 /// The workspace of the package at `manifest`, and whether it came from the cache.
 pub fn workspace_metadata(manifest: &Path, asker: &Asker) -> Result<(Metadata, bool), Unplaced> {
+    // A relative `--manifest-path` has directories above it too.
+    let manifest = &asker.cwd.join(manifest);
     let key = format!("{}\n{}", manifest.display(), asker.cwd.display());
     let file = format!("{:016x}.json", fnv1a(key.as_bytes()));
     for target in candidates(manifest, asker) {
@@ -387,6 +389,17 @@ mod tests {
         let (joined, cached) = tree.ask("pkg", "pkg");
         assert!(!cached);
         assert_eq!(joined.workspace_root.as_std_path(), tree.0.as_path());
+    }
+
+    #[test]
+    fn a_manifest_path_relative_to_the_current_directory_is_watched_as_well() {
+        let tree = Tree::new("relative", &[("pkg/Cargo.toml", &package("pkg", "")), ("pkg/src/lib.rs", "")]);
+        let asker = tree.asker("pkg");
+        let ask = || workspace_metadata(Path::new("Cargo.toml"), &asker).unwrap().1;
+        ask();
+        assert!(ask());
+        tree.write(&[("Cargo.toml", "[workspace]\nmembers = [\"pkg\"]\nresolver = \"2\"\n")]);
+        assert!(!ask(), "a workspace created above the package");
     }
 
     #[test]

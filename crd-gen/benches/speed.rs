@@ -164,9 +164,9 @@ fn parse_floor(manifest: &Path, runs: usize) -> (usize, Duration) {
 }
 
 /// Waits until the crate's manifest and layout are over a second old, as in a checkout being
-/// worked on:
-/// crd-gen keeps cargo's workspace answer only for inputs not modified in the second before it
-/// asked (`source/workspace_cache.rs`), and a first run then keeps it for the timed ones.
+/// worked on: crd-gen keeps cargo's workspace answer only for inputs not modified in the second
+/// before it asked (`source/workspace_cache.rs`), and a first run then keeps it for the timed
+/// ones.
 fn settle(dir: &Path) {
     let newest =
         ["Cargo.toml", "Cargo.lock", "src/lib.rs"].iter().filter_map(|f| std::fs::metadata(dir.join(f)).ok()?.modified().ok()).max();

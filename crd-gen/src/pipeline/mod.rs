@@ -194,10 +194,10 @@ impl Engine {
     /// Reads a crate (or this worker's share of it) module by module, collecting and lowering
     /// each module's resources as it is read and forgetting its parsed items once they are: the
     /// trees of a whole crate (most of a run's memory) never exist at once.
-    fn read(&mut self, source: &Arc<CrateSource>, share: Option<crate::source::partition::Share>) -> Read {
+    fn read(&mut self, source: &Arc<CrateSource>, share: Option<crate::source::partition::Share<'_>>) -> Read {
         let out = &mut self.out;
         let id = self.program.add_crate(source.clone());
-        let owned = match share {
+        let mut owned = match share {
             Some(share) => Some(self.program.plan_share(id, share, &mut out.sources, &mut out.diagnostics)),
             None => {
                 self.program.crates[id.0].is_target = true;
@@ -211,7 +211,7 @@ impl Engine {
         while m < self.program.krate(id).modules.len() {
             let module = crate::source::ModId(m);
             m += 1;
-            if owned.as_ref().is_none_or(|o| o.contains(self.program.krate(id), module)) {
+            if owned.as_mut().is_none_or(|o| o.take(self.program.krate(id), module)) {
                 self.read_module(crate::source::Scope { krate: id, module }, &mut read);
             }
         }

@@ -10,7 +10,7 @@ use crate::assemble::LoweredVersion;
 use crate::collect::ResourceDecl;
 use crate::diag::{Diagnostics, Loc};
 use crate::markers::MarkerKey;
-use crate::source::partition::Share;
+use crate::source::partition::{Share, Taken};
 use crate::source::{CrateSource, ModId};
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
@@ -40,6 +40,8 @@ impl Found {
 /// A worker that panics marks it abandoned, so the others stop instead of waiting for ever.
 struct Exchange {
     workers: usize,
+    /// Per crate, the leaf modules taken so far.
+    taken: Vec<Taken>,
     state: Mutex<Rounds>,
     changed: Condvar,
 }
@@ -120,10 +122,11 @@ struct WorkerOut {
     generated: Generated,
 }
 
-fn work(share: Share, crates: &[Arc<CrateSource>], options: &Options, exchange: &Exchange) -> Option<WorkerOut> {
-    let mut engine = Engine::new(options, format!("worker{}", share.worker));
+fn work(worker: usize, crates: &[Arc<CrateSource>], options: &Options, exchange: &Exchange) -> Option<WorkerOut> {
+    let mut engine = Engine::new(options, format!("worker{worker}"));
     let mut lowered = Vec::new();
     for (round, source) in crates.iter().enumerate() {
+        let share = Share { worker, workers: exchange.workers, taken: &exchange.taken[round] };
         // Each worker lowers what it finds as it reads (so that it need not keep the trees);
         // a resource whose kind another worker also has versions of is then lowered again there.
         let read = engine.read(source, Some(share));
@@ -172,14 +175,15 @@ impl ForeignModules {
 /// Runs the engine on `workers` threads; None when a thread could not be started (the caller
 /// then runs it on one).
 pub(super) fn run(crates: &[Arc<CrateSource>], options: &Options, workers: usize) -> Option<Generated> {
-    let exchange = Arc::new(Exchange { workers, state: Mutex::default(), changed: Condvar::new() });
+    let taken = crates.iter().map(|_| Taken::default()).collect();
+    let exchange = Arc::new(Exchange { workers, taken, state: Mutex::default(), changed: Condvar::new() });
     let (tx, rx) = std::sync::mpsc::channel();
     let mut handles = Vec::new();
     for worker in 0..workers {
         let (crates, options, shared, tx) = (crates.to_vec(), options.clone(), exchange.clone(), tx.clone());
         let spawned = super::spawn_engine(format!("crd-gen worker {worker}"), move || {
             let mut guard = Guard(&shared, false);
-            let answer = work(Share { worker, workers }, &crates, &options, &shared);
+            let answer = work(worker, &crates, &options, &shared);
             guard.1 = true;
             if let Some(out) = answer {
                 let _ = tx.send((worker, out));

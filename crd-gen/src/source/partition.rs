@@ -1,53 +1,78 @@
 //! Partition: how the engine's workers share a target crate. Parsed trees cannot cross threads
 //! (proc-macro2's spans point into a per-thread source map), so each worker parses what it
 //! lowers. Every worker reads the crate's skeleton (the root and every module that may have child
-//! modules: its directory exists); the leaf modules' files are dealt out by size, each to one
-//! worker, which reads it (and everything below it) and collects its resources. A worker still
-//! reads another's module when a type it lowers lives there, as any module is read on demand.
+//! modules: its directory exists); the leaf modules are taken as the workers come to them, each
+//! by one worker, which reads it (and everything below it) and collects its resources. A worker
+//! slowed down (its core busy with something else) so takes fewer; a static deal left the other
+//! waiting for it at the exchange, up to a fifth of a 1000-resource run. A worker still reads
+//! another's module when a type it lowers lives there, as any module is read on demand.
 
 use super::{Crate, CrateId, ModId, ModState, Program, Scope};
 use crate::diag::{Diagnostics, SourceMap};
+use std::collections::HashSet;
+use std::sync::Mutex;
 
-/// This worker's place among the workers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Share {
+/// This worker's place among the workers, and the leaves they have taken so far.
+#[derive(Clone, Copy, Debug)]
+pub struct Share<'a> {
     pub worker: usize,
     pub workers: usize,
+    pub taken: &'a Taken,
 }
 
-/// Which modules of a crate a worker collects resources from: its own leaves and what lies below
-/// them, and (worker 0) the skeleton. A module declared after the deal (inside a leaf) is its
-/// parent's worker's.
+/// The leaf modules of one crate some worker has taken (by module number: the skeleton, and so
+/// the leaves' numbers, are the same in every worker).
+#[derive(Debug, Default)]
+pub struct Taken(Mutex<HashSet<usize>>);
+
+impl Taken {
+    /// Takes `leaf` unless another worker has.
+    fn take(&self, leaf: ModId) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(leaf.0)
+    }
+}
+
+/// Which modules of a crate a worker collects resources from: the leaves it took and what lies
+/// below them, and (worker 0) the skeleton. A module declared after the skeleton (inside a leaf)
+/// is its parent's worker's.
 #[derive(Debug)]
-pub struct Owned {
-    owned: Vec<bool>,
+pub struct Owned<'a> {
+    /// None: a leaf not come to yet.
+    owned: Vec<Option<bool>>,
+    taken: &'a Taken,
 }
 
-impl Owned {
-    pub fn contains(&self, krate: &Crate, m: ModId) -> bool {
+impl Owned<'_> {
+    /// Whether this worker collects `m`; a leaf not come to before is taken now if no other
+    /// worker has taken it.
+    pub fn take(&mut self, krate: &Crate, m: ModId) -> bool {
         let mut cur = Some(m);
-        while let Some(m) = cur {
-            if let Some(&owned) = self.owned.get(m.0) {
-                return owned;
+        while let Some(at) = cur {
+            match self.owned.get(at.0) {
+                Some(Some(owned)) => return *owned,
+                Some(None) => {
+                    let mine = self.taken.take(at);
+                    self.owned[at.0] = Some(mine);
+                    return mine;
+                }
+                None => cur = krate.modules[at.0].parent,
             }
-            cur = krate.modules[m.0].parent;
         }
         false
     }
 }
 
 impl Program {
-    /// Reads the skeleton of `krate` and deals its leaf modules out; the leaves are read as
-    /// their worker comes to them.
-    pub fn plan_share(&mut self, krate: CrateId, share: Share, sources: &mut SourceMap, diags: &mut Diagnostics) -> Owned {
+    /// Reads the skeleton of `krate`; its leaf modules are taken and read as the workers come
+    /// to them.
+    pub fn plan_share<'a>(&mut self, krate: CrateId, share: Share<'a>, sources: &mut SourceMap, diags: &mut Diagnostics) -> Owned<'a> {
         self.crates[krate.0].is_target = true;
         let leaves = self.load_skeleton(krate, sources, diags);
-        let mut owned = vec![share.worker == 0; self.crates[krate.0].modules.len()];
-        let sizes: Vec<u64> = leaves.iter().map(|&m| self.pending_size(krate, m)).collect();
-        for (&leaf, worker) in leaves.iter().zip(deal(&sizes, share.workers)) {
-            owned[leaf.0] = worker == share.worker;
+        let mut owned = vec![Some(share.worker == 0); self.crates[krate.0].modules.len()];
+        for leaf in leaves {
+            owned[leaf.0] = None;
         }
-        Owned { owned }
+        Owned { owned, taken: share.taken }
     }
 
     /// Loads the root and every module that may declare modules of its own, in declaration
@@ -66,14 +91,6 @@ impl Program {
             i += 1;
         }
         leaves
-    }
-
-    /// The size of a module's file before it is read (0 if none exists: reading reports that).
-    fn pending_size(&self, krate: CrateId, m: ModId) -> u64 {
-        match &self.crates[krate.0].modules[m.0].state {
-            ModState::Pending { files, .. } => files.iter().find_map(|f| std::fs::metadata(f).ok()).map_or(0, |m| m.len()),
-            _ => 0,
-        }
     }
 
     /// The module at `path` (names below the crate root), read on the way if need be.
@@ -95,21 +112,6 @@ impl Program {
         names.reverse();
         names
     }
-}
-
-/// The worker of each leaf: the one with the fewest bytes so far (the first of equals), in
-/// declaration order, so every worker computes the same deal.
-pub fn deal(sizes: &[u64], workers: usize) -> Vec<usize> {
-    let mut load = vec![0u64; workers.max(1)];
-    sizes
-        .iter()
-        .map(|&size| {
-            let w = (0..load.len()).min_by_key(|&w| (load[w], w)).unwrap_or(0);
-            // An empty file still costs a read and a parse.
-            load[w] += size.max(1);
-            w
-        })
-        .collect()
 }
 
 /// How many workers a run over crates of `bytes` of source should have: one per this many bytes
@@ -145,12 +147,35 @@ pub fn source_bytes(dir: &std::path::Path, limit: u64) -> u64 {
 mod tests {
     use super::*;
 
+    /// Leaves go to whichever worker comes to them first; a worker that comes later gets what
+    /// is left, and the skeleton is worker 0's.
     #[test]
-    fn leaves_go_to_the_least_loaded_worker_in_order() {
-        assert_eq!(deal(&[10, 10, 10, 10], 2), [0, 1, 0, 1]);
-        assert_eq!(deal(&[100, 10, 10, 10], 2), [0, 1, 1, 1]);
-        assert_eq!(deal(&[0, 0, 0], 2), [0, 1, 0]);
-        assert_eq!(deal(&[5, 5], 1), [0, 0]);
+    fn a_worker_takes_the_leaves_no_other_worker_has_taken() {
+        use crate::source::CrateSource;
+        let dir = std::env::temp_dir().join(format!("crd-gen-partition-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("lib.rs"), "mod a;\nmod b;\nmod c;\n").unwrap();
+        for leaf in ["a", "b", "c"] {
+            std::fs::write(dir.join(format!("{leaf}.rs")), "pub struct S;\n").unwrap();
+        }
+        let taken = Taken::default();
+        let plan = |worker| {
+            let mut program = Program::default();
+            let krate = program.add_crate(std::sync::Arc::new(CrateSource::standalone("demo", dir.join("lib.rs"))));
+            let share = Share { worker, workers: 2, taken: &taken };
+            let owned = program.plan_share(krate, share, &mut SourceMap::default(), &mut Diagnostics::default());
+            (program, krate, owned)
+        };
+        let (p1, k1, mut one) = plan(1);
+        let (p0, k0, mut zero) = plan(0);
+        let takes = |p: &Program, k: CrateId, o: &mut Owned, m: usize| o.take(p.krate(k), ModId(m));
+        assert!(takes(&p1, k1, &mut one, 1), "worker 1 comes to `a` first");
+        assert!(!takes(&p0, k0, &mut zero, 1));
+        assert!(takes(&p0, k0, &mut zero, 2) && takes(&p0, k0, &mut zero, 3));
+        assert!(!takes(&p1, k1, &mut one, 2) && !takes(&p1, k1, &mut one, 3));
+        assert!(takes(&p0, k0, &mut zero, 0) && !takes(&p1, k1, &mut one, 0), "the root is worker 0's");
+        assert!(takes(&p1, k1, &mut one, 1), "asked again, the same answer");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -277,7 +277,10 @@ impl Engine {
     /// Assembles, validates and emits the CRDs of a crate's lowered resources.
     fn finish(&mut self, source: &Arc<CrateSource>, lowered: Lowered, options: &Options, emit: Emit) -> CrateResult {
         let out = &mut self.out;
-        let Lowered { versions, derived } = lowered;
+        let Lowered { mut versions, derived } = lowered;
+        // In source order, whichever worker read which module first: what assembling reports
+        // (which of two kinds with one plural is the second) does not depend on it then.
+        versions.sort_by_cached_key(|v| (out.sources.get(v.decl.loc.file).path.clone(), v.decl.loc.line, v.decl.loc.col));
         let mut crds = assemble::assemble(versions, &mut out.diagnostics);
         self.time.lap("assemble");
         if let Some(max) = options.max_desc_len {

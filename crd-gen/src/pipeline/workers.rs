@@ -126,7 +126,7 @@ fn work(worker: usize, crates: &[Arc<CrateSource>], options: &Options, exchange:
     let mut engine = Engine::new(options, format!("worker{worker}"));
     let mut lowered = Vec::new();
     for (round, source) in crates.iter().enumerate() {
-        let share = Share { worker, workers: exchange.workers, taken: &exchange.taken[round] };
+        let share = Share { worker, taken: &exchange.taken[round] };
         // Each worker lowers what it finds as it reads (so that it need not keep the trees);
         // a resource whose kind another worker also has versions of is then lowered again there.
         let read = engine.read(source, Some(share));

@@ -16,7 +16,6 @@ use std::sync::Mutex;
 #[derive(Clone, Copy, Debug)]
 pub struct Share<'a> {
     pub worker: usize,
-    pub workers: usize,
     pub taken: &'a Taken,
 }
 
@@ -162,7 +161,7 @@ mod tests {
         let plan = |worker| {
             let mut program = Program::default();
             let krate = program.add_crate(std::sync::Arc::new(CrateSource::standalone("demo", dir.join("lib.rs"))));
-            let share = Share { worker, workers: 2, taken: &taken };
+            let share = Share { worker, taken: &taken };
             let owned = program.plan_share(krate, share, &mut SourceMap::default(), &mut Diagnostics::default());
             (program, krate, owned)
         };

@@ -148,6 +148,23 @@ fn kinds_sharing_a_plural_in_different_leaves_are_reported_once() {
     assert_eq!(one.2.iter().filter(|d| d.contains("both use the plural `things`")).count(), 1, "{:?}", one.2);
 }
 
+/// The other conflicts between resources in different leaves: which one a message calls the
+/// first must not depend on which worker read which leaf.
+#[test]
+fn conflicting_versions_in_different_leaves_are_reported_alike_on_any_number_of_workers() {
+    let storage = ", storage_version";
+    let cases = [
+        ("workers-two-storage", [spec("Widget", "v1", storage), spec("Widget", "v2", storage), spec("Other", "v1", "")], "storage"),
+        ("workers-same-version", [spec("Widget", "v1", ""), spec("Other", "v1", ""), spec("Widget", "v1", "")], "v1"),
+    ];
+    for (name, [a, b, c], needle) in cases {
+        let common = "pub struct Shared {\n    pub name: String,\n}\n";
+        let lib = write_tree(name, &[("lib.rs", SHARED), ("a.rs", &a), ("b.rs", &b), ("c.rs", &c), ("common.rs", common)]);
+        let one = assert_same_on_any_number_of_workers(&lib);
+        assert!(one.2.iter().any(|d| d.starts_with("Error") && d.contains(needle)), "{name}: {:?}", one.2);
+    }
+}
+
 #[test]
 fn a_problem_in_a_type_every_worker_lowers_is_reported_once() {
     let common = "pub struct Shared {\n    #[crd(maximum = \"ten\")]\n    pub n: i32,\n    pub what: Unknown,\n}\n";

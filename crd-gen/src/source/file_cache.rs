@@ -32,8 +32,8 @@ struct Entry<T> {
 }
 
 /// A file's length and modification time (nanoseconds since the epoch).
-#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp(u64, u128);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stamp(pub u64, pub u128);
 
 #[derive(Serialize, Deserialize)]
 struct Stored<T> {
@@ -86,7 +86,7 @@ impl<T> FileCache<T> {
     }
 }
 
-fn stamp(file: &Path) -> Option<Stamp> {
+pub(crate) fn stamp(file: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(file).ok()?;
     let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
     Some(Stamp(meta.len(), modified.as_nanos()))

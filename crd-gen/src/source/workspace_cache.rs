@@ -16,6 +16,7 @@
 //! current directory), found from the package up as `target/` or through `CARGO_TARGET_DIR`; a
 //! target directory set elsewhere (a config file) only means cargo is always asked.
 
+use super::file_cache;
 use super::locked::Unplaced;
 use cargo_metadata::{Metadata, MetadataCommand};
 use serde::{Deserialize, Serialize};
@@ -80,7 +81,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// so the answer is not kept.
 fn changed_near(stamps: &[(PathBuf, Watch, Stamp)], asked: std::time::SystemTime) -> bool {
     let since = asked.duration_since(UNIX_EPOCH).unwrap_or_default().saturating_sub(std::time::Duration::from_secs(1));
-    stamps.iter().any(|(_, _, s)| s.is_some_and(|(_, modified)| modified >= since.as_nanos()))
+    stamps.iter().any(|(_, _, s)| s.is_some_and(|file_cache::Stamp(_, modified)| modified >= since.as_nanos()))
 }
 
 fn ask_cargo(manifest: &Path, asker: &Asker) -> Result<String, Unplaced> {
@@ -181,17 +182,15 @@ fn glob_bases(root: &Path) -> Option<Vec<PathBuf>> {
     Some(bases)
 }
 
-/// A file's length and modification time (nanoseconds; a directory's length is 0), or None
-/// when absent; for [`Watch::Presence`], (0, 0) when present.
-type Stamp = Option<(u64, u128)>;
+/// A path's length and modification time ([`file_cache::stamp`]), or None when absent; for
+/// [`Watch::Presence`], zeros when present.
+type Stamp = Option<file_cache::Stamp>;
 
 fn stamp(path: &Path, watch: Watch) -> Stamp {
-    let meta = std::fs::metadata(path).ok()?;
-    if watch == Watch::Presence {
-        return Some((0, 0));
+    match watch {
+        Watch::Changes => file_cache::stamp(path),
+        Watch::Presence => path.exists().then_some(file_cache::Stamp(0, 0)),
     }
-    let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-    Some((if meta.is_dir() { 0 } else { meta.len() }, modified.as_nanos()))
 }
 
 fn stamps(paths: &[(PathBuf, Watch)]) -> Vec<(PathBuf, Watch, Stamp)> {

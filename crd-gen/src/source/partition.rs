@@ -151,12 +151,10 @@ mod tests {
     #[test]
     fn a_worker_takes_the_leaves_no_other_worker_has_taken() {
         use crate::source::CrateSource;
-        let dir = std::env::temp_dir().join(format!("crd-gen-partition-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("lib.rs"), "mod a;\nmod b;\nmod c;\n").unwrap();
-        for leaf in ["a", "b", "c"] {
-            std::fs::write(dir.join(format!("{leaf}.rs")), "pub struct S;\n").unwrap();
-        }
+        let leaf = "pub struct S;\n";
+        let tree =
+            crate::source::fixture::TempTree::of(&[("lib.rs", "mod a;\nmod b;\nmod c;\n"), ("a.rs", leaf), ("b.rs", leaf), ("c.rs", leaf)]);
+        let dir = &tree.0;
         let taken = Taken::default();
         let plan = |worker| {
             let mut program = Program::default();
@@ -174,7 +172,6 @@ mod tests {
         assert!(!takes(&p1, k1, &mut one, 2) && !takes(&p1, k1, &mut one, 3));
         assert!(takes(&p0, k0, &mut zero, 0) && !takes(&p1, k1, &mut one, 0), "the root is worker 0's");
         assert!(takes(&p1, k1, &mut one, 1), "asked again, the same answer");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -235,35 +235,24 @@ impl Entry {
 mod tests {
     use super::*;
 
+    use crate::source::fixture::TempTree;
+
     /// A directory of files (removed when dropped), every file and directory dated a minute
     /// back so that an answer made from them is kept.
-    struct Tree(PathBuf);
-
-    impl Drop for Tree {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    struct Tree(TempTree);
 
     impl Tree {
-        fn new(name: &str, files: &[(&str, &str)]) -> Tree {
-            let dir = std::env::temp_dir().join(format!("crd-gen-workspace-cache-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            let tree = Tree(dir);
-            tree.write(files);
+        fn new(files: &[(&str, &str)]) -> Tree {
+            let tree = Tree(TempTree::of(files));
             tree.backdate();
             tree
         }
         fn write(&self, files: &[(&str, &str)]) {
-            for (path, text) in files {
-                let path = self.0.join(path);
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(path, text).unwrap();
-            }
+            self.0.write(files);
         }
         fn backdate(&self) {
             let then = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-            let mut todo = vec![self.0.clone()];
+            let mut todo = vec![self.0.0.clone()];
             while let Some(path) = todo.pop() {
                 if path.is_dir() {
                     todo.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
@@ -273,7 +262,7 @@ mod tests {
         }
         fn asker(&self, cwd: &str) -> Asker {
             let mut asker = Asker::here();
-            asker.cwd = self.0.join(cwd);
+            asker.cwd = self.0.0.join(cwd);
             asker.env.remove("CARGO_TARGET_DIR");
             asker.env.remove("CARGO_BUILD_TARGET_DIR");
             asker
@@ -283,7 +272,7 @@ mod tests {
             self.ask_as(package, &self.asker(cwd))
         }
         fn ask_as(&self, package: &str, asker: &Asker) -> (Metadata, bool) {
-            workspace_metadata(&self.0.join(package).join("Cargo.toml"), asker).unwrap()
+            workspace_metadata(&self.0.0.join(package).join("Cargo.toml"), asker).unwrap()
         }
     }
 
@@ -300,29 +289,26 @@ mod tests {
     }
 
     /// A workspace `ws` with members under `crates/*`, one of them `api`.
-    fn workspace(name: &str) -> Tree {
-        Tree::new(
-            name,
-            &[
-                ("ws/Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n"),
-                ("ws/crates/api/Cargo.toml", &package("api", "")),
-                ("ws/crates/api/src/lib.rs", ""),
-                // Not a target yet: no main.rs in it.
-                ("ws/crates/api/src/bin/tool/notes.txt", ""),
-            ],
-        )
+    fn workspace() -> Tree {
+        Tree::new(&[
+            ("ws/Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n"),
+            ("ws/crates/api/Cargo.toml", &package("api", "")),
+            ("ws/crates/api/src/lib.rs", ""),
+            // Not a target yet: no main.rs in it.
+            ("ws/crates/api/src/bin/tool/notes.txt", ""),
+        ])
     }
 
     #[test]
     fn an_unchanged_workspace_is_answered_from_the_cache() {
-        let tree = workspace("unchanged");
+        let tree = workspace();
         let (asked, cached) = tree.ask("ws/crates/api", "ws");
         assert!(!cached);
         let (kept, cached) = tree.ask("ws/crates/api", "ws");
         assert!(cached);
         assert_eq!(member_names(&kept), member_names(&asked));
         assert_eq!(kept.target_directory, asked.target_directory);
-        assert_eq!(std::fs::read_dir(tree.0.join("ws/target").join(CACHE_DIR)).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(tree.0.0.join("ws/target").join(CACHE_DIR)).unwrap().count(), 1);
     }
 
     /// Each input of cargo's answer, changed after the answer was kept: cargo is asked again
@@ -359,7 +345,7 @@ mod tests {
             ),
         ];
         for (what, change, shows) in cases {
-            let tree = workspace("inputs");
+            let tree = workspace();
             tree.ask("ws/crates/api", "ws");
             assert!(tree.ask("ws/crates/api", "ws").1, "{what}: kept");
             tree.write(change);
@@ -372,7 +358,7 @@ mod tests {
     /// Editing the crate's source is what happens between runs: it changes nothing cargo says.
     #[test]
     fn editing_a_target_s_source_keeps_the_answer() {
-        let tree = workspace("edit-source");
+        let tree = workspace();
         tree.ask("ws/crates/api", "ws");
         tree.write(&[("ws/crates/api/src/lib.rs", "pub struct Edited;\n"), ("ws/crates/api/src/bin/tool/notes.txt", "more")]);
         assert!(tree.ask("ws/crates/api", "ws").1);
@@ -380,19 +366,19 @@ mod tests {
 
     #[test]
     fn a_workspace_created_above_a_package_asks_cargo_again() {
-        let tree = Tree::new("above", &[("pkg/Cargo.toml", &package("pkg", "")), ("pkg/src/lib.rs", "")]);
+        let tree = Tree::new(&[("pkg/Cargo.toml", &package("pkg", "")), ("pkg/src/lib.rs", "")]);
         tree.ask("pkg", "pkg");
         let (alone, cached) = tree.ask("pkg", "pkg");
         assert!(cached && alone.workspace_root.ends_with("pkg"));
         tree.write(&[("Cargo.toml", "[workspace]\nmembers = [\"pkg\"]\nresolver = \"2\"\n")]);
         let (joined, cached) = tree.ask("pkg", "pkg");
         assert!(!cached);
-        assert_eq!(joined.workspace_root.as_std_path(), tree.0.as_path());
+        assert_eq!(joined.workspace_root.as_std_path(), tree.0.0.as_path());
     }
 
     #[test]
     fn a_manifest_path_relative_to_the_current_directory_is_watched_as_well() {
-        let tree = Tree::new("relative", &[("pkg/Cargo.toml", &package("pkg", "")), ("pkg/src/lib.rs", "")]);
+        let tree = Tree::new(&[("pkg/Cargo.toml", &package("pkg", "")), ("pkg/src/lib.rs", "")]);
         let asker = tree.asker("pkg");
         let ask = || workspace_metadata(Path::new("Cargo.toml"), &asker).unwrap().1;
         ask();
@@ -403,7 +389,7 @@ mod tests {
 
     #[test]
     fn another_directory_or_environment_asks_cargo_again() {
-        let tree = workspace("env");
+        let tree = workspace();
         tree.ask("ws/crates/api", "ws");
         assert!(tree.ask("ws/crates/api", "ws").1);
         assert!(!tree.ask("ws/crates/api", "ws/crates/api").1, "another current directory");
@@ -414,21 +400,18 @@ mod tests {
 
     #[test]
     fn a_glob_this_cannot_watch_is_never_kept() {
-        let tree = Tree::new(
-            "deep-glob",
-            &[
-                ("ws/Cargo.toml", "[workspace]\nmembers = [\"crates/*/api\"]\nresolver = \"2\"\n"),
-                ("ws/crates/one/api/Cargo.toml", &package("api", "")),
-                ("ws/crates/one/api/src/lib.rs", ""),
-            ],
-        );
+        let tree = Tree::new(&[
+            ("ws/Cargo.toml", "[workspace]\nmembers = [\"crates/*/api\"]\nresolver = \"2\"\n"),
+            ("ws/crates/one/api/Cargo.toml", &package("api", "")),
+            ("ws/crates/one/api/src/lib.rs", ""),
+        ]);
         tree.ask("ws/crates/one/api", "ws");
         assert!(!tree.ask("ws/crates/one/api", "ws").1);
     }
 
     #[test]
     fn an_answer_made_while_its_inputs_were_changing_is_not_kept() {
-        let tree = workspace("fresh");
+        let tree = workspace();
         tree.write(&[("ws/crates/api/src/lib.rs", "pub struct Now;\n"), ("ws/crates/api/Cargo.toml", &package("api", ""))]);
         tree.ask("ws/crates/api", "ws");
         assert!(!tree.ask("ws/crates/api", "ws").1, "a manifest written just now");
@@ -439,9 +422,9 @@ mod tests {
 
     #[test]
     fn a_broken_cache_file_asks_cargo_and_is_replaced() {
-        let tree = workspace("broken");
+        let tree = workspace();
         tree.ask("ws/crates/api", "ws");
-        for entry in std::fs::read_dir(tree.0.join("ws/target").join(CACHE_DIR)).unwrap() {
+        for entry in std::fs::read_dir(tree.0.0.join("ws/target").join(CACHE_DIR)).unwrap() {
             std::fs::write(entry.unwrap().path(), "{not json").unwrap();
         }
         assert!(!tree.ask("ws/crates/api", "ws").1);

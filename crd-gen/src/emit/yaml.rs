@@ -9,7 +9,6 @@
 //! safe quoting or go-yaml's layout; the output is the product here, so the engine owns it.
 
 use serde_json::Value;
-use std::borrow::Cow;
 use std::cmp::Ordering;
 
 const BEST_WIDTH: usize = 80;
@@ -23,6 +22,8 @@ pub fn to_yaml(value: &Value) -> String {
     e.out
 }
 
+/// Every scalar is written straight into `out`: a CRD is mostly descriptions, and building each
+/// one as its own string first cost as much as choosing its style.
 struct Emitter {
     out: String,
 }
@@ -33,27 +34,28 @@ impl Emitter {
     fn node(&mut self, value: &Value, indent: usize, inline: bool) {
         match value {
             Value::Object(map) if !map.is_empty() => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                sort_keys(&mut keys);
-                for (i, key) in keys.into_iter().enumerate() {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                sort_keys(&mut entries);
+                for (i, (key, value)) in entries.into_iter().enumerate() {
                     if !(inline && i == 0) {
                         self.pad(indent);
                     }
-                    let key_text = scalar_str(key, usize::MAX, 0, false);
                     if key.len() > MAX_SIMPLE_KEY {
                         // go-yaml writes a long key as an explicit `? key` / `: value` pair; a
                         // YAML reader refuses an implicit key of more than 1024 characters.
                         self.out.push_str("? ");
-                        self.out.push_str(&key_text);
+                        write_str(&mut self.out, key, usize::MAX, 0, false);
                         self.out.push('\n');
                         self.pad(indent);
                         self.out.push(':');
-                        self.value_after_key(&map[key], indent, indent + 1);
+                        self.value_after_key(value, indent, indent + 1);
                         continue;
                     }
-                    self.out.push_str(&key_text);
+                    let start = self.out.len();
+                    write_str(&mut self.out, key, usize::MAX, 0, false);
+                    let width = self.out[start..].chars().count();
                     self.out.push(':');
-                    self.value_after_key(&map[key], indent, indent + key_text.chars().count() + 1);
+                    self.value_after_key(value, indent, indent + width + 1);
                 }
             }
             Value::Array(items) if !items.is_empty() => {
@@ -66,8 +68,7 @@ impl Emitter {
                         Value::Object(m) if !m.is_empty() => self.node(item, indent + 2, true),
                         Value::Array(a) if !a.is_empty() => self.node(item, indent + 2, true),
                         _ => {
-                            let text = self.scalar(item, indent + 2, indent + 2);
-                            self.out.push_str(&text);
+                            self.scalar(item, indent + 2, indent + 2);
                             self.out.push('\n');
                         }
                     }
@@ -76,8 +77,7 @@ impl Emitter {
             // Only the document's root is a scalar here. Its continuation lines are indented:
             // at column 0 a `|2-` block would be empty and a line could read as `---`.
             _ => {
-                let text = self.scalar(value, indent, indent.max(2));
-                self.out.push_str(&text);
+                self.scalar(value, indent, indent.max(2));
                 self.out.push('\n');
             }
         }
@@ -97,21 +97,20 @@ impl Emitter {
             }
             _ => {
                 self.out.push(' ');
-                let text = self.scalar(value, column + 1, indent + 2);
-                self.out.push_str(&text);
+                self.scalar(value, column + 1, indent + 2);
                 self.out.push('\n');
             }
         }
     }
 
-    fn scalar<'v>(&self, value: &'v Value, column: usize, indent: usize) -> Cow<'v, str> {
+    fn scalar(&mut self, value: &Value, column: usize, indent: usize) {
         match value {
-            Value::Null => "null".into(),
-            Value::Bool(b) => if *b { "true" } else { "false" }.into(),
-            Value::Number(n) => number(n).into(),
-            Value::String(s) => scalar_str(s, column, indent, true),
-            Value::Object(_) => "{}".into(),
-            Value::Array(_) => "[]".into(),
+            Value::Null => self.out.push_str("null"),
+            Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => self.out.push_str(&number(n)),
+            Value::String(s) => write_str(&mut self.out, s, column, indent, true),
+            Value::Object(_) => self.out.push_str("{}"),
+            Value::Array(_) => self.out.push_str("[]"),
         }
     }
 
@@ -151,66 +150,77 @@ fn go_float(f: f64) -> String {
     }
 }
 
+/// What one pass over a string finds, for choosing its style.
+struct Scan {
+    /// Every character is written raw ([`is_printable`]).
+    printable: bool,
+    has_newline: bool,
+    ascii: bool,
+}
+
+fn scan(s: &str) -> Scan {
+    if s.is_ascii() {
+        let (mut printable, mut has_newline) = (true, false);
+        for &b in s.as_bytes() {
+            has_newline |= b == b'\n';
+            printable &= b == b'\n' || (0x20..=0x7e).contains(&b);
+        }
+        Scan { printable, has_newline, ascii: true }
+    } else {
+        Scan { printable: s.chars().all(is_printable), has_newline: s.contains('\n'), ascii: false }
+    }
+}
+
 /// A string scalar: plain where YAML 1.1 reads it back as the same string, `|-` when it has
 /// line breaks, quoted otherwise. `column` is where it starts; `indent` is for continuation lines.
-/// `fold` is false for keys, which stay on one line (never a `|-` block). Most scalars are written
-/// as they are, so they are borrowed.
-fn scalar_str(s: &str, column: usize, indent: usize, fold: bool) -> Cow<'_, str> {
-    if fold && s.contains('\n') && literal_allowed(s) {
-        return literal(s, indent).into();
+/// `fold` is false for keys, which stay on one line (never a `|-` block).
+fn write_str(out: &mut String, s: &str, column: usize, indent: usize, fold: bool) {
+    let scan = scan(s);
+    if fold && scan.has_newline && literal_allowed(s, &scan) {
+        return literal(out, s, indent);
     }
     let non_string = resolves_to_non_string(s);
-    if !plain_allowed(s) || non_string {
-        if single_quote_allowed(s) && !non_string {
+    if !plain_allowed(s, &scan) || non_string {
+        if single_quote_allowed(s, &scan) && !non_string {
             let quoted = format!("'{}'", s.replace('\'', "''"));
-            return if fold { fold_single_quoted(&quoted, column, indent) } else { quoted }.into();
+            return if fold { fold_into(out, &quoted, scan.ascii, column, indent, true) } else { out.push_str(&quoted) };
         }
-        return double_quoted(s).into();
+        return double_quoted(out, s);
     }
-    if fold { fold_plain(s, column, indent) } else { s.into() }
-}
-
-/// go-yaml folds a plain scalar at a space once the line is past 80 columns.
-fn fold_plain(s: &str, column: usize, indent: usize) -> Cow<'_, str> {
-    if column + s.len() <= BEST_WIDTH + 1 {
-        return s.into();
+    // go-yaml folds a plain scalar at a space once the line is past 80 columns.
+    if fold && column + s.len() > BEST_WIDTH + 1 {
+        fold_into(out, s, scan.ascii, column, indent, false);
+    } else {
+        out.push_str(s);
     }
-    fold(s, column, indent, false).into()
 }
 
-/// go-yaml folds single-quoted scalars too (a line break inside quotes reads back as one space),
-/// but never right after the opening or before the closing quote.
-fn fold_single_quoted(q: &str, column: usize, indent: usize) -> String {
-    fold(q, column, indent, true)
-}
-
-/// Replaces a single space by a line break (and `indent`) once past column 80, never before
-/// another space; with `quoted`, never at the first or last character inside the quotes.
-fn fold(s: &str, mut column: usize, indent: usize, quoted: bool) -> String {
-    let len = s.chars().count();
-    let mut out = String::with_capacity(s.len() + s.len() / BEST_WIDTH * (indent + 1));
-    let mut prev_space = false;
-    let mut chars = s.chars().enumerate().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == ' ' {
-            let next_space = chars.peek().is_some_and(|&(_, next)| next == ' ');
-            let inner = !quoted || (i > 1 && i + 2 < len);
-            if !prev_space && column > BEST_WIDTH && inner && !next_space {
-                out.push('\n');
-                spaces(&mut out, indent);
-                column = indent;
-            } else {
-                out.push(c);
-                column += 1;
-            }
-            prev_space = true;
-        } else {
-            out.push(c);
-            column += 1;
-            prev_space = false;
+/// Writes `s`, a single space replaced by a line break (and `indent`) once past column 80,
+/// never before another space. With `quoted` (go-yaml folds single-quoted scalars too: a line
+/// break inside quotes reads back as one space), never at the first or last character inside
+/// the quotes. `ascii` says that bytes are characters, so columns need no counting.
+fn fold_into(out: &mut String, s: &str, ascii: bool, column: usize, indent: usize, quoted: bool) {
+    let bytes = s.as_bytes();
+    let len = if ascii { s.len() } else { s.chars().count() };
+    // Where the text not yet written starts, and the column and character index of a byte
+    // offset up to which characters were counted.
+    let mut written = 0;
+    let (mut counted, mut counted_col, mut counted_chars) = (0, column, 0);
+    for (i, _) in s.match_indices(' ') {
+        let n = if ascii { i - counted } else { s[counted..i].chars().count() };
+        (counted, counted_col, counted_chars) = (i, counted_col + n, counted_chars + n);
+        let prev_space = i > 0 && bytes[i - 1] == b' ';
+        let next_space = bytes.get(i + 1) == Some(&b' ');
+        let inner = !quoted || (counted_chars > 1 && counted_chars + 2 < len);
+        if !prev_space && counted_col > BEST_WIDTH && inner && !next_space {
+            out.push_str(&s[written..i]);
+            out.push('\n');
+            spaces(out, indent);
+            written = i + 1;
+            (counted, counted_col, counted_chars) = (i + 1, indent, counted_chars + 1);
         }
     }
-    out
+    out.push_str(&s[written..]);
 }
 
 /// `n` spaces (indentation), a slice at a time.
@@ -225,9 +235,9 @@ fn spaces(out: &mut String, mut n: usize) {
 
 /// go-yaml's double-quoted style: YAML escapes for line breaks, controls and what a YAML reader
 /// would not take raw (JSON's escaping leaves DEL, C1 controls and U+2028/U+2029 raw).
-fn double_quoted(s: &str) -> String {
+fn double_quoted(out: &mut String, s: &str) {
     use std::fmt::Write;
-    let mut out = String::with_capacity(s.len() + 2);
+    out.reserve(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         let esc = match c {
@@ -261,34 +271,31 @@ fn double_quoted(s: &str) -> String {
         out.push_str(esc);
     }
     out.push('"');
-    out
 }
 
-fn literal(s: &str, indent: usize) -> String {
-    let mut header = String::from("|");
+fn literal(out: &mut String, s: &str, indent: usize) {
+    out.push('|');
     if s.starts_with(' ') || s.starts_with('\n') {
-        header.push('2');
+        out.push('2');
     }
     let body = if let Some(stripped) = s.strip_suffix('\n') {
         // Keep (`+`) when more than the last line break must survive, or when it is all there
         // is: clip (`|2`) reads an empty block as "".
         if stripped.is_empty() || stripped.ends_with('\n') {
-            header.push('+');
+            out.push('+');
         }
         stripped
     } else {
-        header.push('-');
+        out.push('-');
         s
     };
-    let mut out = header;
     for line in body.split('\n') {
         out.push('\n');
         if !line.is_empty() {
-            spaces(&mut out, indent);
+            spaces(out, indent);
             out.push_str(line);
         }
     }
-    out
 }
 
 /// Characters written raw. Besides `\n`, YAML 1.1 reads NEL, U+2028 and U+2029 as line breaks
@@ -298,25 +305,25 @@ fn is_printable(c: char) -> bool {
         && c != '\u{feff}'
 }
 
-fn literal_allowed(s: &str) -> bool {
-    s.chars().all(is_printable) && !s.contains(" \n") && !s.ends_with(' ')
+fn literal_allowed(s: &str, scan: &Scan) -> bool {
+    scan.printable && !s.contains(" \n") && !s.ends_with(' ')
 }
 
-fn single_quote_allowed(s: &str) -> bool {
-    !s.is_empty() && !s.contains('\n') && s.chars().all(is_printable)
+fn single_quote_allowed(s: &str, scan: &Scan) -> bool {
+    !s.is_empty() && !scan.has_newline && scan.printable
 }
 
 /// libyaml's rules for a plain scalar in block context.
-fn plain_allowed(s: &str) -> bool {
+fn plain_allowed(s: &str, scan: &Scan) -> bool {
     let Some(first) = s.chars().next() else { return false };
-    if s.starts_with(' ') || s.ends_with(' ') || !s.chars().all(|c| is_printable(c) && c != '\n') {
+    if s.starts_with(' ') || s.ends_with(' ') || !scan.printable || scan.has_newline {
         return false;
     }
     if s.starts_with("---") || s.starts_with("...") {
         return false;
     }
     let second = s.chars().nth(1);
-    if "#,[]{}&*!|>'\"%@`".contains(first) {
+    if matches!(first, '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`') {
         return false;
     }
     if matches!(first, '-' | '?' | ':') && second.is_none_or(|c| c == ' ') {
@@ -335,28 +342,9 @@ fn plain_allowed(s: &str) -> bool {
     true
 }
 
-/// The plain scalars YAML 1.1 reads as a bool, null, float or merge key.
-const WORDS: &[&str] = &[
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off",
-    "Off", "OFF", "null", "Null", "NULL", "~", "", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-    "-.Inf", "-.INF", "<<", "=",
-];
-/// The length of the longest of [`WORDS`].
-const LONGEST_WORD: usize = {
-    let (mut i, mut max) = (0, 0);
-    while i < WORDS.len() {
-        if WORDS[i].len() > max {
-            max = WORDS[i].len();
-        }
-        i += 1;
-    }
-    max
-};
-
 /// Would go-yaml v2 (YAML 1.1) read this plain scalar as something other than a string?
 pub fn resolves_to_non_string(s: &str) -> bool {
-    // Most scalars are longer than any word, and are not compared with each.
-    if s.len() <= LONGEST_WORD && WORDS.contains(&s) {
+    if is_yaml11_word(s) {
         return true;
     }
     let Some(first) = s.chars().next() else { return true };
@@ -365,6 +353,20 @@ pub fn resolves_to_non_string(s: &str) -> bool {
     }
     let plain: String = s.chars().filter(|&c| c != '_').collect();
     is_go_int(&plain) || is_yaml_float(&plain) || is_base60(s) || is_timestamp(s)
+}
+
+/// The plain scalars YAML 1.1 reads as a bool, null, float or merge key, by length: nearly
+/// every scalar is told apart by its length alone.
+fn is_yaml11_word(s: &str) -> bool {
+    match s.len() {
+        0 => true,
+        1 => matches!(s, "y" | "Y" | "n" | "N" | "~" | "="),
+        2 => matches!(s, "no" | "No" | "NO" | "on" | "On" | "ON" | "<<"),
+        3 => matches!(s, "yes" | "Yes" | "YES" | "off" | "Off" | "OFF"),
+        4 => matches!(s, "true" | "True" | "TRUE" | "null" | "Null" | "NULL" | ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF"),
+        5 => matches!(s, "false" | "False" | "FALSE" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"),
+        _ => false,
+    }
 }
 
 /// strconv.ParseInt(s, 0, 64) syntax: sign, then decimal, 0x hex, 0o / leading-0 octal, 0b binary.
@@ -435,10 +437,10 @@ fn is_timestamp(s: &str) -> bool {
 /// for some keys (`"01"` < `"0a"` < `"1a"` < `"01"`), and the standard sorts panic on such a
 /// comparison; an insertion sort always ends, gives one answer for one input, and the same order
 /// as any sort where the order is consistent (every realistic set of property names).
-fn sort_keys(keys: &mut [&String]) {
+fn sort_keys(keys: &mut [(&String, &Value)]) {
     for i in 1..keys.len() {
         let mut j = i;
-        while j > 0 && natural_cmp(keys[j], keys[j - 1]) == Ordering::Less {
+        while j > 0 && natural_cmp(keys[j].0, keys[j - 1].0) == Ordering::Less {
             keys.swap(j, j - 1);
             j -= 1;
         }

@@ -420,11 +420,14 @@ fn build(server: u32) -> Env {
 
 /// The environment for API server 1.`server` (clamped to the table by the caller).
 pub fn env(server: u32) -> &'static Env {
-    // Built once per thread (the types hold `Rc`s); a few hundred overloads per version.
+    // Built once per thread (the types hold `Rc`s) and only for the versions asked for: a few
+    // hundred overloads each, and a run asks for one.
+    const VERSIONS: usize = (NEWEST - OLDEST + 1) as usize;
     thread_local! {
-        static ENVS: &'static [Env] = Vec::leak((OLDEST..=NEWEST).map(build).collect());
+        static ENVS: [std::cell::OnceCell<&'static Env>; VERSIONS] = Default::default();
     }
-    ENVS.with(|envs| &envs[(server.clamp(OLDEST, NEWEST) - OLDEST) as usize])
+    let server = server.clamp(OLDEST, NEWEST);
+    ENVS.with(|envs| *envs[(server - OLDEST) as usize].get_or_init(|| Box::leak(Box::new(build(server)))))
 }
 
 /// The library that declares function `name`, if any version has it.

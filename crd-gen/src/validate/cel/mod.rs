@@ -162,7 +162,11 @@ impl Walker {
             self.rules(s, path, origin, scope, ctx);
         }
         let factor = element_factor(s);
-        let here = path.to_string();
+        let atomic = s.map_type.as_deref() == Some("atomic");
+        let unpaired_items = s.items.is_some() && s.list_type.as_deref() != Some("map");
+        // This node's path, written out only where a child's scope names it (most nodes are
+        // neither unbounded nor uncorrelatable).
+        let here = if factor.is_none() || atomic || unpaired_items { path.to_string() } else { String::new() };
         let child_scope = |uncorrelatable: Option<String>, child: &Schema| {
             let mut unbounded_above = scope.unbounded_above.clone();
             if factor.is_none() {
@@ -176,7 +180,7 @@ impl Walker {
                 resource_root: child.embedded_resource,
             }
         };
-        let atomic_map = (s.map_type.as_deref() == Some("atomic")).then(|| here.clone());
+        let atomic_map = atomic.then(|| here.clone());
         for (k, v) in s.properties.iter().flatten() {
             let sc = child_scope(atomic_map.clone(), v);
             path.push(format!(".{k}"));

@@ -73,8 +73,8 @@ impl ValueShape {
     }
 }
 
-/// An error when `marker` cannot apply to a value of `shape`; `type_text` names the Rust type.
-pub fn check_applies(marker: &Marker, shape: ValueShape, type_text: &str) -> Option<MarkerError> {
+/// Whether `marker` can apply to a value of `shape` (any marker can to an unknown one).
+pub fn applies(marker: &Marker, shape: ValueShape) -> bool {
     let fits = match marker.def.applies_to {
         AppliesTo::Any => true,
         AppliesTo::Numeric => matches!(shape, ValueShape::Integer | ValueShape::Number),
@@ -82,7 +82,12 @@ pub fn check_applies(marker: &Marker, shape: ValueShape, type_text: &str) -> Opt
         AppliesTo::Array => shape == ValueShape::Array,
         AppliesTo::Object => shape == ValueShape::Object,
     };
-    if fits || shape == ValueShape::Unknown {
+    fits || shape == ValueShape::Unknown
+}
+
+/// An error when `marker` cannot apply to a value of `shape`; `type_text` names the Rust type.
+pub fn check_applies(marker: &Marker, shape: ValueShape, type_text: &str) -> Option<MarkerError> {
+    if applies(marker, shape) {
         return None;
     }
     let name = marker.def.name;

@@ -7,7 +7,7 @@
 
 use super::Lowerer;
 use crate::diag::Loc;
-use crate::markers::check::{ValueShape, check_applies};
+use crate::markers::check::{ValueShape, applies, check_applies};
 use crate::markers::vocab::TypeEffect;
 use crate::markers::{ArgKey, Literal, Marker, MarkerKey, Number};
 use crate::schema::{Schema, ValidationRule};
@@ -18,14 +18,16 @@ fn description(text: Option<String>) -> Option<String> {
     text.filter(|t| !t.is_empty())
 }
 
-pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Marker], type_text: &str) {
+/// Applies `markers` to `schema`. `type_text` names the Rust type in messages: written out only
+/// for one (most fields have no problem, and printing a type is most of what this costs them).
+pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Marker], type_text: &dyn Fn() -> String) {
     let mut errors = Vec::new();
     // Markers that change what the value is come first; the rest check against the result.
     let replacing = markers.iter().filter(|m| m.def.effect == TypeEffect::Replaces);
     for m in replacing.chain(markers.iter().filter(|m| m.def.effect != TypeEffect::Replaces)) {
         let shape = if schema.int_or_string { ValueShape::Unknown } else { ValueShape::from_schema_type(schema.type_.as_deref()) };
-        if let Some(e) = check_applies(m, shape, type_text) {
-            errors.push(e);
+        if !applies(m, shape) {
+            errors.extend(check_applies(m, shape, &type_text()));
             continue;
         }
         let loc = lw.loc(scope, m.span);
@@ -36,7 +38,7 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, markers: &[Mar
 }
 
 /// What marker `m`, written at `loc`, does to `schema`.
-fn apply_one(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, m: &Marker, loc: Loc, type_text: &str) {
+fn apply_one(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, m: &Marker, loc: Loc, type_text: &dyn Fn() -> String) {
     use MarkerKey::*;
     let num = || m.as_number().map(json_number);
     let count = || m.as_count();
@@ -118,8 +120,7 @@ fn apply_one(lw: &mut Lowerer, scope: Scope, schema: &mut Schema, m: &Marker, lo
         }
         Items => {
             if let Some(items) = schema.items.as_deref_mut() {
-                let inner_text = format!("the items of `{type_text}`");
-                apply(lw, scope, items, m.items(), &inner_text);
+                apply(lw, scope, items, m.items(), &|| format!("the items of `{}`", type_text()));
             }
         }
         // Whether the field is in the object, and required there: `object.rs`.
@@ -176,6 +177,25 @@ fn json_number(n: Number) -> serde_json::Number {
 #[cfg(test)]
 mod tests {
     use super::description;
+    use crate::pipeline::assert_error;
+
+    /// The type is written out only for a message; these are the messages.
+    #[test]
+    fn a_marker_that_cannot_apply_names_the_type_and_its_items() {
+        let src = |field: &str| {
+            format!("#[derive(CustomResource)]\n#[crd(group = \"example.com\", version = \"v1\")]\npub struct ASpec {{\n{field}\n}}\n")
+        };
+        assert_error(
+            &src("    #[crd(min_length = 1)]\n    pub n: Option<i32>,"),
+            "`min_length` applies to strings, but `Option<i32>` is an integer",
+            4,
+        );
+        assert_error(
+            &src("    #[crd(items(maximum = 3))]\n    pub tags: Vec<String>,"),
+            "`maximum` applies to integers and numbers, but `the items of `Vec<String>`` is a string",
+            4,
+        );
+    }
 
     #[test]
     fn empty_description_marker_removes_the_description() {

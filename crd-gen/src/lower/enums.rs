@@ -33,7 +33,7 @@ pub fn lower_enum(lw: &mut Lowerer, attrs: &ItemAttrs, env: &Env) -> Schema {
     if let Some(doc) = &attrs.crd.docs.text {
         schema.description = Some(doc.clone());
     }
-    apply::apply(lw, env.scope, &mut schema, &attrs.crd.markers, &name);
+    apply::apply(lw, env.scope, &mut schema, &attrs.crd.markers, &|| name.clone());
     schema.origin = Some(lw.loc(env.scope, attrs.ident.span()));
     schema
 }

@@ -67,7 +67,7 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, path: &str, schema: &mut Schema) {
     let type_text = path.rsplit("::").next().unwrap_or(path).to_string();
     for (field, markers) in by_field {
         if field == "." {
-            super::apply::apply(lw, scope, schema, &markers, &type_text);
+            super::apply::apply(lw, scope, schema, &markers, &|| type_text.clone());
             continue;
         }
         for m in &markers {
@@ -80,7 +80,7 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, path: &str, schema: &mut Schema) {
         // A field this version of the type does not have (the table is from one Kubernetes
         // version) is left alone.
         if let Some(prop) = schema.properties.as_mut().and_then(|p| p.get_mut(field)) {
-            super::apply::apply(lw, scope, prop, &markers, &format!("{type_text}.{field}"));
+            super::apply::apply(lw, scope, prop, &markers, &|| format!("{type_text}.{field}"));
         }
     }
 }

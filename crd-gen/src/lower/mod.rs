@@ -558,7 +558,7 @@ impl Lowerer<'_> {
         if let Some(doc) = &attrs.crd.docs.text {
             lowered.schema.description = Some(doc.clone());
         }
-        apply::apply(self, env.scope, &mut lowered.schema, &attrs.crd.markers, &attrs.ident.to_string());
+        apply::apply(self, env.scope, &mut lowered.schema, &attrs.crd.markers, &|| attrs.ident.to_string());
         lowered
     }
 }

@@ -9,7 +9,7 @@ use crate::schema::Schema;
 pub fn lower_struct(lw: &mut Lowerer, attrs: &ItemAttrs, env: &Env, is_resource: bool) -> Schema {
     let Some(container) = &attrs.serde else { return Schema::default() };
     let mut schema = struct_schema(lw, attrs, container, env);
-    let type_text = attrs.ident.to_string();
+    let type_text = || attrs.ident.to_string();
     if !is_resource && let Some(doc) = &attrs.crd.docs.text {
         schema.description = Some(doc.clone());
     }
@@ -27,7 +27,7 @@ pub fn lower_struct(lw: &mut Lowerer, attrs: &ItemAttrs, env: &Env, is_resource:
 
 /// The schema serde's view of the struct gives, before its own markers.
 fn struct_schema(lw: &mut Lowerer, attrs: &ItemAttrs, container: &Container, env: &Env) -> Schema {
-    let type_text = attrs.ident.to_string();
+    let type_text = &attrs.ident;
     let Data::Struct(style, fields) = &container.data else { return Schema::default() };
     if let Some(proxy) = &container.proxy {
         // `#[serde(into = "T")]` / `from`: the JSON is T's.
@@ -86,7 +86,6 @@ pub fn object_of_fields(lw: &mut Lowerer, fields: &[Field], container_default: b
 
 /// A field's schema: its type's (unless its markers say what it is), its docs and its markers.
 pub fn lower_field(lw: &mut Lowerer, field: &Field, env: &Env) -> Lowered {
-    let type_text = field.type_text();
     // Markers that say what the value is replace the type's own schema (an untagged
     // `enum { Count(i32), Percent(String) }` marked `int_or_string` is not lowered as an enum),
     // and let a field written by custom serde code say what it writes.
@@ -97,7 +96,11 @@ pub fn lower_field(lw: &mut Lowerer, field: &Field, env: &Env) -> Lowered {
         lw.error(
             env.scope,
             field.decl_span,
-            format!("field `{}` is written by custom serde code (`with`/`serialize_with`), so its JSON form cannot be read from the type `{type_text}`", field.member),
+            format!(
+                "field `{}` is written by custom serde code (`with`/`serialize_with`), so its JSON form cannot be read from the type `{}`",
+                field.member,
+                field.type_text()
+            ),
             "say what it writes: `#[crd(schema_type = \"string\")]` (add `format`/`pattern` as needed), or `#[crd(schemaless, preserve_unknown_fields)]`",
         );
         Lowered { schema: Schema::default(), optional: field.is_option() }
@@ -107,7 +110,7 @@ pub fn lower_field(lw: &mut Lowerer, field: &Field, env: &Env) -> Lowered {
     if let Some(doc) = &field.crd.docs.text {
         lowered.schema.description = Some(doc.clone());
     }
-    apply::apply(lw, env.scope, &mut lowered.schema, &field.crd.markers, &type_text);
+    apply::apply(lw, env.scope, &mut lowered.schema, &field.crd.markers, &|| field.type_text());
     lowered.schema.origin = Some(lw.loc(env.scope, field.span));
     lowered
 }

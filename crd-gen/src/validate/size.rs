@@ -97,25 +97,35 @@ pub fn check(a: &AssembledCrd, json: &Value, diags: &mut Diagnostics) {
     }
 }
 
-/// Length of `v` as Go's encoding/json writes it (HTML characters escaped as `\u00XX`).
-/// Counted as written, never held: a CRD's JSON is megabytes.
-fn go_json_len<T: serde::Serialize + ?Sized>(v: &T) -> usize {
-    let mut count = GoLen(0);
-    serde_json::to_writer(&mut count, v).expect("counting cannot fail");
-    count.0
+/// Length of `v` as Go's encoding/json writes it, counted as written, never held: a CRD's JSON
+/// is megabytes. A walk over the tree rather than serializing it: this runs on every CRD.
+fn go_json_len(v: &Value) -> usize {
+    // Brackets, and a separator between two elements.
+    let between = |n: usize| 2 + n.saturating_sub(1);
+    match v {
+        Value::Null | Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Number(n) => n.to_string().len(),
+        Value::String(s) => go_str_len(s),
+        Value::Array(items) => between(items.len()) + items.iter().map(go_json_len).sum::<usize>(),
+        Value::Object(map) => between(map.len()) + map.iter().map(|(k, v)| go_str_len(k) + 1 + go_json_len(v)).sum::<usize>(),
+    }
 }
 
-/// A writer that only counts the bytes Go would write.
-struct GoLen(usize);
-
-impl std::io::Write for GoLen {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 += buf.len() + 5 * buf.iter().filter(|b| matches!(b, b'<' | b'>' | b'&')).count();
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// A JSON string as Go (1.22 on) writes it: quoted; `"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t` as
+/// two characters, other controls and the HTML characters `<`, `>`, `&` as `\u00XX`, and U+2028
+/// and U+2029 (three bytes each in UTF-8) as `\u2028` and `\u2029`.
+fn go_str_len(s: &str) -> usize {
+    let escaped: usize = s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | 0x0c | b'\n' | b'\r' | b'\t' => 2,
+            0..=0x1f | b'<' | b'>' | b'&' => 6,
+            _ => 1,
+        })
+        .sum();
+    let line_separators = if s.is_ascii() { 0 } else { s.matches(['\u{2028}', '\u{2029}']).count() };
+    2 + escaped + 3 * line_separators
 }
 
 /// The v1beta1 form's length (`whole` is `go_json_len(crd)`): what all versions share is stored
@@ -139,7 +149,7 @@ fn stored_len(crd: &Value, whole: usize) -> usize {
 
 /// `acceptedNames` copies `spec.names`; `storedVersions` lists version names.
 fn status_len(crd: &Value) -> usize {
-    let names = crd.pointer("/spec/names").map(go_json_len::<Value>).unwrap_or(0);
+    let names = crd.pointer("/spec/names").map(go_json_len).unwrap_or(0);
     let versions: usize =
         crd.pointer("/spec/versions").and_then(Value::as_array).map(|vs| vs.iter().map(|v| go_json_len(&v["name"]) + 1).sum()).unwrap_or(0);
     names + versions
@@ -204,7 +214,7 @@ impl Walk {
             self.inlined.push(Part { what: format!("k8s-openapi `{name}` inlined at `{shown}` (version {version})"), bytes, origin });
         }
         if let Some(text) = &s.description {
-            let bytes = go_json_len(text.as_str()) + "\"description\":,".len();
+            let bytes = go_str_len(text) + "\"description\":,".len();
             self.description_bytes += bytes;
             // Those of an inlined type are counted, but its own note names them.
             if !in_inlined && bytes >= KIB {
@@ -253,6 +263,20 @@ mod tests {
         }
         let expected = v1beta1.to_string().len() + 5 * 3;
         assert_eq!(super::stored_len(&crd, super::go_json_len(&crd)), expected);
+    }
+
+    /// Go's encoding/json: serde_json's escapes, plus `\u003c`-style HTML escapes and
+    /// `\u2028`/`\u2029`, which serde_json writes raw.
+    #[test]
+    fn lengths_are_those_of_gos_json() {
+        let v = serde_json::json!({
+            "a\"b": ["x\\y\n\t\r", "\u{1}\u{1f}\u{8}\u{c}", "<a & b>", "\u{2028}é\u{2029}日", 1, -2.5, 1e300, null, true, false, [], {}],
+            "": {"nested": [[["deep"]]]},
+        });
+        let serde = serde_json::to_string(&v).unwrap();
+        let html = serde.matches(['<', '>', '&']).count() * 5;
+        let separators = serde.matches(['\u{2028}', '\u{2029}']).count() * 3;
+        assert_eq!(super::go_json_len(&v), serde.len() + html + separators);
     }
 
     #[test]

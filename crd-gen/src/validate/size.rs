@@ -116,17 +116,35 @@ fn go_json_len(v: &Value) -> usize {
 /// two characters, other controls and the HTML characters `<`, `>`, `&` as `\u00XX`, and U+2028
 /// and U+2029 (three bytes each in UTF-8) as `\u2028` and `\u2029`.
 fn go_str_len(s: &str) -> usize {
-    let escaped: usize = s
-        .bytes()
-        .map(|b| match b {
-            b'"' | b'\\' | 0x08 | 0x0c | b'\n' | b'\r' | b'\t' => 2,
-            0..=0x1f | b'<' | b'>' | b'&' => 6,
-            _ => 1,
-        })
-        .sum();
-    let line_separators = if s.is_ascii() { 0 } else { s.matches(['\u{2028}', '\u{2029}']).count() };
-    2 + escaped + 3 * line_separators
+    let (mut extra, mut maybe_separator) = (0, false);
+    for &b in s.as_bytes() {
+        extra += usize::from(GO_ESCAPE_EXTRA[usize::from(b)]);
+        // Both separators start with byte 0xE2 in UTF-8.
+        maybe_separator |= b == 0xe2;
+    }
+    let line_separators = if maybe_separator { s.matches(['\u{2028}', '\u{2029}']).count() } else { 0 };
+    2 + s.len() + extra + 3 * line_separators
 }
+
+/// The bytes Go's escape of each byte adds to it.
+const GO_ESCAPE_EXTRA: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 5;
+        b += 1;
+    }
+    let short = [b'"', b'\\', 0x08, 0x0c, b'\n', b'\r', b'\t'];
+    let mut i = 0;
+    while i < short.len() {
+        t[short[i] as usize] = 1;
+        i += 1;
+    }
+    t[b'<' as usize] = 5;
+    t[b'>' as usize] = 5;
+    t[b'&' as usize] = 5;
+    t
+};
 
 /// The v1beta1 form's length (`whole` is `go_json_len(crd)`): what all versions share is stored
 /// once, so each later version's copy of a shared part, `"key":value` and its comma, is not.

@@ -2,10 +2,12 @@
 //!
 //! For N = 10, 100, 1000 resources of the synthetic operator crate (`support/synth.rs`) it runs
 //! the release CLI end to end (`cargo crd-gen manifests`, `cargo metadata` included) and
-//! `manifests --check` with nothing changed, each `--runs` times (median; peak RSS of the
-//! process from `wait4`), and the floor: reading and `syn`-parsing the same files crd-gen reads,
-//! on one thread, plus `cargo metadata --no-deps` alone (where the sources are: crd-gen reads
-//! the rest from Cargo.lock). Then the fixtures (Guestbook, CronJob with
+//! `manifests --check` with nothing changed, and the floor: reading and `syn`-parsing the same
+//! files crd-gen reads, on one thread, plus `cargo metadata --no-deps` alone (where the sources
+//! are: crd-gen reads the rest from Cargo.lock). It does so in `--runs` rounds of one of each, so
+//! that a run and the floor it is compared with see the same load on a shared machine; each
+//! figure is the median over the rounds (peak RSS of the process from `wait4`), and the ratio to
+//! the floor the median of the rounds' ratios. Then the fixtures (Guestbook, CronJob with
 //! k8s-openapi types) and, with `--build-rs`, a no-op rebuild of `fixtures/build-rs`.
 //!
 //! Options (after `--`): `--runs 5`, `--sizes 10,100,1000`, `--status conditions|plain|none`,
@@ -24,13 +26,22 @@ struct Args {
     status: synth::Status,
     per_module: usize,
     build_rs: bool,
-    /// Only measure the parse floor of this manifest and print `files micros` (the child mode).
+    /// Child modes: print the files crd-gen reads for this manifest, one per line...
+    floor_list: Option<PathBuf>,
+    /// ...or read and parse the files this file lists, `--runs` times, and print `files micros`.
     floor: Option<PathBuf>,
 }
 
 fn args() -> Args {
-    let mut a =
-        Args { runs: 5, sizes: vec![10, 100, 1000], status: synth::Status::Conditions, per_module: 10, build_rs: false, floor: None };
+    let mut a = Args {
+        runs: 5,
+        sizes: vec![10, 100, 1000],
+        status: synth::Status::Conditions,
+        per_module: 10,
+        build_rs: false,
+        floor_list: None,
+        floor: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| panic!("{arg} needs a value"));
@@ -40,6 +51,7 @@ fn args() -> Args {
             "--status" => a.status = synth::Status::parse(&value()).expect("--status conditions|plain|none"),
             "--per-module" => a.per_module = value().parse().expect("--per-module N"),
             "--build-rs" => a.build_rs = true,
+            "--floor-list" => a.floor_list = Some(value().into()),
             "--floor" => a.floor = Some(value().into()),
             "--bench" => {}
             other => panic!("unknown option {other}"),
@@ -125,34 +137,42 @@ fn cargo_metadata(manifest: &Path, no_deps: bool) -> Sample {
     run_child(&mut c)
 }
 
-/// [`parse_floor`] in a child process (this program with `--floor`), so that this process stays
-/// small: a child forked from a large process starts with its peak resident set.
-fn parse_floor_in_child(manifest: &Path, runs: usize) -> (usize, Duration) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .arg("--floor")
-        .arg(manifest)
-        .args(["--runs", &runs.to_string()])
-        .output()
-        .expect("run the floor");
+/// The floor's parts run in child processes (this program with `--floor-list`, `--floor`), so
+/// that this process stays small: a child forked from a large process starts with its peak
+/// resident set. This one writes the list of files crd-gen reads for `manifest` to `list`.
+fn floor_files_in_child(manifest: &Path, list: &Path) {
+    let out = Command::new(std::env::current_exe().unwrap()).arg("--floor-list").arg(manifest).output().expect("list the floor's files");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(list, out.stdout).expect("write the floor's file list");
+}
+
+/// [`parse_floor`] of the files `list` names, once, in a child process.
+fn parse_floor_in_child(list: &Path) -> (usize, Duration) {
+    let out =
+        Command::new(std::env::current_exe().unwrap()).arg("--floor").arg(list).args(["--runs", "1"]).output().expect("run the floor");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     let (files, micros) = text.trim().split_once(' ').expect("files micros");
     (files.parse().unwrap(), Duration::from_micros(micros.parse().unwrap()))
 }
 
-/// The files crd-gen reads for `manifest` (found by running the engine once), then the time to
-/// read and parse them all, the least any source-reading generator must spend.
-fn parse_floor(manifest: &Path, runs: usize) -> (usize, Duration) {
+/// The files crd-gen reads for `manifest`, found by running the engine once.
+fn floor_files(manifest: &Path) -> Vec<PathBuf> {
     let mut diags = crd_gen::diag::Diagnostics::default();
     let targets = crd_gen::source::discover::discover(Some(manifest), &[], &Default::default(), &mut diags).expect("discover");
     let sources: Vec<_> = targets.iter().map(|t| t.source.clone()).collect();
     let out = crd_gen::run(&sources, &crd_gen::Options::default());
     assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
-    let files: Vec<PathBuf> = out.source_files().map(Path::to_path_buf).collect();
+    out.source_files().map(Path::to_path_buf).collect()
+}
+
+/// The time to read and parse `files` (median of `runs`), the least any source-reading
+/// generator must spend.
+fn parse_floor(files: &[PathBuf], runs: usize) -> Duration {
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
-            for f in &files {
+            for f in files {
                 let text = std::fs::read_to_string(f).expect("read");
                 std::hint::black_box(syn::parse_file(&text).expect("parse"));
             }
@@ -160,7 +180,7 @@ fn parse_floor(manifest: &Path, runs: usize) -> (usize, Duration) {
         })
         .collect();
     times.sort();
-    (files.len(), times[times.len() / 2])
+    times[times.len() / 2]
 }
 
 /// Waits until the crate's manifest and layout are over a second old, as in a checkout being
@@ -190,12 +210,27 @@ fn bench_size(a: &Args, root: &Path, n: usize) {
     cargo_metadata(&manifest, false);
     settle(&dir);
     let out = dir.join("crds");
-    let run = repeat(a.runs, || manifests(&manifest, &out, false));
-    let check = repeat(a.runs, || manifests(&manifest, &out, true));
-    let meta = repeat(a.runs, || cargo_metadata(&manifest, true));
-    let (files, floor) = parse_floor_in_child(&manifest, a.runs);
+    let list = root.join(format!("synth-{n}.floor-files"));
+    floor_files_in_child(&manifest, &list);
+    let (mut runs, mut checks, mut metas, mut floors, mut ratios) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut files = 0;
+    for _ in 0..a.runs {
+        let run = manifests(&manifest, &out, false);
+        checks.push(manifests(&manifest, &out, true));
+        let meta = cargo_metadata(&manifest, true);
+        let (n, floor) = parse_floor_in_child(&list);
+        files = n;
+        ratios.push(ms(run.wall) / (ms(floor) + ms(meta.wall)));
+        runs.push(run);
+        metas.push(meta);
+        floors.push(floor);
+    }
+    let (run, check, meta) = (median(runs), median(checks), median(metas));
+    floors.sort();
+    let floor = floors[floors.len() / 2];
+    ratios.sort_by(f64::total_cmp);
+    let over = ratios[ratios.len() / 2];
     let yaml: u64 = std::fs::read_dir(&out).unwrap().filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
-    let over = ms(run.wall) / (ms(floor) + ms(meta.wall));
     println!(
         "N={n:<5} manifests {:>7.1} ms (cpu {:>7.1} ms) {:>6.1} MiB | --check {:>7.1} ms | floor: parse {files} files {:>6.1} ms + cargo metadata --no-deps {:>5.1} ms = {:>6.1} ms ({over:.2}x) | {:.1} MB YAML",
         ms(run.wall),
@@ -248,14 +283,23 @@ fn bench_build_rs(a: &Args) {
 
 fn main() {
     let a = args();
-    if let Some(manifest) = &a.floor {
-        let (files, floor) = parse_floor(manifest, a.runs);
-        println!("{files} {}", floor.as_micros());
+    if let Some(manifest) = &a.floor_list {
+        for f in floor_files(manifest) {
+            println!("{}", f.display());
+        }
+        return;
+    }
+    if let Some(list) = &a.floor {
+        let files: Vec<PathBuf> = std::fs::read_to_string(list).expect("read the file list").lines().map(PathBuf::from).collect();
+        println!("{} {}", files.len(), parse_floor(&files, a.runs).as_micros());
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/crd-gen-speed");
     std::fs::create_dir_all(&root).unwrap();
-    println!("median of {} runs; status shape {:?}; {} resources per module", a.runs, a.status, a.per_module);
+    println!(
+        "median of {} rounds (each: manifests, --check, the floor); status shape {:?}; {} resources per module",
+        a.runs, a.status, a.per_module
+    );
     for &n in &a.sizes {
         bench_size(&a, &root, n);
     }

@@ -44,6 +44,9 @@ impl Expander<'_> {
         match &mut item {
             syn::Item::Struct(s) => self.fields(&mut s.fields),
             syn::Item::Union(u) => u.fields.named = self.field_list(std::mem::take(&mut u.fields.named)),
+            syn::Item::Enum(e) if !e.variants.iter().any(|v| v.attrs.iter().any(needs_expanding)) => {
+                e.variants.iter_mut().for_each(|v| self.fields(&mut v.fields));
+            }
             syn::Item::Enum(e) => {
                 let variants = std::mem::take(&mut e.variants);
                 e.variants = variants
@@ -88,6 +91,9 @@ impl Expander<'_> {
     }
 
     fn field_list(&mut self, fields: Punctuated<syn::Field, syn::Token![,]>) -> Punctuated<syn::Field, syn::Token![,]> {
+        if !fields.iter().any(|f| f.attrs.iter().any(needs_expanding)) {
+            return fields;
+        }
         fields
             .into_iter()
             .filter_map(|mut f| {
@@ -99,6 +105,10 @@ impl Expander<'_> {
 
     /// The attributes rustc sees, or None when a `cfg` among them is off.
     pub fn attrs(&mut self, attrs: Vec<syn::Attribute>) -> Option<Vec<syn::Attribute>> {
+        // Nearly every list has nothing to expand: it is kept as it is, nothing moved.
+        if !attrs.iter().any(needs_expanding) {
+            return Some(attrs);
+        }
         let mut queue: std::collections::VecDeque<syn::Attribute> = attrs.into();
         let mut out = Vec::with_capacity(queue.len());
         let mut on = true;
@@ -243,6 +253,17 @@ impl Expander<'_> {
         }
         Ok(text)
     }
+}
+
+/// A `cfg`, a `cfg_attr`, or a doc comment that is not a string literal (`include_str!`,
+/// `concat!`): what [`Expander::attrs`] changes.
+fn needs_expanding(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    if path.is_ident("doc") {
+        return matches!(&attr.meta, syn::Meta::NameValue(nv)
+            if !matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. })));
+    }
+    path.is_ident("cfg") || path.is_ident("cfg_attr")
 }
 
 fn literal_text(lit: &syn::Lit) -> Option<String> {

@@ -28,12 +28,21 @@ fn has_root(decl: &ResourceDecl) -> bool {
 /// out with `skip_version` gets its root type too: it is the controller's hub type).
 pub fn entries(decls: &[ResourceDecl], crds: &[AssembledCrd], sources: &SourceMap) -> Vec<RootEntry> {
     let mut out = Vec::new();
+    // Found by group and kind, not by a walk over all CRDs per resource (quadratic in N).
+    let mut by_kind = std::collections::HashMap::new();
+    for c in crds.iter().map(|c| &c.crd) {
+        by_kind.entry((c.spec.group.as_str(), c.spec.names.kind.as_str())).or_insert(c);
+    }
+    // A file holds many resources: each file is resolved once.
+    let mut files = std::collections::HashMap::new();
     for decl in decls.iter().filter(|d| has_root(d)) {
-        let crd = crds.iter().map(|c| &c.crd).find(|c| c.spec.group == decl.group && c.spec.names.kind == decl.kind);
-        let Some(crd) = crd else { continue };
-        let path = &sources.get(decl.loc.file).path;
+        let Some(crd) = by_kind.get(&(decl.group.as_str(), decl.kind.as_str())) else { continue };
+        let file = files.entry(decl.loc.file).or_insert_with(|| {
+            let path = &sources.get(decl.loc.file).path;
+            path.canonicalize().unwrap_or_else(|_| path.clone())
+        });
         out.push(RootEntry {
-            file: path.canonicalize().unwrap_or_else(|_| path.clone()),
+            file: file.clone(),
             spec: decl.ident.clone(),
             root: root_name(decl),
             group: crd.spec.group.clone(),

@@ -47,13 +47,15 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
         groups.entry((v.decl.group.clone(), v.decl.kind.clone())).or_default().push(v);
     }
     let mut out: Vec<AssembledCrd> = Vec::new();
+    // Each CRD name with the CRD that has it (looking through `out` was quadratic in N).
+    let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for ((group, kind), all) in groups {
         let Some(mut versions) = without_skipped(&group, &kind, all, diags) else { continue };
         versions.sort_by(|a, b| a.decl.version.cmp(&b.decl.version));
         if let Some(crd) = assemble_one(&group, &kind, versions, diags) {
             // Two kinds with one plural would be one CRD name (and one file): the API server
             // keeps only one of them.
-            if let Some(other) = out.iter().find(|o| o.crd.metadata.name == crd.crd.metadata.name) {
+            if let Some(other) = by_name.get(&crd.crd.metadata.name).map(|&i| &out[i]) {
                 let (this, that) = (&crd.version_decls[0].0, &other.version_decls[0].0);
                 diags.push(
                     Diagnostic::error(
@@ -68,6 +70,7 @@ pub fn assemble(versions: Vec<LoweredVersion>, diags: &mut Diagnostics) -> Vec<A
                 );
                 continue;
             }
+            by_name.insert(crd.crd.metadata.name.clone(), out.len());
             out.push(crd);
         }
     }

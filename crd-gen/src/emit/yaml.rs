@@ -529,6 +529,14 @@ mod tests {
             let out = to_yaml(&json!({ "k": s }));
             assert!(out.contains(&format!("k: {}", serde_json::to_string(s).unwrap())), "{s:?} -> {out}");
         }
+        // Every word YAML 1.1 reads as a bool, null, float or merge key, and near misses.
+        let words = "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL ~ .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF << =";
+        for w in words.split(' ') {
+            assert!(resolves_to_non_string(w), "{w}");
+        }
+        for s in ["yES", "nO", "tRUE", "Nan", ".INf", "<", "==", "ye", "offf"] {
+            assert!(!resolves_to_non_string(s), "{s}");
+        }
         for s in ["Allow", "v1", "1.2.3", "a: b c"] {
             let out = to_yaml(&json!({ "k": s }));
             assert!(!out.contains('"'), "{s:?} -> {out}");

@@ -64,10 +64,10 @@ pub fn apply(lw: &mut Lowerer, scope: Scope, path: &str, schema: &mut Schema) {
             None => by_field.push((field, markers)),
         }
     }
-    let type_text = path.rsplit("::").next().unwrap_or(path).to_string();
+    let type_text = path.rsplit("::").next().unwrap_or(path);
     for (field, markers) in by_field {
         if field == "." {
-            super::apply::apply(lw, scope, schema, &markers, &|| type_text.clone());
+            super::apply::apply(lw, scope, schema, &markers, &|| type_text.to_string());
             continue;
         }
         for m in &markers {

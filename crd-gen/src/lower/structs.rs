@@ -27,7 +27,7 @@ pub fn lower_struct(lw: &mut Lowerer, attrs: &ItemAttrs, env: &Env, is_resource:
 
 /// The schema serde's view of the struct gives, before its own markers.
 fn struct_schema(lw: &mut Lowerer, attrs: &ItemAttrs, container: &Container, env: &Env) -> Schema {
-    let type_text = &attrs.ident;
+    let name = &attrs.ident;
     let Data::Struct(style, fields) = &container.data else { return Schema::default() };
     if let Some(proxy) = &container.proxy {
         // `#[serde(into = "T")]` / `from`: the JSON is T's.
@@ -49,7 +49,7 @@ fn struct_schema(lw: &mut Lowerer, attrs: &ItemAttrs, container: &Container, env
             lw.error(
                 env.scope,
                 attrs.ident.span(),
-                format!("tuple struct `{type_text}` serializes as a mixed-type array, which a structural schema cannot describe"),
+                format!("tuple struct `{name}` serializes as a mixed-type array, which a structural schema cannot describe"),
                 "use named fields",
             );
             Schema::default()
@@ -58,7 +58,7 @@ fn struct_schema(lw: &mut Lowerer, attrs: &ItemAttrs, container: &Container, env
             lw.error(
                 env.scope,
                 attrs.ident.span(),
-                format!("unit struct `{type_text}` serializes as null, which a Kubernetes schema cannot describe"),
+                format!("unit struct `{name}` serializes as null, which a Kubernetes schema cannot describe"),
                 "use `struct Name {}` (an empty object) or remove the field",
             );
             Schema::default()
